@@ -1,0 +1,39 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"os"
+
+	"golang.org/x/term"
+)
+
+// ioStreams carries the three standard streams and whether each is a terminal.
+// Report data goes to out only; progress, warnings and hints to errOut. Only
+// colour and progress may depend on the terminal, never a format's bytes.
+type ioStreams struct {
+	in       io.Reader
+	out      io.Writer
+	errOut   io.Writer
+	outTTY   bool
+	errTTY   bool
+	termCols int
+}
+
+func newSystemIO() *ioStreams {
+	s := &ioStreams{in: os.Stdin, out: os.Stdout, errOut: os.Stderr, termCols: 100}
+	s.outTTY = term.IsTerminal(int(os.Stdout.Fd()))
+	s.errTTY = term.IsTerminal(int(os.Stderr.Fd()))
+	if s.outTTY {
+		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && w > 0 {
+			s.termCols = w
+		}
+	}
+	return s
+}
+
+// testIO returns streams backed by buffers, as a pipe would be.
+func testIO(stdin string) (*ioStreams, *bytes.Buffer, *bytes.Buffer) {
+	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
+	return &ioStreams{in: bytes.NewBufferString(stdin), out: out, errOut: errOut, termCols: 100}, out, errOut
+}
