@@ -1,0 +1,380 @@
+package inventory
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// FormatVersion is the collector output format this package reads and writes
+// (docs/collector-format.md).
+const FormatVersion = 1
+
+// Framing lines of the plain and compressed forms.
+const (
+	headerPrefix    = "#upkeep-collector "
+	trailerPrefix   = "#upkeep-end "
+	gzipPrefix      = "#upkeep-gzip "
+	gzipEnd         = "#upkeep-gzip-end"
+	framePrefix     = "#upkeep-"
+	collectedLayout = "2006-01-02T15:04:05Z"
+)
+
+// Sentinel errors of Parse; a *ParseError wraps one of them when it applies.
+var (
+	// ErrTruncated means the output stops before its trailer: the transport
+	// cut it (SSM keeps 24,000 characters) or the collector was killed.
+	ErrTruncated = errors.New("collector output is truncated")
+	// ErrUnknownFormat means no collector header, or a format version this
+	// build does not know.
+	ErrUnknownFormat = errors.New("not a known collector output format")
+	// ErrChecksum means the trailer does not match the records: the output was
+	// damaged, or something was added after it.
+	ErrChecksum = errors.New("collector output does not match its checksum")
+)
+
+// ParseError is a problem at one line of a collector output. Line counts from
+// 1 at the first byte given to Parse; for the compressed form it counts lines
+// of the decompressed plain form.
+type ParseError struct {
+	Line int
+	Msg  string
+	Err  error // ErrTruncated, ErrUnknownFormat, ErrChecksum or nil
+}
+
+func (e *ParseError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("collector output line %d: %s", e.Line, e.Msg)
+	}
+	return "collector output: " + e.Msg
+}
+
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// Parse reads one collector output, plain or compressed. It is total: any
+// input gives either a complete report or an error, never a partial report.
+func Parse(data []byte) (*Report, error) {
+	start, line, ok := findFrame(data)
+	if !ok {
+		if isCutFrame(data) {
+			return nil, &ParseError{Msg: "output ends inside the collector header", Err: ErrTruncated}
+		}
+		return nil, &ParseError{Msg: "no '#upkeep-' header line found (is this a collector output?)", Err: ErrUnknownFormat}
+	}
+	rest := data[start:]
+	if bytes.HasPrefix(rest, []byte(gzipPrefix)) {
+		plain, err := decompress(rest, line)
+		if err != nil {
+			return nil, err
+		}
+		if !bytes.HasPrefix(plain, []byte(headerPrefix)) {
+			return nil, &ParseError{Line: 1, Msg: "compressed form does not hold a plain collector output", Err: ErrUnknownFormat}
+		}
+		return parsePlain(plain, 1)
+	}
+	return parsePlain(rest, line)
+}
+
+// findFrame returns the offset and line number of the first line that starts
+// with "#upkeep-"; whatever precedes it (a login banner) is ignored.
+func findFrame(data []byte) (offset, line int, ok bool) {
+	line = 1
+	for off := 0; off < len(data); line++ {
+		if bytes.HasPrefix(data[off:], []byte(framePrefix)) {
+			return off, line, true
+		}
+		nl := bytes.IndexByte(data[off:], '\n')
+		if nl < 0 {
+			break
+		}
+		off += nl + 1
+	}
+	return 0, 0, false
+}
+
+// isCutFrame reports whether data ends with a partial line that a header
+// would start with, as an output cut after a few bytes does.
+func isCutFrame(data []byte) bool {
+	last := data[bytes.LastIndexByte(data, '\n')+1:]
+	if len(last) == 0 {
+		return false
+	}
+	return strings.HasPrefix(headerPrefix, string(last)) || strings.HasPrefix(gzipPrefix, string(last))
+}
+
+// splitLines splits data into lines without their '\n' and reports whether
+// the last line was terminated.
+func splitLines(data []byte) (lines [][]byte, terminated bool) {
+	if len(data) == 0 {
+		return nil, true
+	}
+	lines = bytes.Split(data, []byte{'\n'})
+	if len(lines[len(lines)-1]) == 0 {
+		return lines[:len(lines)-1], true
+	}
+	return lines, false
+}
+
+// parseVersionLine reads "<prefix><n>" and checks n is the version we know.
+func parseVersionLine(l []byte, prefix string, line int) error {
+	v, err := strconv.Atoi(string(l[len(prefix):]))
+	if err != nil {
+		return &ParseError{Line: line, Msg: fmt.Sprintf("bad header %q", clip(l)), Err: ErrUnknownFormat}
+	}
+	if v != FormatVersion {
+		return &ParseError{Line: line, Msg: fmt.Sprintf("unknown collector format version %d: upgrade upkeep", v), Err: ErrUnknownFormat}
+	}
+	return nil
+}
+
+// parsePlain reads a plain form that starts at data[0]; first is the line
+// number of data[0] in the caller's input.
+func parsePlain(data []byte, first int) (*Report, error) {
+	lines, terminated := splitLines(data)
+	if len(lines) == 0 || len(lines) == 1 && !terminated {
+		return nil, &ParseError{Line: first, Msg: "output ends inside the header", Err: ErrTruncated}
+	}
+	if !bytes.HasPrefix(lines[0], []byte(headerPrefix)) {
+		return nil, &ParseError{Line: first, Msg: fmt.Sprintf("unknown header %q", clip(lines[0])), Err: ErrUnknownFormat}
+	}
+	if err := parseVersionLine(lines[0], headerPrefix, first); err != nil {
+		return nil, err
+	}
+	end := -1
+	for i := 1; i < len(lines); i++ {
+		if bytes.HasPrefix(lines[i], []byte(trailerPrefix)) {
+			end = i
+			break
+		}
+	}
+	if end < 0 || end == len(lines)-1 && !terminated {
+		return nil, &ParseError{Line: first + len(lines) - 1, Msg: "no trailer: output was cut short", Err: ErrTruncated}
+	}
+	if end != len(lines)-1 {
+		return nil, &ParseError{Line: first + end + 1, Msg: "text after the trailer", Err: ErrChecksum}
+	}
+	records := lines[1:end]
+	if err := checkTrailer(lines[end], records, first+end); err != nil {
+		return nil, err
+	}
+	r := &Report{Format: FormatVersion}
+	for i, rec := range records {
+		if err := parseRecord(r, rec); err != nil {
+			return nil, &ParseError{Line: first + 1 + i, Msg: err.Error()}
+		}
+	}
+	r.sort()
+	return r, nil
+}
+
+// checkTrailer compares "#upkeep-end <records> <crc> <bytes>" with records.
+func checkTrailer(trailer []byte, records [][]byte, line int) error {
+	f := strings.Split(string(trailer[len(trailerPrefix):]), " ")
+	if len(f) != 3 {
+		return &ParseError{Line: line, Msg: fmt.Sprintf("bad trailer %q", clip(trailer)), Err: ErrChecksum}
+	}
+	count, err1 := strconv.Atoi(f[0])
+	crc, err2 := strconv.ParseUint(f[1], 10, 32)
+	size, err3 := strconv.ParseInt(f[2], 10, 64)
+	if err := errors.Join(err1, err2, err3); err != nil {
+		return &ParseError{Line: line, Msg: fmt.Sprintf("bad trailer %q", clip(trailer)), Err: ErrChecksum}
+	}
+	if count != len(records) {
+		return &ParseError{Line: line, Msg: fmt.Sprintf("trailer counts %d records, output has %d", count, len(records)), Err: ErrChecksum}
+	}
+	gotCRC, gotSize := Cksum(joinLines(records))
+	if uint32(crc) != gotCRC || size != gotSize {
+		return &ParseError{Line: line, Msg: fmt.Sprintf("trailer checksum %d %d, records sum to %d %d", crc, size, gotCRC, gotSize), Err: ErrChecksum}
+	}
+	return nil
+}
+
+// joinLines rebuilds the summed bytes: every record followed by '\n'.
+func joinLines(lines [][]byte) []byte {
+	n := 0
+	for _, l := range lines {
+		n += len(l) + 1
+	}
+	b := make([]byte, 0, n)
+	for _, l := range lines {
+		b = append(append(b, l...), '\n')
+	}
+	return b
+}
+
+// recordWidth is the number of TAB-separated fields of a record type, the
+// type included; 0 for a type this version does not know.
+func recordWidth(typ string) int {
+	switch typ {
+	case "W":
+		return 2
+	case "H", "O", "S", "T":
+		return 3
+	case "D", "B", "L":
+		return 5
+	case "R":
+		return 7
+	}
+	return 0
+}
+
+func parseRecord(r *Report, rec []byte) error {
+	f := strings.Split(string(rec), "\t")
+	want := recordWidth(f[0])
+	if want == 0 {
+		return fmt.Errorf("unknown record type %q", clip([]byte(f[0])))
+	}
+	if len(f) != want {
+		return fmt.Errorf("%s record has %d fields, want %d", f[0], len(f), want)
+	}
+	for i := 1; i < len(f); i++ {
+		if j := strings.IndexFunc(f[i], isControl); j >= 0 {
+			return fmt.Errorf("%s record field %d holds control character %q", f[0], i, f[i][j])
+		}
+		// Hosts print bytes; the report holds text. Invalid UTF-8 (a Latin-1
+		// vendor string) becomes U+FFFD rather than losing the host.
+		f[i] = strings.ToValidUTF8(f[i], "\uFFFD")
+	}
+	switch f[0][0] {
+	case 'H':
+		return parseFact(&r.Facts, f[1], f[2])
+	case 'O':
+		parseOSRelease(&r.Facts.OS, f[1], f[2])
+	case 'R':
+		p, err := parseRPM(f[1:])
+		if err != nil {
+			return err
+		}
+		r.Packages = append(r.Packages, p)
+	case 'D':
+		if f[1] == "" || f[2] == "" {
+			return errors.New("D record without name or version")
+		}
+		r.Packages = append(r.Packages, Package{Manager: "dpkg", Name: f[1], Version: f[2], Arch: f[3], Status: f[4]})
+	case 'B':
+		if f[1] == "" || !strings.HasPrefix(f[2], "/") {
+			return fmt.Errorf("B record needs a name and an absolute path, got %q %q", f[1], f[2])
+		}
+		r.Probes = append(r.Probes, Probe{Name: f[1], Path: f[2], Owner: f[3], Output: f[4], Version: ProbeVersion(f[4])})
+	case 'S':
+		if f[1] == "" {
+			return errors.New("S record without unit")
+		}
+		r.Services = append(r.Services, Service{Unit: f[1], State: f[2]})
+	case 'L':
+		l, err := parseListener(f[1:])
+		if err != nil {
+			return err
+		}
+		r.Listeners = append(r.Listeners, l)
+	case 'T':
+		if f[1] == "" {
+			return errors.New("T record without key")
+		}
+		if r.Tags == nil {
+			r.Tags = map[string]string{}
+		}
+		r.Tags[f[1]] = f[2]
+	case 'W':
+		r.Warnings = append(r.Warnings, f[1])
+	}
+	return nil
+}
+
+func isControl(c rune) bool { return c < 0x20 || c == 0x7f }
+
+func parseFact(facts *Facts, key, value string) error {
+	switch key {
+	case "hostname":
+		facts.Hostname = value
+	case "kernel":
+		facts.Kernel = value
+	case "arch":
+		facts.Arch = value
+	case "machine_id":
+		facts.MachineID = value
+	case "uptime":
+		s, err := strconv.ParseInt(value, 10, 64)
+		if err != nil || s < 0 || s > int64(1<<63-1)/int64(time.Second) {
+			return fmt.Errorf("uptime %q is not a number of seconds", value)
+		}
+		facts.Uptime = time.Duration(s) * time.Second
+	case "collected_at":
+		t, err := time.Parse(collectedLayout, value)
+		if err != nil {
+			return fmt.Errorf("collected_at %q is not YYYY-MM-DDTHH:MM:SSZ", value)
+		}
+		facts.CollectedAt = t
+	default:
+		// Facts this version does not use are skipped, so the collector can
+		// add one without breaking older parsers.
+	}
+	return nil
+}
+
+func parseOSRelease(os *OSRelease, key, value string) {
+	switch key {
+	case "ID":
+		os.ID = value
+	case "VERSION_ID":
+		os.VersionID = value
+	case "NAME":
+		os.Name = value
+	case "PRETTY_NAME":
+		os.PrettyName = value
+	case "ID_LIKE":
+		os.IDLike = value
+	}
+}
+
+// rpmNone turns rpm's "(none)" for an unset tag into "".
+func rpmNone(s string) string {
+	if s == "(none)" {
+		return ""
+	}
+	return s
+}
+
+func parseRPM(f []string) (Package, error) {
+	p := Package{Manager: "rpm", Name: f[0], Epoch: rpmNone(f[1]), Version: f[2], Release: f[3], Arch: rpmNone(f[4]), Vendor: rpmNone(f[5])}
+	if p.Name == "" || p.Version == "" {
+		return p, errors.New("R record without name or version")
+	}
+	if p.Epoch != "" {
+		if _, err := strconv.ParseUint(p.Epoch, 10, 32); err != nil {
+			return p, fmt.Errorf("rpm epoch %q of %s is not a number", p.Epoch, p.Name)
+		}
+	}
+	return p, nil
+}
+
+func parseListener(f []string) (Listener, error) {
+	l := Listener{Proto: f[0], Addr: f[1], Process: f[3]}
+	if l.Proto != "tcp" && l.Proto != "tcp6" {
+		return l, fmt.Errorf("listener protocol %q is not tcp or tcp6", l.Proto)
+	}
+	port, err := strconv.Atoi(f[2])
+	if err != nil || port < 0 || port > 65535 || strconv.Itoa(port) != f[2] {
+		return l, fmt.Errorf("listener port %q is not 0-65535", f[2])
+	}
+	l.Port = port
+	// The /proc/net/tcp6 fallback prints full-length addresses; one spelling
+	// per address keeps listeners comparable between hosts and scans.
+	if a, err := netip.ParseAddr(l.Addr); err == nil && a.Zone() == "" {
+		l.Addr = a.String()
+	}
+	return l, nil
+}
+
+// clip shortens a line for an error message.
+func clip(b []byte) string {
+	const max = 60
+	if len(b) > max {
+		return strings.ToValidUTF8(string(b[:max]), "?") + "..."
+	}
+	return strings.ToValidUTF8(string(b), "?")
+}

@@ -1,0 +1,263 @@
+package inventory
+
+import (
+	"bytes"
+	"cmp"
+	"compress/gzip"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// maxPlain bounds what a compressed output may expand to, so a hostile or
+// damaged output cannot exhaust memory. Real outputs are below 1 MiB.
+const maxPlain = 64 << 20
+
+// base64Width is the line width of GNU and busybox base64, which the
+// collector uses; EncodeCompressed wraps the same way.
+const base64Width = 76
+
+// Encode writes r in the plain form of the collector format, in a fixed
+// order, so the same report always gives the same bytes.
+func Encode(w io.Writer, r *Report) error {
+	body, err := encodeRecords(r)
+	if err != nil {
+		return err
+	}
+	crc, n := Cksum(body)
+	count := bytes.Count(body, []byte{'\n'})
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s%d\n", headerPrefix, FormatVersion)
+	b.Write(body)
+	fmt.Fprintf(&b, "%s%d %d %d\n", trailerPrefix, count, crc, n)
+	if _, err := w.Write(b.Bytes()); err != nil {
+		return fmt.Errorf("write collector output: %w", err)
+	}
+	return nil
+}
+
+// EncodeCompressed writes r in the compressed form: the plain form, gzipped,
+// in base64 lines between the gzip header and end lines.
+func EncodeCompressed(w io.Writer, r *Report) error {
+	var plain, zipped bytes.Buffer
+	if err := Encode(&plain, r); err != nil {
+		return err
+	}
+	zw := gzip.NewWriter(&zipped)
+	if _, err := zw.Write(plain.Bytes()); err != nil {
+		return fmt.Errorf("compress collector output: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("compress collector output: %w", err)
+	}
+	enc := base64.StdEncoding.EncodeToString(zipped.Bytes())
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s%d\n", gzipPrefix, FormatVersion)
+	for len(enc) > 0 {
+		n := min(base64Width, len(enc))
+		b.WriteString(enc[:n])
+		b.WriteByte('\n')
+		enc = enc[n:]
+	}
+	b.WriteString(gzipEnd + "\n")
+	if _, err := w.Write(b.Bytes()); err != nil {
+		return fmt.Errorf("write collector output: %w", err)
+	}
+	return nil
+}
+
+// sanitize does what the collector does to a value: TABs, newlines and other
+// control characters become spaces, so a value never breaks its record.
+func sanitize(s string) string {
+	return strings.Map(func(c rune) rune {
+		if isControl(c) {
+			return ' '
+		}
+		return c
+	}, s)
+}
+
+// orNone writes rpm's spelling of an unset tag.
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+// encodeRecords writes every record line of r, each ending in '\n'.
+func encodeRecords(r *Report) ([]byte, error) {
+	var b bytes.Buffer
+	rec := func(fields ...string) {
+		for i, f := range fields {
+			if i > 0 {
+				b.WriteByte('\t')
+				f = sanitize(f)
+			}
+			b.WriteString(f)
+		}
+		b.WriteByte('\n')
+	}
+	kv := func(typ, key, value string) {
+		if value != "" {
+			rec(typ, key, value)
+		}
+	}
+	fa := r.Facts
+	kv("H", "hostname", fa.Hostname)
+	kv("H", "kernel", fa.Kernel)
+	kv("H", "arch", fa.Arch)
+	if fa.Uptime > 0 {
+		rec("H", "uptime", strconv.FormatInt(int64(fa.Uptime/time.Second), 10))
+	}
+	if !fa.CollectedAt.IsZero() {
+		rec("H", "collected_at", fa.CollectedAt.UTC().Format(collectedLayout))
+	}
+	kv("H", "machine_id", fa.MachineID)
+	kv("O", "ID", fa.OS.ID)
+	kv("O", "VERSION_ID", fa.OS.VersionID)
+	kv("O", "NAME", fa.OS.Name)
+	kv("O", "PRETTY_NAME", fa.OS.PrettyName)
+	kv("O", "ID_LIKE", fa.OS.IDLike)
+
+	s := r.sorted()
+	for _, p := range s.Packages {
+		if p.Name == "" || p.Version == "" {
+			return nil, fmt.Errorf("encode package %q: name and version are required", p.Name)
+		}
+		switch p.Manager {
+		case "rpm":
+			if p.Epoch != "" {
+				if _, err := strconv.ParseUint(p.Epoch, 10, 32); err != nil {
+					return nil, fmt.Errorf("encode package %s: epoch %q is not a number", p.Name, p.Epoch)
+				}
+			}
+			rec("R", p.Name, orNone(p.Epoch), p.Version, p.Release, orNone(p.Arch), orNone(p.Vendor))
+		case "dpkg":
+			rec("D", p.Name, p.Version, p.Arch, p.Status)
+		default:
+			return nil, fmt.Errorf("encode package %s: unknown manager %q (want rpm or dpkg)", p.Name, p.Manager)
+		}
+	}
+	for _, p := range s.Probes {
+		if p.Name == "" || !strings.HasPrefix(p.Path, "/") {
+			return nil, fmt.Errorf("encode probe %q: a name and an absolute path are required", p.Name)
+		}
+		rec("B", p.Name, p.Path, p.Owner, p.Output)
+	}
+	for _, sv := range s.Services {
+		if sv.Unit == "" {
+			return nil, errors.New("encode service: unit is required")
+		}
+		rec("S", sv.Unit, sv.State)
+	}
+	for _, l := range s.Listeners {
+		if (l.Proto != "tcp" && l.Proto != "tcp6") || l.Port < 0 || l.Port > 65535 {
+			return nil, fmt.Errorf("encode listener %s %s:%d: want tcp or tcp6 and a port 0-65535", l.Proto, l.Addr, l.Port)
+		}
+		rec("L", l.Proto, l.Addr, strconv.Itoa(l.Port), l.Process)
+	}
+	for _, k := range slices.Sorted(maps.Keys(r.Tags)) {
+		if k == "" {
+			return nil, errors.New("encode tag: empty key")
+		}
+		rec("T", k, r.Tags[k])
+	}
+	for _, w := range r.Warnings {
+		rec("W", w)
+	}
+	return b.Bytes(), nil
+}
+
+// sorted returns a shallow copy of r whose lists are in canonical order.
+func (r *Report) sorted() *Report {
+	c := *r
+	c.Packages = slices.Clone(r.Packages)
+	c.Probes = slices.Clone(r.Probes)
+	c.Services = slices.Clone(r.Services)
+	c.Listeners = slices.Clone(r.Listeners)
+	c.sort()
+	return &c
+}
+
+// sort puts every list in canonical order: the collector prints rpm -qa and
+// ss in whatever order they come, and stored reports must not depend on it.
+// Warnings keep the order the collector wrote them in.
+func (r *Report) sort() {
+	slices.SortStableFunc(r.Packages, func(a, b Package) int {
+		return cmp.Or(cmp.Compare(a.Manager, b.Manager), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Arch, b.Arch),
+			cmp.Compare(a.Epoch, b.Epoch), cmp.Compare(a.Version, b.Version), cmp.Compare(a.Release, b.Release),
+			cmp.Compare(a.Vendor, b.Vendor), cmp.Compare(a.Status, b.Status))
+	})
+	slices.SortStableFunc(r.Probes, func(a, b Probe) int {
+		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Path, b.Path), cmp.Compare(a.Owner, b.Owner), cmp.Compare(a.Output, b.Output))
+	})
+	slices.SortStableFunc(r.Services, func(a, b Service) int {
+		return cmp.Or(cmp.Compare(a.Unit, b.Unit), cmp.Compare(a.State, b.State))
+	})
+	slices.SortStableFunc(r.Listeners, func(a, b Listener) int {
+		return cmp.Or(cmp.Compare(a.Proto, b.Proto), cmp.Compare(a.Addr, b.Addr), cmp.Compare(a.Port, b.Port), cmp.Compare(a.Process, b.Process))
+	})
+}
+
+// decompress reads the compressed form at the start of data and returns the
+// plain form inside it. line is the line number of data[0].
+func decompress(data []byte, line int) ([]byte, error) {
+	lines, terminated := splitLines(data)
+	if len(lines) == 1 && !terminated {
+		return nil, &ParseError{Line: line, Msg: "output ends inside the header", Err: ErrTruncated}
+	}
+	if err := parseVersionLine(lines[0], gzipPrefix, line); err != nil {
+		return nil, err
+	}
+	end := -1
+	for i := 1; i < len(lines); i++ {
+		if string(bytes.TrimRight(lines[i], " \t\r")) == gzipEnd {
+			end = i
+			break
+		}
+	}
+	if end < 0 || end == len(lines)-1 && !terminated {
+		return nil, &ParseError{Line: line + len(lines) - 1, Msg: "no '" + gzipEnd + "' line: output was cut short", Err: ErrTruncated}
+	}
+	if end != len(lines)-1 {
+		return nil, &ParseError{Line: line + end + 1, Msg: "text after " + gzipEnd, Err: ErrChecksum}
+	}
+	var enc []byte
+	for _, l := range lines[1:end] {
+		enc = append(enc, bytes.TrimRight(l, " \t\r")...)
+	}
+	raw := make([]byte, base64.StdEncoding.DecodedLen(len(enc)))
+	n, err := base64.StdEncoding.Decode(raw, enc)
+	if err != nil {
+		return nil, &ParseError{Line: line + 1, Msg: fmt.Sprintf("compressed form is not valid base64: %v", err)}
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw[:n]))
+	if err != nil {
+		return nil, gunzipError(err, line)
+	}
+	plain, err := io.ReadAll(io.LimitReader(zr, maxPlain+1))
+	if err != nil {
+		return nil, gunzipError(err, line)
+	}
+	if len(plain) > maxPlain {
+		return nil, &ParseError{Line: line, Msg: fmt.Sprintf("compressed form expands beyond %d MiB", maxPlain>>20)}
+	}
+	return plain, nil
+}
+
+func gunzipError(err error, line int) error {
+	switch {
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return &ParseError{Line: line, Msg: "compressed data is cut short", Err: ErrTruncated}
+	case errors.Is(err, gzip.ErrChecksum):
+		return &ParseError{Line: line, Msg: "compressed data fails its gzip checksum", Err: ErrChecksum}
+	}
+	return &ParseError{Line: line, Msg: fmt.Sprintf("compressed data is not valid gzip: %v", err)}
+}

@@ -1,0 +1,238 @@
+package inventory
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// sampleReport has one of every record type, with the awkward values: rpm
+// "(none)", a dpkg epoch, an unowned probe, a tcp6 listener.
+func sampleReport() *Report {
+	return &Report{
+		Format: FormatVersion,
+		Facts: Facts{
+			Hostname: "web-1", Kernel: "4.14.355-277.643.amzn2.x86_64", Arch: "x86_64",
+			Uptime: 8640000 * time.Second, CollectedAt: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC),
+			MachineID: "ec2a1b2c3d4e5f60718293a4b5c6d7e8",
+			OS:        OSRelease{ID: "amzn", VersionID: "2", Name: "Amazon Linux", PrettyName: "Amazon Linux 2", IDLike: "centos rhel fedora"},
+		},
+		Packages: []Package{
+			{Manager: "dpkg", Name: "libc6", Version: "1:2.36-9+deb12u4", Arch: "amd64", Status: "ii"},
+			{Manager: "rpm", Name: "gpg-pubkey", Version: "c87f5b1a", Release: "593863f8"},
+			{Manager: "rpm", Name: "openssl", Epoch: "1", Version: "1.0.2k", Release: "24.amzn2.0.11", Arch: "x86_64", Vendor: "Amazon Linux"},
+		},
+		Probes: []Probe{
+			{Name: "nginx", Path: "/usr/local/nginx/sbin/nginx", Output: "nginx version: nginx/1.10.3", Version: "1.10.3"},
+			{Name: "openssl", Path: "/usr/bin/openssl", Owner: "openssl", Output: "OpenSSL 1.0.2k-fips  26 Jan 2017", Version: "1.0.2k"},
+		},
+		Services:  []Service{{Unit: "nginx.service", State: "running"}},
+		Listeners: []Listener{{Proto: "tcp", Addr: "0.0.0.0", Port: 443, Process: "nginx"}, {Proto: "tcp6", Addr: "::", Port: 22}},
+		Tags:      map[string]string{"Env": "prod", "Role": "web"},
+		Warnings:  []string{"ss not found; listening sockets read from /proc/net/tcp"},
+	}
+}
+
+func encodePlain(t testing.TB, r *Report) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := Encode(&b, r); err != nil {
+		t.Fatalf("Encode: %v", err)
+	}
+	return b.Bytes()
+}
+
+func encodeGzip(t testing.TB, r *Report) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := EncodeCompressed(&b, r); err != nil {
+		t.Fatalf("EncodeCompressed: %v", err)
+	}
+	return b.Bytes()
+}
+
+func TestRoundTrip(t *testing.T) {
+	want := sampleReport()
+	for name, enc := range map[string][]byte{"plain": encodePlain(t, want), "compressed": encodeGzip(t, want)} {
+		t.Run(name, func(t *testing.T) {
+			got, err := Parse(enc)
+			if err != nil {
+				t.Fatalf("Parse: %v\n%s", err, enc)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("round trip differs:\n got %+v\nwant %+v", got, want)
+			}
+		})
+	}
+}
+
+func TestEncodeDeterministic(t *testing.T) {
+	a := sampleReport()
+	b := sampleReport()
+	// Same content, other order: the bytes must not change.
+	b.Packages[0], b.Packages[2] = b.Packages[2], b.Packages[0]
+	b.Listeners[0], b.Listeners[1] = b.Listeners[1], b.Listeners[0]
+	if pa, pb := encodePlain(t, a), encodePlain(t, b); !bytes.Equal(pa, pb) {
+		t.Errorf("encodings differ:\n%s\n%s", pa, pb)
+	}
+	if ga, gb := encodeGzip(t, a), encodeGzip(t, b); !bytes.Equal(ga, gb) {
+		t.Error("compressed encodings differ")
+	}
+}
+
+// frame wraps record lines in a header and a correct trailer.
+func frame(records string) string {
+	crc, n := Cksum([]byte(records))
+	return fmt.Sprintf("#upkeep-collector 1\n%s#upkeep-end %d %d %d\n", records, strings.Count(records, "\n"), crc, n)
+}
+
+func TestParseFields(t *testing.T) {
+	in := "Last login: Mon Nov 23 from 10.0.0.1\r\n" + frame("R\tgpg-pubkey\t(none)\tc87f5b1a\t593863f8\t(none)\t(none)\n"+
+		"R\tbind-license\t32\t9.9.4\t73.el7_6\tnoarch\tCentOS\n"+
+		"D\tadduser\t3.134\tall\tii\n"+
+		"L\ttcp6\t0000:0000:0000:0000:0000:0000:0000:0001\t8080\tjava\n"+
+		"B\tjava\t/opt/jdk/bin/java\t\topenjdk version \"1.8.0_402\"\n"+
+		"H\tfuture_fact\tignored\n"+
+		"O\tID\tamzn\nO\tID\tubuntu\n"+
+		"R\tvendorless\t(none)\t1.0\t1\tx86_64\tCaf\xe9 Ltd\n")
+	r, err := Parse([]byte(in))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	want := []Package{
+		{Manager: "dpkg", Name: "adduser", Version: "3.134", Arch: "all", Status: "ii"},
+		{Manager: "rpm", Name: "bind-license", Epoch: "32", Version: "9.9.4", Release: "73.el7_6", Arch: "noarch", Vendor: "CentOS"},
+		{Manager: "rpm", Name: "gpg-pubkey", Version: "c87f5b1a", Release: "593863f8"},
+		{Manager: "rpm", Name: "vendorless", Version: "1.0", Release: "1", Arch: "x86_64", Vendor: "Caf\uFFFD Ltd"},
+	}
+	if !reflect.DeepEqual(r.Packages, want) {
+		t.Errorf("packages:\n got %+v\nwant %+v", r.Packages, want)
+	}
+	if got := r.Listeners[0].Addr; got != "::1" {
+		t.Errorf("listener address %q, want ::1", got)
+	}
+	if got := r.Probes[0].Version; got != "1.8.0_402" {
+		t.Errorf("probe version %q", got)
+	}
+	if r.Facts.OS.ID != "ubuntu" {
+		t.Errorf("repeated O key: got %q, want the last one", r.Facts.OS.ID)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	good := encodePlain(t, sampleReport())
+	tests := []struct {
+		name     string
+		in       string
+		sentinel error // nil: a *ParseError with no sentinel
+		line     int   // 0: not checked
+		msg      string
+	}{
+		{"empty", "", ErrUnknownFormat, 0, "no '#upkeep-' header"},
+		{"garbage", "hello\nworld\n", ErrUnknownFormat, 0, "no '#upkeep-' header"},
+		{"binary", "\x00\xff\xfe\n\x80", ErrUnknownFormat, 0, ""},
+		{"cut header", "#upkeep-coll", ErrTruncated, 0, ""},
+		{"header only", "#upkeep-collector 1\n", ErrTruncated, 0, "no trailer"},
+		{"unknown version", "#upkeep-collector 2\nH\tx\ty\n", ErrUnknownFormat, 1, "version 2: upgrade upkeep"},
+		{"unknown gzip version", "#upkeep-gzip 9\nabc\n#upkeep-gzip-end\n", ErrUnknownFormat, 1, "version 9"},
+		{"other frame", "#upkeep-something 1\n", ErrUnknownFormat, 1, "unknown header"},
+		{"no trailer newline", strings.TrimSuffix(string(good), "\n"), ErrTruncated, 0, ""},
+		{"bad count", frameWith("H\ta\tb\n", 2), ErrChecksum, 3, "counts 2 records"},
+		{"bad crc", strings.Replace(frame("H\thostname\tweb-1\n"), "web-1", "web-2", 1), ErrChecksum, 3, "checksum"},
+		{"after trailer", string(good) + "extra\n", ErrChecksum, 0, "after the trailer"},
+		{"unknown type", frame("X\ta\n"), nil, 2, "unknown record type"},
+		{"field count", frame("R\tbash\t(none)\t4.2\n"), nil, 2, "R record has 4 fields, want 7"},
+		{"bad epoch", frame("R\tbash\tone\t4.2\t1\tx86_64\t(none)\n"), nil, 2, "epoch"},
+		{"bad port", frame("L\ttcp\t0.0.0.0\t70000\t\n"), nil, 2, "port"},
+		{"bad proto", frame("L\tudp\t0.0.0.0\t53\t\n"), nil, 2, "protocol"},
+		{"relative path", frame("B\tnginx\tnginx\t\tx\n"), nil, 2, "absolute path"},
+		{"control char", frame("H\thostname\tweb\x01\n"), nil, 2, "control character"},
+		{"carriage return", frame("H\thostname\tweb\r\n"), nil, 2, "control character"},
+		{"bad uptime", frame("H\tuptime\t-5\n"), nil, 2, "uptime"},
+		{"bad time", frame("H\tcollected_at\t2026-11-20 09:00\n"), nil, 2, "collected_at"},
+		{"line after banner", "banner\n" + frame("Q\n"), nil, 3, "unknown record type"},
+		{"bad base64", "#upkeep-gzip 1\n!!!!\n#upkeep-gzip-end\n", nil, 0, "base64"},
+		{"not gzip", "#upkeep-gzip 1\naGVsbG8gd29ybGQsIHRoaXMgaXMgbm90IGd6aXA=\n#upkeep-gzip-end\n", nil, 0, "gzip"},
+		{"huge line", frame("W\t" + strings.Repeat("x", 1<<20) + "\tx\n"), nil, 2, "W record has 3 fields"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := Parse([]byte(tt.in))
+			if err == nil {
+				t.Fatalf("Parse accepted it: %+v", r)
+			}
+			if r != nil {
+				t.Errorf("Parse returned a report with its error")
+			}
+			var pe *ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("error %v (%T) is not a *ParseError", err, err)
+			}
+			for _, s := range []error{ErrTruncated, ErrUnknownFormat, ErrChecksum} {
+				if errors.Is(err, s) != (s == tt.sentinel) {
+					t.Errorf("errors.Is(%v, %v) = %v", err, s, errors.Is(err, s))
+				}
+			}
+			if tt.line != 0 && pe.Line != tt.line {
+				t.Errorf("line %d, want %d (%v)", pe.Line, tt.line, err)
+			}
+			if !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("error %q does not say %q", err, tt.msg)
+			}
+		})
+	}
+}
+
+func frameWith(records string, count int) string {
+	crc, n := Cksum([]byte(records))
+	return fmt.Sprintf("#upkeep-collector 1\n%s#upkeep-end %d %d %d\n", records, count, crc, n)
+}
+
+// TestParseEveryCut cuts valid outputs at every byte offset: no prefix may
+// be accepted, and none may panic.
+func TestParseEveryCut(t *testing.T) {
+	r := sampleReport()
+	for name, full := range map[string][]byte{"plain": encodePlain(t, r), "compressed": encodeGzip(t, r)} {
+		t.Run(name, func(t *testing.T) {
+			for i := range len(full) {
+				got, err := Parse(full[:i])
+				if err == nil {
+					t.Fatalf("cut at %d of %d accepted: %+v", i, len(full), got)
+				}
+				var pe *ParseError
+				if !errors.As(err, &pe) {
+					t.Fatalf("cut at %d: error %v is not a *ParseError", i, err)
+				}
+				// Only the empty input may say "unknown format"; every other
+				// prefix is recognisably a cut output.
+				if i > 0 && !errors.Is(err, ErrTruncated) {
+					t.Errorf("cut at %d: %v, want ErrTruncated", i, err)
+				}
+			}
+		})
+	}
+}
+
+// TestParseSeedCorpus parses every stored real output that is not meant to
+// fail, so the fuzz seeds stay meaningful.
+func TestParseSeedCorpus(t *testing.T) {
+	dir := "testdata/outputs"
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Skipf("no stored outputs: %v", err)
+	}
+	for _, e := range entries {
+		data, err := os.ReadFile(dir + "/" + e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Parse(data); err != nil {
+			t.Errorf("%s: %v", e.Name(), err)
+		}
+	}
+}
