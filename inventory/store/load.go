@@ -1,0 +1,428 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"upkeep/inventory"
+)
+
+// Scan returns scan id with its counts by status.
+func (db *DB) Scan(ctx context.Context, id int64) (inventory.Scan, error) {
+	tx, err := db.readTx(ctx)
+	if err != nil {
+		return inventory.Scan{}, fmt.Errorf("read scan %d: %w", id, err)
+	}
+	defer tx.Rollback()
+	s, err := readScans(ctx, tx, "WHERE id = ?", id)
+	if err != nil {
+		return inventory.Scan{}, fmt.Errorf("read scan %d: %w", id, err)
+	}
+	if len(s) == 0 {
+		return inventory.Scan{}, fmt.Errorf("scan %d: %w (list scans with 'upkeep inventory scans')", id, ErrNotFound)
+	}
+	return s[0], nil
+}
+
+// LatestScan returns the most recent scan, or ErrNotFound when there is none.
+func (db *DB) LatestScan(ctx context.Context) (inventory.Scan, error) {
+	tx, err := db.readTx(ctx)
+	if err != nil {
+		return inventory.Scan{}, fmt.Errorf("read latest scan: %w", err)
+	}
+	defer tx.Rollback()
+	s, err := readScans(ctx, tx, "WHERE id = (SELECT MAX(id) FROM scans)")
+	if err != nil {
+		return inventory.Scan{}, fmt.Errorf("read latest scan: %w", err)
+	}
+	if len(s) == 0 {
+		return inventory.Scan{}, fmt.Errorf("no scan stored yet (%w): run 'upkeep scan' or 'upkeep demo' first", ErrNotFound)
+	}
+	return s[0], nil
+}
+
+// Scans returns every scan, newest first.
+func (db *DB) Scans(ctx context.Context) ([]inventory.Scan, error) {
+	tx, err := db.readTx(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list scans: %w", err)
+	}
+	defer tx.Rollback()
+	s, err := readScans(ctx, tx, "")
+	if err != nil {
+		return nil, fmt.Errorf("list scans: %w", err)
+	}
+	return s, nil
+}
+
+// readScans reads scans matching where, newest first. A finished scan's
+// counts come from its snapshot; a running or interrupted one is counted now.
+func readScans(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]inventory.Scan, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, source, targets, started, finished, counts FROM scans `+where+` ORDER BY id DESC`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []inventory.Scan
+	for rows.Next() {
+		var (
+			s                 inventory.Scan
+			started, finished sql.NullString
+			counts            sql.NullString
+		)
+		if err := rows.Scan(&s.ID, &s.Source, &s.Targets, &started, &finished, &counts); err != nil {
+			return nil, err
+		}
+		if s.Started, err = parseTime(started); err != nil {
+			return nil, err
+		}
+		if s.Finished, err = parseTime(finished); err != nil {
+			return nil, err
+		}
+		if counts.Valid {
+			if err := json.Unmarshal([]byte(counts.String), &s.Counts); err != nil {
+				return nil, fmt.Errorf("read counts of scan %d: %w", s.ID, err)
+			}
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	for i := range out {
+		if out[i].Counts == nil {
+			if out[i].Counts, err = countStatuses(ctx, tx, out[i].ID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+func countStatuses(ctx context.Context, tx *sql.Tx, scanID int64) (map[inventory.Status]int, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT status, COUNT(*) FROM observations WHERE scan_id = ? GROUP BY status`, scanID)
+	if err != nil {
+		return nil, fmt.Errorf("count hosts by status: %w", err)
+	}
+	defer rows.Close()
+	counts := map[inventory.Status]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, fmt.Errorf("count hosts by status: %w", err)
+		}
+		counts[inventory.Status(s)] = n
+	}
+	return counts, rows.Err()
+}
+
+// Observations returns every host of scan id with its full report, ordered
+// by host id (ident). Hosts with identical package lists share one
+// []Package slice, which callers must not modify, and carry the same
+// Observation.PackageSet. Packages in a set are sorted by name, arch and
+// version; probes, services and listeners keep the collector's order.
+func (db *DB) Observations(ctx context.Context, scanID int64) ([]inventory.Observation, error) {
+	tx, err := db.readTx(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load scan %d: %w", scanID, err)
+	}
+	defer tx.Rollback()
+	obs, err := loadObservations(ctx, tx, scanID)
+	if err != nil {
+		return nil, fmt.Errorf("load scan %d: %w", scanID, err)
+	}
+	return obs, nil
+}
+
+func loadObservations(ctx context.Context, tx *sql.Tx, scanID int64) ([]inventory.Observation, error) {
+	obs, byID, err := loadObservationRows(ctx, tx, scanID)
+	if err != nil {
+		return nil, err
+	}
+	sets, err := loadPackageSets(ctx, tx, scanID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range obs {
+		if r := obs[i].Report; r != nil && obs[i].PackageSet != 0 {
+			r.Packages = sets[obs[i].PackageSet]
+		}
+	}
+	if err := loadDetails(ctx, tx, scanID, obs, byID); err != nil {
+		return nil, err
+	}
+	return obs, nil
+}
+
+// loadObservationRows reads the observation and host rows of a scan.
+func loadObservationRows(ctx context.Context, tx *sql.Tx, scanID int64) ([]inventory.Observation, map[int64]int, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT o.id, o.status, o.error, o.has_report, o.format, o.hostname, o.kernel, o.arch,
+			o.machine_id, o.os_id, o.os_version, o.os_name, o.os_pretty, o.os_id_like, o.collected_at, o.uptime,
+			COALESCE(o.package_set_id, 0), o.warnings,
+			h.ident, h.name, h.region, h.account, h.source, h.platform, h.agent_version, h.ping_status, h.ip_address, h.last_ping
+		FROM observations o JOIN hosts h ON h.id = o.host_id
+		WHERE o.scan_id = ? ORDER BY h.ident`, scanID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read observations: %w", err)
+	}
+	defer rows.Close()
+	var obs []inventory.Observation
+	byID := map[int64]int{}
+	for rows.Next() {
+		var (
+			id                  int64
+			o                   inventory.Observation
+			hasReport           bool
+			r                   inventory.Report
+			collected, lastPing sql.NullString
+			uptime              int64
+			warnings            sql.NullString
+			status              string
+		)
+		f := &r.Facts
+		h := &o.Host
+		if err := rows.Scan(&id, &status, &o.Error, &hasReport, &r.Format, &f.Hostname, &f.Kernel, &f.Arch,
+			&f.MachineID, &f.OS.ID, &f.OS.VersionID, &f.OS.Name, &f.OS.PrettyName, &f.OS.IDLike, &collected, &uptime,
+			&o.PackageSet, &warnings,
+			&h.ID, &h.Name, &h.Region, &h.Account, &h.Source, &h.Platform, &h.AgentVersion, &h.PingStatus, &h.IPAddress, &lastPing); err != nil {
+			return nil, nil, fmt.Errorf("read observations: %w", err)
+		}
+		o.ScanID, o.Status = scanID, inventory.Status(status)
+		if h.LastPing, err = parseTime(lastPing); err != nil {
+			return nil, nil, err
+		}
+		if hasReport {
+			if f.CollectedAt, err = parseTime(collected); err != nil {
+				return nil, nil, err
+			}
+			f.Uptime = time.Duration(uptime) * time.Second
+			if warnings.Valid {
+				if err := json.Unmarshal([]byte(warnings.String), &r.Warnings); err != nil {
+					return nil, nil, fmt.Errorf("read warnings of host %s: %w", h.ID, err)
+				}
+			}
+			o.Report = &r
+		}
+		byID[id] = len(obs)
+		obs = append(obs, o)
+	}
+	return obs, byID, rows.Err()
+}
+
+// loadPackageSets builds one sorted []Package per package set the scan uses.
+func loadPackageSets(ctx context.Context, tx *sql.Tx, scanID int64) (map[int64][]inventory.Package, error) {
+	members := map[int64][]int64{}
+	rows, err := tx.QueryContext(ctx, `SELECT id, members FROM package_sets
+		WHERE id IN (SELECT package_set_id FROM observations WHERE scan_id = ?)`, scanID)
+	if err != nil {
+		return nil, fmt.Errorf("read package sets: %w", err)
+	}
+	defer rows.Close()
+	need := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		var text string
+		if err := rows.Scan(&id, &text); err != nil {
+			return nil, fmt.Errorf("read package sets: %w", err)
+		}
+		ids, err := decodeMembers(text)
+		if err != nil {
+			return nil, fmt.Errorf("read package set %d: %w", id, err)
+		}
+		members[id] = ids
+		for _, m := range ids {
+			need[m] = true
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read package sets: %w", err)
+	}
+	dict, err := loadPackages(ctx, tx, need)
+	if err != nil {
+		return nil, err
+	}
+	sets := make(map[int64][]inventory.Package, len(members))
+	for id, ids := range members {
+		pkgs := make([]inventory.Package, 0, len(ids))
+		for _, m := range ids {
+			p, ok := dict[m]
+			if !ok {
+				return nil, fmt.Errorf("package set %d names package %d, which does not exist", id, m)
+			}
+			pkgs = append(pkgs, p)
+		}
+		slices.SortFunc(pkgs, comparePackages)
+		sets[id] = pkgs
+	}
+	return sets, nil
+}
+
+// loadPackages reads the dictionary rows in need. Reading the whole table
+// and keeping what is needed is faster than binding thousands of ids.
+func loadPackages(ctx context.Context, tx *sql.Tx, need map[int64]bool) (map[int64]inventory.Package, error) {
+	dict := make(map[int64]inventory.Package, len(need))
+	if len(need) == 0 {
+		return dict, nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, manager, name, epoch, version, release, arch, vendor, status FROM packages`)
+	if err != nil {
+		return nil, fmt.Errorf("read packages: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var p inventory.Package
+		if err := rows.Scan(&id, &p.Manager, &p.Name, &p.Epoch, &p.Version, &p.Release, &p.Arch, &p.Vendor, &p.Status); err != nil {
+			return nil, fmt.Errorf("read packages: %w", err)
+		}
+		if need[id] {
+			dict[id] = p
+		}
+	}
+	return dict, rows.Err()
+}
+
+// loadDetails attaches probes, services, listeners and tags to the scan's
+// observations, one query per table.
+func loadDetails(ctx context.Context, tx *sql.Tx, scanID int64, obs []inventory.Observation, byID map[int64]int) error {
+	const join = ` t JOIN observations o ON o.id = t.observation_id WHERE o.scan_id = ? ORDER BY t.observation_id`
+	report := func(id int64) *inventory.Report {
+		if i, ok := byID[id]; ok {
+			return obs[i].Report
+		}
+		return nil
+	}
+	err := eachRow(ctx, tx, `SELECT t.observation_id, t.name, t.path, t.owner, t.output, t.version FROM probes`+join+`, t.seq`, []any{scanID},
+		func(rows *sql.Rows) error {
+			var id int64
+			var p inventory.Probe
+			if err := rows.Scan(&id, &p.Name, &p.Path, &p.Owner, &p.Output, &p.Version); err != nil {
+				return err
+			}
+			if r := report(id); r != nil {
+				r.Probes = append(r.Probes, p)
+			}
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("read probes: %w", err)
+	}
+	err = eachRow(ctx, tx, `SELECT t.observation_id, t.unit, t.state FROM services`+join+`, t.seq`, []any{scanID},
+		func(rows *sql.Rows) error {
+			var id int64
+			var s inventory.Service
+			if err := rows.Scan(&id, &s.Unit, &s.State); err != nil {
+				return err
+			}
+			if r := report(id); r != nil {
+				r.Services = append(r.Services, s)
+			}
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("read services: %w", err)
+	}
+	err = eachRow(ctx, tx, `SELECT t.observation_id, t.proto, t.addr, t.port, t.process FROM listeners`+join+`, t.seq`, []any{scanID},
+		func(rows *sql.Rows) error {
+			var id int64
+			var l inventory.Listener
+			if err := rows.Scan(&id, &l.Proto, &l.Addr, &l.Port, &l.Process); err != nil {
+				return err
+			}
+			if r := report(id); r != nil {
+				r.Listeners = append(r.Listeners, l)
+			}
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("read listeners: %w", err)
+	}
+	err = eachRow(ctx, tx, `SELECT t.observation_id, t.origin, t.key, t.value FROM tags`+join+`, t.origin, t.key`, []any{scanID},
+		func(rows *sql.Rows) error {
+			var id int64
+			var origin, k, v string
+			if err := rows.Scan(&id, &origin, &k, &v); err != nil {
+				return err
+			}
+			i, ok := byID[id]
+			if !ok {
+				return nil
+			}
+			o := &obs[i]
+			switch {
+			case origin == "host":
+				if o.Host.Tags == nil {
+					o.Host.Tags = map[string]string{}
+				}
+				o.Host.Tags[k] = v
+			case o.Report != nil:
+				if o.Report.Tags == nil {
+					o.Report.Tags = map[string]string{}
+				}
+				o.Report.Tags[k] = v
+			}
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("read tags: %w", err)
+	}
+	return nil
+}
+
+func eachRow(ctx context.Context, tx *sql.Tx, query string, args []any, fn func(*sql.Rows) error) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// comparePackages is the total order packages are returned in.
+func comparePackages(a, b inventory.Package) int {
+	return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Arch, b.Arch), cmp.Compare(a.Manager, b.Manager),
+		cmp.Compare(a.Epoch, b.Epoch), cmp.Compare(a.Version, b.Version), cmp.Compare(a.Release, b.Release),
+		cmp.Compare(a.Vendor, b.Vendor), cmp.Compare(a.Status, b.Status))
+}
+
+// decodeMembers parses a package set's JSON array of ids. It is hand-rolled
+// because encoding/json is the slowest step of loading a large scan.
+func decodeMembers(s string) ([]int64, error) {
+	if len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' {
+		return nil, fmt.Errorf("members %.20q are not a JSON array", s)
+	}
+	body := s[1 : len(s)-1]
+	if body == "" {
+		return []int64{}, nil
+	}
+	ids := make([]int64, 0, len(body)/5)
+	for len(body) > 0 {
+		i := 0
+		for i < len(body) && body[i] != ',' {
+			i++
+		}
+		n, err := strconv.ParseInt(body[:i], 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("members: %w", err)
+		}
+		ids = append(ids, n)
+		if i == len(body) {
+			break
+		}
+		body = body[i+1:]
+	}
+	return ids, nil
+}

@@ -1,0 +1,393 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"upkeep/inventory"
+)
+
+// statements are the writes done once per host, prepared once per DB.
+// database/sql re-prepares them on each pooled connection as needed and
+// reuses them inside transactions through Tx.StmtContext.
+type statements struct {
+	upsertHost, deleteObs, insertObs       *sql.Stmt
+	findPkg, insertPkg, findSet, insertSet *sql.Stmt
+	insertProbe, insertService, insertLsnr *sql.Stmt
+	insertTag                              *sql.Stmt
+	all                                    []*sql.Stmt
+}
+
+func prepare(ctx context.Context, db *sql.DB) (*statements, error) {
+	s := &statements{}
+	for _, p := range []struct {
+		dst   **sql.Stmt
+		query string
+	}{
+		{&s.upsertHost, `INSERT INTO hosts (ident, name, region, account, source, platform, agent_version, ping_status, ip_address, last_ping)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (ident) DO UPDATE SET
+				name = COALESCE(NULLIF(excluded.name, ''), name),
+				region = COALESCE(NULLIF(excluded.region, ''), region),
+				account = COALESCE(NULLIF(excluded.account, ''), account),
+				source = COALESCE(NULLIF(excluded.source, ''), source),
+				platform = COALESCE(NULLIF(excluded.platform, ''), platform),
+				agent_version = COALESCE(NULLIF(excluded.agent_version, ''), agent_version),
+				ping_status = COALESCE(NULLIF(excluded.ping_status, ''), ping_status),
+				ip_address = COALESCE(NULLIF(excluded.ip_address, ''), ip_address),
+				last_ping = COALESCE(excluded.last_ping, last_ping)
+			RETURNING id`},
+		{&s.deleteObs, `DELETE FROM observations WHERE scan_id = ? AND host_id = ?`},
+		{&s.insertObs, `INSERT INTO observations (scan_id, host_id, status, error, has_report, format, hostname, kernel, arch,
+				machine_id, os_id, os_version, os_name, os_pretty, os_id_like, collected_at, uptime, package_set_id, warnings)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&s.findPkg, `SELECT id FROM packages WHERE name = ? AND manager = ? AND version = ? AND release = ?
+			AND epoch = ? AND arch = ? AND vendor = ? AND status = ?`},
+		{&s.insertPkg, `INSERT INTO packages (name, manager, version, release, epoch, arch, vendor, status)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&s.findSet, `SELECT id FROM package_sets WHERE hash = ?`},
+		{&s.insertSet, `INSERT INTO package_sets (hash, count, members) VALUES (?, ?, ?)`},
+		{&s.insertProbe, `INSERT INTO probes (observation_id, seq, name, path, owner, output, version) VALUES (?, ?, ?, ?, ?, ?, ?)`},
+		{&s.insertService, `INSERT INTO services (observation_id, seq, unit, state) VALUES (?, ?, ?, ?)`},
+		{&s.insertLsnr, `INSERT INTO listeners (observation_id, seq, proto, addr, port, process) VALUES (?, ?, ?, ?, ?, ?)`},
+		{&s.insertTag, `INSERT INTO tags (observation_id, origin, key, value) VALUES (?, ?, ?, ?)
+			ON CONFLICT DO UPDATE SET value = excluded.value`},
+	} {
+		st, err := db.PrepareContext(ctx, p.query)
+		if err != nil {
+			s.close()
+			return nil, fmt.Errorf("prepare statement: %w", err)
+		}
+		*p.dst = st
+		s.all = append(s.all, st)
+	}
+	return s, nil
+}
+
+func (s *statements) close() {
+	for _, st := range s.all {
+		st.Close()
+	}
+}
+
+// BeginScan records the start of a scan and returns its id. A zero Started
+// is an error: the caller owns the clock.
+func (db *DB) BeginScan(ctx context.Context, s inventory.Scan) (int64, error) {
+	if s.Started.IsZero() {
+		return 0, fmt.Errorf("begin scan: no start time")
+	}
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("begin scan: %w", err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `INSERT INTO scans (source, targets, started) VALUES (?, ?, ?)`,
+		s.Source, s.Targets, formatTime(s.Started))
+	if err != nil {
+		return 0, fmt.Errorf("begin scan: %w", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("begin scan: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("begin scan: %w", err)
+	}
+	return id, nil
+}
+
+// FinishScan records when scan id ended and snapshots its counts by status
+// into scans.counts for sqlite3 users.
+func (db *DB) FinishScan(ctx context.Context, id int64, finished time.Time) error {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("finish scan %d: %w", id, err)
+	}
+	defer tx.Rollback()
+	counts, err := countStatuses(ctx, tx, id)
+	if err != nil {
+		return fmt.Errorf("finish scan %d: %w", id, err)
+	}
+	b, err := json.Marshal(counts) // map keys are sorted: stable text
+	if err != nil {
+		return fmt.Errorf("finish scan %d: %w", id, err)
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE scans SET finished = ?, counts = ? WHERE id = ?`, formatTime(finished), string(b), id)
+	if err != nil {
+		return fmt.Errorf("finish scan %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("finish scan %d: %w", id, ErrNotFound)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("finish scan %d: %w", id, err)
+	}
+	return nil
+}
+
+// SaveObservation stores one host's result in its scan, in one transaction:
+// the host's identity is upserted and the observation, with its whole
+// report, replaces any earlier one of the same host in the same scan (a
+// resumed scan turns pending rows into results). Observation.PackageSet is
+// ignored; the store assigns it.
+func (db *DB) SaveObservation(ctx context.Context, o inventory.Observation) error {
+	if o.Host.ID == "" {
+		return fmt.Errorf("save observation in scan %d: host has no id", o.ScanID)
+	}
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("save host %s in scan %d: %w", o.Host.ID, o.ScanID, err)
+	}
+	defer tx.Rollback()
+	w := &writer{db: db, tx: tx, newPkgs: map[inventory.Package]int64{}}
+	if err := w.save(ctx, o); err != nil {
+		return fmt.Errorf("save host %s in scan %d: %w", o.Host.ID, o.ScanID, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("save host %s in scan %d: %w", o.Host.ID, o.ScanID, err)
+	}
+	// Only now are the new ids real; a rolled-back transaction never
+	// reaches the caches.
+	for p, id := range w.newPkgs {
+		db.pkgIDs[p] = id
+	}
+	if w.newSetID != 0 {
+		db.setIDs[w.newSetHash] = w.newSetID
+	}
+	return nil
+}
+
+// writer carries one SaveObservation's transaction and what it added.
+type writer struct {
+	db         *DB
+	tx         *sql.Tx
+	newPkgs    map[inventory.Package]int64
+	newSetHash [32]byte
+	newSetID   int64
+}
+
+func (w *writer) stmt(ctx context.Context, s *sql.Stmt) *sql.Stmt { return w.tx.StmtContext(ctx, s) }
+
+func (w *writer) save(ctx context.Context, o inventory.Observation) error {
+	st := w.db.stmts
+	h := o.Host
+	var hostID int64
+	err := w.stmt(ctx, st.upsertHost).QueryRowContext(ctx, h.ID, h.Name, h.Region, h.Account, h.Source, h.Platform,
+		h.AgentVersion, h.PingStatus, h.IPAddress, nullTime(h.LastPing)).Scan(&hostID)
+	if err != nil {
+		return fmt.Errorf("upsert host: %w", err)
+	}
+	if _, err := w.stmt(ctx, st.deleteObs).ExecContext(ctx, o.ScanID, hostID); err != nil {
+		return fmt.Errorf("replace earlier observation: %w", err)
+	}
+
+	r := o.Report
+	var (
+		setID    sql.NullInt64
+		warnings sql.NullString
+		fc       inventory.Facts
+		format   int
+	)
+	if r != nil {
+		id, err := w.packageSet(ctx, r.Packages)
+		if err != nil {
+			return err
+		}
+		setID = sql.NullInt64{Int64: id, Valid: true}
+		if len(r.Warnings) > 0 {
+			b, err := json.Marshal(r.Warnings)
+			if err != nil {
+				return fmt.Errorf("encode warnings: %w", err)
+			}
+			warnings = sql.NullString{String: string(b), Valid: true}
+		}
+		fc, format = r.Facts, r.Format
+	}
+	res, err := w.stmt(ctx, st.insertObs).ExecContext(ctx, o.ScanID, hostID, string(o.Status), o.Error, r != nil, format,
+		fc.Hostname, fc.Kernel, fc.Arch, fc.MachineID, fc.OS.ID, fc.OS.VersionID, fc.OS.Name, fc.OS.PrettyName, fc.OS.IDLike,
+		nullTime(fc.CollectedAt), int64(fc.Uptime/time.Second), setID, warnings)
+	if err != nil {
+		return fmt.Errorf("insert observation: %w", err)
+	}
+	obsID, err := res.LastInsertId()
+	if err != nil {
+		return fmt.Errorf("insert observation: %w", err)
+	}
+	if err := w.tags(ctx, obsID, "host", h.Tags); err != nil {
+		return err
+	}
+	if r == nil {
+		return nil
+	}
+	if err := w.tags(ctx, obsID, "report", r.Tags); err != nil {
+		return err
+	}
+	if len(r.Probes) > 0 {
+		ins := w.stmt(ctx, st.insertProbe)
+		for i, p := range r.Probes {
+			if _, err := ins.ExecContext(ctx, obsID, i, p.Name, p.Path, p.Owner, p.Output, p.Version); err != nil {
+				return fmt.Errorf("insert probe %s: %w", p.Name, err)
+			}
+		}
+	}
+	if len(r.Services) > 0 {
+		ins := w.stmt(ctx, st.insertService)
+		for i, s := range r.Services {
+			if _, err := ins.ExecContext(ctx, obsID, i, s.Unit, s.State); err != nil {
+				return fmt.Errorf("insert service %s: %w", s.Unit, err)
+			}
+		}
+	}
+	if len(r.Listeners) > 0 {
+		ins := w.stmt(ctx, st.insertLsnr)
+		for i, l := range r.Listeners {
+			if _, err := ins.ExecContext(ctx, obsID, i, l.Proto, l.Addr, l.Port, l.Process); err != nil {
+				return fmt.Errorf("insert listener %s:%d: %w", l.Addr, l.Port, err)
+			}
+		}
+	}
+	return nil
+}
+
+// tags inserts a tag map in key order (the map's own order is random).
+func (w *writer) tags(ctx context.Context, obsID int64, origin string, tags map[string]string) error {
+	if len(tags) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(tags))
+	for k := range tags {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	ins := w.stmt(ctx, w.db.stmts.insertTag)
+	for _, k := range keys {
+		if _, err := ins.ExecContext(ctx, obsID, origin, k, tags[k]); err != nil {
+			return fmt.Errorf("insert tag %s: %w", k, err)
+		}
+	}
+	return nil
+}
+
+// packageSet returns the id of the set holding exactly pkgs, storing the
+// packages and the set first when they are new. Identical duplicate
+// packages count once.
+func (w *writer) packageSet(ctx context.Context, pkgs []inventory.Package) (int64, error) {
+	ids := make([]int64, 0, len(pkgs))
+	for _, p := range pkgs {
+		id, err := w.packageID(ctx, p)
+		if err != nil {
+			return 0, err
+		}
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	hash := setHash(ids)
+	if id, ok := w.db.setIDs[hash]; ok {
+		return id, nil
+	}
+	var id int64
+	err := w.stmt(ctx, w.db.stmts.findSet).QueryRowContext(ctx, hash[:]).Scan(&id)
+	switch {
+	case err == nil:
+		w.newSetHash, w.newSetID = hash, id
+		return id, nil
+	case err != sql.ErrNoRows:
+		return 0, fmt.Errorf("find package set: %w", err)
+	}
+	res, err := w.stmt(ctx, w.db.stmts.insertSet).ExecContext(ctx, hash[:], len(ids), encodeMembers(ids))
+	if err != nil {
+		return 0, fmt.Errorf("insert package set: %w", err)
+	}
+	if id, err = res.LastInsertId(); err != nil {
+		return 0, fmt.Errorf("insert package set: %w", err)
+	}
+	w.newSetHash, w.newSetID = hash, id
+	return id, nil
+}
+
+// packageID returns the dictionary id of p, inserting it when new.
+func (w *writer) packageID(ctx context.Context, p inventory.Package) (int64, error) {
+	if id, ok := w.db.pkgIDs[p]; ok {
+		return id, nil
+	}
+	if id, ok := w.newPkgs[p]; ok {
+		return id, nil
+	}
+	var id int64
+	err := w.stmt(ctx, w.db.stmts.findPkg).QueryRowContext(ctx, p.Name, p.Manager, p.Version, p.Release, p.Epoch, p.Arch, p.Vendor, p.Status).Scan(&id)
+	switch {
+	case err == nil:
+	case err == sql.ErrNoRows:
+		res, err := w.stmt(ctx, w.db.stmts.insertPkg).ExecContext(ctx, p.Name, p.Manager, p.Version, p.Release, p.Epoch, p.Arch, p.Vendor, p.Status)
+		if err != nil {
+			return 0, fmt.Errorf("insert package %s %s: %w", p.Name, p.EVR(), err)
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return 0, fmt.Errorf("insert package %s %s: %w", p.Name, p.EVR(), err)
+		}
+	default:
+		return 0, fmt.Errorf("find package %s %s: %w", p.Name, p.EVR(), err)
+	}
+	w.newPkgs[p] = id
+	return id, nil
+}
+
+// setHash is the SHA-256 of the sorted ids as 8-byte big-endian words.
+func setHash(ids []int64) [32]byte {
+	buf := make([]byte, 8*len(ids))
+	for i, id := range ids {
+		binary.BigEndian.PutUint64(buf[8*i:], uint64(id))
+	}
+	return sha256.Sum256(buf)
+}
+
+// encodeMembers writes ids as a JSON array, which json_each can expand.
+func encodeMembers(ids []int64) string {
+	b := make([]byte, 0, 7*len(ids)+2)
+	b = append(b, '[')
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return string(append(b, ']'))
+}
+
+// timeLayout stores UTC to the millisecond with a fixed width, so text order
+// is time order and sqlite3's date functions read it.
+const timeLayout = "2006-01-02T15:04:05.000Z"
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func nullTime(t time.Time) sql.NullString {
+	if t.IsZero() {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: formatTime(t), Valid: true}
+}
+
+func parseTime(s sql.NullString) (time.Time, error) {
+	if !s.Valid || s.String == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s.String)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("read time %q: %w", s.String, err)
+	}
+	return t, nil
+}
