@@ -1,0 +1,230 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"upkeep/inventory"
+)
+
+// collectedAt is when the demo scan "ran" on the i-th host. Fixed so that
+// regenerating gives the same bytes; each host answers a few seconds after
+// the one before, as results trickle in from a real fan-out.
+func collectedAt(i int) time.Time {
+	return time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC).Add(time.Duration(i*3) * time.Second)
+}
+
+// file is one generated collector output.
+type file struct {
+	Name string // prod-web-01.out
+	Data []byte
+}
+
+// generate builds every demo host from the base lists in hostsDir and
+// returns their collector outputs, in fleet order.
+func generate(hostsDir string) ([]file, error) {
+	specs := fleet()
+	out := make([]file, 0, len(specs))
+	seen := map[string]bool{}
+	for i, s := range specs {
+		if seen[s.name] {
+			return nil, fmt.Errorf("demo host %s: listed twice", s.name)
+		}
+		seen[s.name] = true
+		r, err := buildReport(hostsDir, s, i)
+		if err != nil {
+			return nil, fmt.Errorf("demo host %s: %w", s.name, err)
+		}
+		var b bytes.Buffer
+		if err := inventory.Encode(&b, r); err != nil {
+			return nil, fmt.Errorf("demo host %s: %w", s.name, err)
+		}
+		out = append(out, file{Name: s.name + ".out", Data: b.Bytes()})
+	}
+	return out, nil
+}
+
+// buildReport assembles one host's report; i is its position in the fleet.
+func buildReport(hostsDir string, s hostSpec, i int) (*inventory.Report, error) {
+	base, err := readPackages(hostsDir, s.base)
+	if err != nil {
+		return nil, err
+	}
+	osr, err := readOSRelease(hostsDir, s.base)
+	if err != nil {
+		return nil, err
+	}
+	id := hostID(s.name)
+	r := &inventory.Report{
+		Format: inventory.FormatVersion,
+		Facts: inventory.Facts{
+			Hostname:    hostname(s, i),
+			Kernel:      s.kernel,
+			Arch:        s.arch,
+			Uptime:      uptime(s.name),
+			CollectedAt: collectedAt(i),
+			MachineID:   id.machine,
+			OS:          osr,
+		},
+		Packages:  overlay(base, s.add),
+		Probes:    s.probes,
+		Listeners: s.listeners,
+		Tags:      map[string]string{"Env": s.env, "Role": s.role, "Name": s.name, "InstanceId": id.instance},
+	}
+	for _, u := range s.services {
+		r.Services = append(r.Services, inventory.Service{Unit: u, State: "running"})
+	}
+	return r, nil
+}
+
+// overlay returns base with add applied: an added package replaces a base
+// package of the same name and arch (an update), otherwise it is installed
+// alongside.
+func overlay(base, add []inventory.Package) []inventory.Package {
+	replaced := map[string]bool{}
+	for _, p := range add {
+		replaced[p.Name+"\x00"+p.Arch] = true
+	}
+	var out []inventory.Package
+	for _, p := range base {
+		if !replaced[p.Name+"\x00"+p.Arch] {
+			out = append(out, p)
+		}
+	}
+	return append(out, add...)
+}
+
+// ids are a host's stable, made-up identifiers, derived from its name so
+// they never change between runs.
+type ids struct {
+	instance string // i- and 17 hex digits, like an EC2 instance id
+	machine  string // 32 hex digits, like /etc/machine-id
+}
+
+func hostID(name string) ids {
+	sum := sha256.Sum256([]byte("upkeep demo fleet/" + name))
+	h := hex.EncodeToString(sum[:])
+	return ids{instance: "i-0" + h[:16], machine: h[16:48]}
+}
+
+// uptime is between 3 and 400 days, derived from the name.
+func uptime(name string) time.Duration {
+	sum := sha256.Sum256([]byte("uptime/" + name))
+	days := 3 + (int(sum[0])<<8|int(sum[1]))%398
+	return time.Duration(days)*24*time.Hour + time.Duration(sum[2])*time.Minute
+}
+
+// hostname is the EC2 default: ip-<private address>, with the regional
+// domain on Amazon Linux and RHEL-family images. Environments live in
+// separate VPCs (prod 10.20, staging 10.30, dev 10.40) and roles in subnets.
+func hostname(s hostSpec, i int) string {
+	net := map[string]int{"prod": 20, "staging": 30, "dev": 40}[s.env]
+	sub := map[string]int{"web": 1, "api": 2, "db": 3, "cache": 4}[s.role]
+	h := fmt.Sprintf("ip-10-%d-%d-%d", net, sub, 10+i)
+	switch s.base {
+	case baseAL2, baseAL2023, baseRocky9:
+		h += ".eu-west-1.compute.internal"
+	}
+	return h
+}
+
+// readPackages reads a fixture list: rpm lists are
+// NAME EPOCH VERSION RELEASE ARCH VENDOR, dpkg lists PACKAGE VERSION ARCH STATUS,
+// TAB-separated (internal/fixtures/hosts/README.md).
+func readPackages(dir, base string) ([]inventory.Package, error) {
+	for _, ext := range []string{"rpm", "dpkg"} {
+		path := filepath.Join(dir, base+"."+ext)
+		data, err := os.ReadFile(path)
+		if os.IsNotExist(err) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read base list: %w", err)
+		}
+		return parseList(data, ext, path)
+	}
+	return nil, fmt.Errorf("base list %s: no %s.rpm or %s.dpkg in %s", base, base, base, dir)
+}
+
+func parseList(data []byte, ext, path string) ([]inventory.Package, error) {
+	none := func(s string) string {
+		if s == "(none)" {
+			return ""
+		}
+		return s
+	}
+	var pkgs []inventory.Package
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if line == "" {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		switch {
+		case ext == "rpm" && len(f) == 6:
+			pkgs = append(pkgs, inventory.Package{Manager: "rpm", Name: f[0], Epoch: none(f[1]), Version: f[2],
+				Release: f[3], Arch: none(f[4]), Vendor: none(f[5])})
+		case ext == "dpkg" && len(f) == 4:
+			pkgs = append(pkgs, inventory.Package{Manager: "dpkg", Name: f[0], Version: f[1], Arch: f[2],
+				Status: strings.TrimSpace(f[3])})
+		default:
+			return nil, fmt.Errorf("%s:%d: want %s fields, got %d", path, n, map[string]string{"rpm": "6", "dpkg": "4"}[ext], len(f))
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return pkgs, nil
+}
+
+// al2OSRelease is Amazon Linux 2's /etc/os-release (the fixtures have no
+// copy): NAME="Amazon Linux", VERSION="2", ID="amzn",
+// ID_LIKE="centos rhel fedora", VERSION_ID="2", PRETTY_NAME="Amazon Linux 2",
+// as printed by `cat /etc/os-release` on AL2 EC2 instances.
+func al2OSRelease() inventory.OSRelease {
+	return inventory.OSRelease{ID: "amzn", VersionID: "2", Name: "Amazon Linux", PrettyName: "Amazon Linux 2", IDLike: "centos rhel fedora"}
+}
+
+// readOSRelease reads the fields upkeep keeps from <base>.os-release.
+func readOSRelease(dir, base string) (inventory.OSRelease, error) {
+	if base == baseAL2 {
+		return al2OSRelease(), nil
+	}
+	path := filepath.Join(dir, base+".os-release")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return inventory.OSRelease{}, fmt.Errorf("read os-release: %w", err)
+	}
+	var o inventory.OSRelease
+	for _, line := range strings.Split(string(data), "\n") {
+		k, v, ok := strings.Cut(strings.TrimSpace(line), "=")
+		if !ok {
+			continue
+		}
+		v = strings.Trim(v, `"'`)
+		switch k {
+		case "ID":
+			o.ID = v
+		case "VERSION_ID":
+			o.VersionID = v
+		case "NAME":
+			o.Name = v
+		case "PRETTY_NAME":
+			o.PrettyName = v
+		case "ID_LIKE":
+			o.IDLike = v
+		}
+	}
+	if o.ID == "" || o.VersionID == "" {
+		return o, fmt.Errorf("%s: no ID or VERSION_ID", path)
+	}
+	return o, nil
+}
