@@ -1,0 +1,72 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"upkeep/internal/synth"
+	"upkeep/inventory"
+)
+
+// BenchmarkSaveObservation stores synthetic hosts one transaction each, as
+// a scan does; ns/op is per host (about 290 packages).
+func BenchmarkSaveObservation(b *testing.B) {
+	fleet, err := synth.Fleet(2000, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	id, err := db.BeginScan(ctx, inventory.Scan{Source: "import", Started: t0})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		r := fleet[i%len(fleet)]
+		o := inventory.Observation{ScanID: id, Host: inventory.Host{ID: synth.InstanceID(1, i), Name: r.Facts.Hostname}, Status: inventory.StatusOK, Report: r}
+		if err := db.SaveObservation(ctx, o); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkObservations loads a whole 10,000-host scan, as check and plan do.
+func BenchmarkObservations(b *testing.B) {
+	const n = 10000
+	fleet, err := synth.Fleet(n, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	id, err := db.BeginScan(ctx, inventory.Scan{Source: "import", Started: t0})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i, r := range fleet {
+		o := inventory.Observation{ScanID: id, Host: inventory.Host{ID: synth.InstanceID(1, i), Name: r.Facts.Hostname}, Status: inventory.StatusOK, Report: r}
+		if err := db.SaveObservation(ctx, o); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		obs, err := db.Observations(ctx, id)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(obs) != n {
+			b.Fatalf("%d observations, want %d", len(obs), n)
+		}
+	}
+}
