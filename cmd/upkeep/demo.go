@@ -1,8 +1,199 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
 
-// TODO(skeleton): replaced by the real command.
+	"github.com/spf13/cobra"
+
+	"upkeep/inventory"
+	"upkeep/inventory/demo"
+)
+
+// localScanTimeout bounds the scan of this machine: the demo must answer in
+// seconds anywhere, and the bundled fleet is worth showing without it.
+const localScanTimeout = 4 * time.Second
+
+type demoOptions struct {
+	f *factory
+	// scanLocal runs the collector on this machine; tests replace it.
+	scanLocal func(ctx context.Context) ([]byte, error)
+	noLocal   bool
+}
+
 func newDemoCmd(f *factory) *cobra.Command {
-	return &cobra.Command{Use: "demo", Short: "not yet built", Hidden: true}
+	o := &demoOptions{f: f, scanLocal: runCollectorHere}
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Load a bundled demo fleet and this machine, and show what upkeep finds",
+		Long: `demo fills the demo database with a bundled fleet of 33 realistic EC2 hosts
+(Amazon Linux 2 with a hand-built nginx 1.10.3, PHP 7.4 and MySQL 5.7; Amazon
+Linux 2023, Ubuntu, Debian and Rocky Linux hosts; prod, staging and dev), scans
+this machine with the same read-only collector a real scan runs, stores both
+as one scan, and prints a summary with what to try next.
+
+It touches only the demo database (demo.db in upkeep's data folder, the one
+every command uses with --demo), never your own, unless you name one with
+--db. Running it again replaces the demo database with a fresh copy.
+Nothing goes to the network and nothing on this machine changes.
+
+` + exitCodesHelp,
+		Example: `  upkeep demo
+  upkeep --demo inventory
+  upkeep --demo inventory where nginx`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return o.run(cmd.Context())
+		},
+	}
+	cmd.Flags().BoolVar(&o.noLocal, "no-local", false, "load only the bundled fleet; do not scan this machine")
+	return cmd
+}
+
+func (o *demoOptions) run(ctx context.Context) error {
+	f := o.f
+	f.demo = true
+	path, err := f.databasePath()
+	if err != nil {
+		return err
+	}
+	if f.dbPath == "" {
+		// The demo database is ours: start it afresh so that running the
+		// demo twice leaves the same single scan, not two.
+		if err := removeDatabase(path); err != nil {
+			return err
+		}
+	}
+	db, err := f.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	obs, err := demo.Observations()
+	if err != nil {
+		return fmt.Errorf("load the bundled demo fleet: %w", err)
+	}
+	targets := "bundled demo fleet"
+	if !o.noLocal {
+		targets += " and this machine"
+	}
+	scanID, err := db.BeginScan(ctx, inventory.Scan{Source: demo.Source, Targets: targets, Started: f.now()})
+	if err != nil {
+		return err
+	}
+	for _, ob := range obs {
+		ob.ScanID = scanID
+		if err := db.SaveObservation(ctx, ob); err != nil {
+			return err
+		}
+	}
+	if !o.noLocal {
+		local := o.localObservation(ctx)
+		local.ScanID = scanID
+		if err := db.SaveObservation(ctx, local); err != nil {
+			return err
+		}
+	}
+	if err := db.FinishScan(ctx, scanID, f.now()); err != nil {
+		return err
+	}
+	fmt.Fprintf(f.io.errOut, "Loaded %d demo hosts%s into %s (scan %d).\n", len(obs), map[bool]string{true: "", false: " and this machine"}[o.noLocal], path, scanID)
+
+	sum, err := summarize(ctx, db, scanID)
+	if err != nil {
+		return err
+	}
+	return writeDemoSummary(f.io.out, sum)
+}
+
+// localObservation scans this machine. A failure is a failed host in the
+// scan and a line on stderr, never the end of the demo.
+func (o *demoOptions) localObservation(ctx context.Context) inventory.Observation {
+	name, err := os.Hostname()
+	if err != nil || name == "" {
+		name = "localhost"
+	}
+	fail := func(err error) inventory.Observation {
+		fmt.Fprintf(o.f.io.errOut, "upkeep: could not scan this machine (%v); the demo goes on with the bundled fleet\n", err)
+		return inventory.Observation{Host: inventory.Host{ID: name, Name: name, Source: "local"},
+			Status: inventory.StatusFailed, Error: err.Error()}
+	}
+	ctx, cancel := context.WithTimeout(ctx, localScanTimeout)
+	defer cancel()
+	out, err := o.scanLocal(ctx)
+	if errors.Is(err, context.DeadlineExceeded) || ctx.Err() == context.DeadlineExceeded {
+		return fail(fmt.Errorf("the collector took longer than %s", localScanTimeout))
+	}
+	if err != nil {
+		return fail(err)
+	}
+	r, err := inventory.Parse(out)
+	if err != nil {
+		return fail(fmt.Errorf("read the collector's output: %w", err))
+	}
+	if r.Facts.Hostname != "" {
+		name = r.Facts.Hostname
+	}
+	return inventory.Observation{Host: inventory.Host{ID: name, Name: name, Source: "local", Tags: r.Tags},
+		Status: inventory.StatusOK, Report: r}
+}
+
+// removeDatabase deletes a SQLite database and its WAL side files.
+func removeDatabase(path string) error {
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("refresh the demo database: %w", err)
+		}
+	}
+	return nil
+}
+
+// writeDemoSummary prints the summary and what to try next.
+func writeDemoSummary(w io.Writer, s demoSummary) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "upkeep demo: %d hosts in scan %d\n\n", s.Hosts, s.ScanID)
+	b.WriteString("Hosts by OS\n")
+	writeCounts(&b, s.ByOS)
+	b.WriteString("\nHosts by status\n")
+	writeCounts(&b, s.ByStatus)
+	if len(s.Middleware) > 0 {
+		b.WriteString("\nMost common middleware (version: hosts)\n")
+		width := 0
+		for _, m := range s.Middleware {
+			width = max(width, len(m.Product))
+		}
+		for _, m := range s.Middleware {
+			var parts []string
+			for _, v := range m.Versions {
+				parts = append(parts, fmt.Sprintf("%s: %d", v.Key, v.Count))
+			}
+			fmt.Fprintf(&b, "  %-*s  %2d hosts  %s\n", width, m.Product, m.Hosts, strings.Join(parts, ", "))
+		}
+	}
+	b.WriteString(`
+What to try next
+  upkeep --demo inventory                every host: OS, packages, probes, open ports
+  upkeep --demo inventory where nginx    which nginx versions run where
+  upkeep --demo check                    what is past or near its end of life
+  upkeep --demo readiness                what blocks the move to Amazon Linux 2023
+  upkeep --demo plan                     the upgrade order, wave by wave
+`)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeCounts(b *strings.Builder, counts []count) {
+	width := 0
+	for _, c := range counts {
+		width = max(width, len(c.Key))
+	}
+	for _, c := range counts {
+		fmt.Fprintf(b, "  %-*s  %3d\n", width, c.Key, c.Count)
+	}
 }
