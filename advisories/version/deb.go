@@ -39,16 +39,24 @@ func compareDeb(a, b string) int {
 // embedded blank ends the version (dpkg reads up to it before it objects).
 func parseDeb(s string) debVersion {
 	s = cstring(s)
-	s = strings.TrimLeft(s, " \t")
-	if i := strings.IndexAny(s, " \t"); i >= 0 {
-		s = s[:i]
+	start := 0
+	for start < len(s) && isBlank(s[start]) {
+		start++
 	}
+	end := start
+	for end < len(s) && !isBlank(s[end]) {
+		end++
+	}
+	s = s[start:end]
 	var v debVersion
 	if i := strings.IndexByte(s, ':'); i >= 0 {
 		// dpkg reads the epoch with strtol: an optional '+', then digits.
-		e := strings.TrimPrefix(s[:i], "+")
-		if e != "" && strings.TrimLeft(e, "0123456789") == "" {
-			v.epoch = strings.TrimLeft(e, "0")
+		e := s[:i]
+		if e != "" && e[0] == '+' {
+			e = e[1:]
+		}
+		if e != "" && allDigits(e) {
+			v.epoch = trimZeros(e)
 			s = s[i+1:]
 		}
 	}
@@ -58,6 +66,15 @@ func parseDeb(s string) debVersion {
 		v.upstream = s
 	}
 	return v
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // debOrder is dpkg's weight of a non-digit byte: '~' first (before the end

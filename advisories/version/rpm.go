@@ -131,7 +131,7 @@ func rpmvercmp(a, b string) int {
 		if isNum {
 			c = compareDigits(a[si:i], b[sj:j])
 		} else {
-			c = strings.Compare(a[si:i], b[sj:j])
+			c = compareBytes(a[si:i], b[sj:j])
 		}
 		if c != 0 {
 			return c

@@ -65,7 +65,7 @@ func compareUpstream(a, b string) int {
 		if len(va.suffix) != len(vb.suffix) {
 			return sign(len(va.suffix) - len(vb.suffix))
 		}
-		return strings.Compare(va.suffix, vb.suffix)
+		return compareBytes(va.suffix, vb.suffix)
 	case classOther:
 		return rpmvercmp(va.suffix, vb.suffix)
 	}

@@ -78,10 +78,35 @@ func isAlpha(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' 
 // compareDigits compares two runs of ASCII digits as numbers of any length,
 // so that no segment can overflow.
 func compareDigits(a, b string) int {
-	a = strings.TrimLeft(a, "0")
-	b = strings.TrimLeft(b, "0")
+	a, b = trimZeros(a), trimZeros(b)
 	if len(a) != len(b) {
 		return sign(len(a) - len(b))
 	}
-	return strings.Compare(a, b)
+	return compareBytes(a, b)
+}
+
+// trimZeros drops leading '0' bytes. It is written out rather than calling
+// strings.TrimLeft so that the compiler can see the argument does not escape,
+// which lets `upkeep vercmp` pass converted byte slices without allocating.
+func trimZeros(s string) string {
+	i := 0
+	for i < len(s) && s[i] == '0' {
+		i++
+	}
+	return s[i:]
+}
+
+// isBlank is dpkg's c_isblank: space or tab.
+func isBlank(c byte) bool { return c == ' ' || c == '\t' }
+
+// compareBytes is strings.Compare written with the comparison operators,
+// which the compiler knows do not let their operands escape.
+func compareBytes(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }
