@@ -1,0 +1,171 @@
+// Package ssm scans hosts through AWS Systems Manager: it finds the targeted
+// instances (DescribeInstanceInformation), sends them the collector with Run
+// Command, polls for and fetches each result, and turns it into an
+// observation; or, with no command run, reads SSM Inventory.
+//
+// AWS stays behind the narrow API interface below, which the SDK client
+// satisfies; tests drive the real client against a local SSM-compatible
+// server.
+package ssm
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	awsssm "github.com/aws/aws-sdk-go-v2/service/ssm"
+)
+
+// API is the part of the SSM client a scan uses.
+type API interface {
+	DescribeInstanceInformation(ctx context.Context, in *awsssm.DescribeInstanceInformationInput, opts ...func(*awsssm.Options)) (*awsssm.DescribeInstanceInformationOutput, error)
+	SendCommand(ctx context.Context, in *awsssm.SendCommandInput, opts ...func(*awsssm.Options)) (*awsssm.SendCommandOutput, error)
+	ListCommandInvocations(ctx context.Context, in *awsssm.ListCommandInvocationsInput, opts ...func(*awsssm.Options)) (*awsssm.ListCommandInvocationsOutput, error)
+	GetCommandInvocation(ctx context.Context, in *awsssm.GetCommandInvocationInput, opts ...func(*awsssm.Options)) (*awsssm.GetCommandInvocationOutput, error)
+	CancelCommand(ctx context.Context, in *awsssm.CancelCommandInput, opts ...func(*awsssm.Options)) (*awsssm.CancelCommandOutput, error)
+	GetInventory(ctx context.Context, in *awsssm.GetInventoryInput, opts ...func(*awsssm.Options)) (*awsssm.GetInventoryOutput, error)
+}
+
+// Objects reads command outputs that SSM wrote to S3.
+type Objects interface {
+	Get(ctx context.Context, bucket, key string) ([]byte, error)
+}
+
+// Retry bounds the SDK's retries of one API call (throttling, 5xx,
+// connection errors), with exponential backoff and full jitter.
+type Retry struct {
+	MaxAttempts int           // attempts per call, the first included; default 5
+	MaxBackoff  time.Duration // longest wait between attempts; default 20s
+	// BaseDelay, when set, replaces the SDK's base delays (1s after a
+	// throttle, 50ms otherwise). Tests set it to keep throttled runs short.
+	BaseDelay time.Duration
+	// NoQuota turns off the SDK's client-side retry quota (a token bucket
+	// that stops retrying when many calls fail). Tests with injected
+	// throttling set it; real fleets keep the quota.
+	NoQuota bool
+}
+
+// Config says how to reach SSM in one region.
+type Config struct {
+	Region      string // "" means what the SDK config chain says
+	Profile     string // shared config profile; "" means the chain's default
+	EndpointURL string // "" means the SDK's choice (AWS_ENDPOINT_URL_SSM is honoured)
+	Retry       Retry
+}
+
+// Clients are what a scan in one region talks to.
+type Clients struct {
+	Region  string
+	SSM     API
+	Objects Objects
+}
+
+// Connect loads the standard SDK configuration chain (environment, shared
+// config and credentials files, SSO, IMDS) and returns clients for one region.
+func Connect(ctx context.Context, c Config) (*Clients, error) {
+	var opts []func(*config.LoadOptions) error
+	if c.Region != "" {
+		opts = append(opts, config.WithRegion(c.Region))
+	}
+	if c.Profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(c.Profile))
+	}
+	r := c.Retry
+	opts = append(opts, config.WithRetryer(func() aws.Retryer { return r.retryer() }))
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("load AWS configuration: %w", err)
+	}
+	if cfg.Region == "" {
+		return nil, errors.New("no AWS region: pass --region, set AWS_REGION, or set region in the profile")
+	}
+	client := awsssm.NewFromConfig(cfg, func(o *awsssm.Options) {
+		if c.EndpointURL != "" {
+			o.BaseEndpoint = aws.String(c.EndpointURL)
+		}
+	})
+	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) {
+		if c.EndpointURL != "" {
+			// A private or test endpoint serves buckets by path.
+			o.BaseEndpoint = aws.String(c.EndpointURL)
+			o.UsePathStyle = true
+		}
+	})
+	return &Clients{Region: cfg.Region, SSM: client, Objects: s3Objects{s3c}}, nil
+}
+
+// DefaultRegion is the region the SDK configuration chain names, "" when none.
+func DefaultRegion(ctx context.Context, profile string) (string, error) {
+	var opts []func(*config.LoadOptions) error
+	if profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(profile))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return "", fmt.Errorf("load AWS configuration: %w", err)
+	}
+	return cfg.Region, nil
+}
+
+func (r Retry) retryer() aws.Retryer {
+	return retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts = r.MaxAttempts
+		if o.MaxAttempts <= 0 {
+			o.MaxAttempts = 5
+		}
+		o.MaxBackoff = r.MaxBackoff
+		if o.MaxBackoff <= 0 {
+			o.MaxBackoff = 20 * time.Second
+		}
+		if r.BaseDelay > 0 {
+			o.Backoff = jitter{base: r.BaseDelay, max: o.MaxBackoff}
+		}
+		if r.NoQuota {
+			o.RateLimiter = ratelimit.None
+		}
+	})
+}
+
+// jitter is full-jitter exponential backoff from a chosen base.
+type jitter struct{ base, max time.Duration }
+
+func (j jitter) BackoffDelay(attempt int, _ error) (time.Duration, error) {
+	return backoff(j.base, j.max, attempt-1), nil
+}
+
+// backoff returns a random wait in [0, min(base·2^i, max)).
+func backoff(base, max time.Duration, i int) time.Duration {
+	d := base
+	for ; i > 0 && d < max; i-- {
+		d *= 2
+	}
+	d = min(d, max)
+	if d <= 0 {
+		return 0
+	}
+	return time.Duration(rand.Int64N(int64(d)))
+}
+
+type s3Objects struct{ c *s3.Client }
+
+func (o s3Objects) Get(ctx context.Context, bucket, key string) ([]byte, error) {
+	out, err := o.c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	if err != nil {
+		return nil, fmt.Errorf("read s3://%s/%s: %w", bucket, key, err)
+	}
+	defer out.Body.Close()
+	var b bytes.Buffer
+	if _, err := io.Copy(&b, out.Body); err != nil {
+		return nil, fmt.Errorf("read s3://%s/%s: %w", bucket, key, err)
+	}
+	return b.Bytes(), nil
+}

@@ -1,0 +1,277 @@
+package ssm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsssm "github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
+
+	"upkeep/inventory"
+)
+
+// MaxStdout is how much standard output GetCommandInvocation returns
+// (StandardOutputContent: the first 24,000 characters).
+const MaxStdout = 24000
+
+// poll lists one command's invocations with a growing interval until every
+// host has a final status, hands finished ones to the fetchers and gives up
+// on the rest once delivery and execution timeouts have both passed.
+func (r *run) poll(ctx context.Context, cmd string, batch []Target) {
+	s := r.s
+	waiting := map[string]Target{}
+	for _, t := range batch {
+		waiting[t.Host.ID] = t
+	}
+	deadline := time.Now().Add(s.opt.DeliveryTimeout + s.opt.ExecutionTimeout + 2*s.opt.PollMax)
+	delay := s.opt.PollMin
+	for len(waiting) > 0 {
+		select {
+		case <-time.After(delay):
+		case <-ctx.Done():
+			return
+		}
+		if r.isStopped() {
+			return
+		}
+		delay = min(delay*3/2, s.opt.PollMax)
+		invs, err := r.list(ctx, cmd)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			if !isTransient(err) {
+				for id, t := range waiting {
+					r.emit(ctx, r.obs(t, inventory.StatusFailed, fmt.Sprintf("poll command %s: %v", cmd, err)))
+					delete(waiting, id)
+				}
+				return
+			}
+			if time.Now().After(deadline) {
+				for id, t := range waiting {
+					r.emit(ctx, r.obs(t, inventory.StatusThrottled, fmt.Sprintf("poll command %s: %v", cmd, err)))
+					delete(waiting, id)
+				}
+				return
+			}
+			continue // throttled beyond the SDK's retries: try at the next tick
+		}
+		for _, inv := range invs {
+			id := aws.ToString(inv.InstanceId)
+			t, ok := waiting[id]
+			if !ok || !final(inv.Status, inv.StatusDetails) {
+				continue
+			}
+			delete(waiting, id)
+			f := fetch{cmd: cmd, t: t, status: inv.Status, details: aws.ToString(inv.StatusDetails)}
+			if o, done := r.classify(f); done {
+				r.emit(ctx, o)
+				continue
+			}
+			select {
+			case r.fetches <- f:
+			case <-ctx.Done():
+				return
+			}
+		}
+		if len(waiting) > 0 && time.Now().After(deadline) {
+			var ids []string
+			for id, t := range waiting {
+				r.emit(ctx, r.obs(t, inventory.StatusTimedOut, fmt.Sprintf("no final status from SSM within %s (command %s)",
+					(s.opt.DeliveryTimeout+s.opt.ExecutionTimeout).Round(time.Second), cmd)))
+				ids = append(ids, id)
+			}
+			// Best effort, as for Ctrl-C: the hosts are recorded either way.
+			_, _ = s.api.CancelCommand(ctx, &awsssm.CancelCommandInput{CommandId: aws.String(cmd), InstanceIds: ids})
+			return
+		}
+	}
+}
+
+// list reads every invocation of a command (one page per 50 hosts). Right
+// after SendCommand the list may be empty or short: SSM is eventually
+// consistent, and a missing invocation is simply not final yet.
+func (r *run) list(ctx context.Context, cmd string) ([]types.CommandInvocation, error) {
+	var out []types.CommandInvocation
+	p := awsssm.NewListCommandInvocationsPaginator(r.s.api, &awsssm.ListCommandInvocationsInput{
+		CommandId: aws.String(cmd), MaxResults: aws.Int32(MaxInstancesPerCommand),
+	})
+	for p.HasMorePages() {
+		var page *awsssm.ListCommandInvocationsOutput
+		err := r.s.persist.do(ctx, func() error {
+			var err error
+			page, err = p.NextPage(ctx)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.CommandInvocations...)
+	}
+	return out, nil
+}
+
+// squash turns a StatusDetails value into a key that is the same whether a
+// server spells it "Delivery Timed Out" or "DeliveryTimedOut".
+func squash(s string) string {
+	return strings.ToLower(strings.ReplaceAll(s, " ", ""))
+}
+
+func final(st types.CommandInvocationStatus, details *string) bool {
+	switch squash(aws.ToString(details)) {
+	case "pending", "inprogress", "delayed", "delayed(retrying)", "cancelling":
+		return false
+	case "success", "failed", "deliverytimedout", "executiontimedout", "undeliverable", "terminated",
+		"cancelled", "accessdenied", "noinstancesintag", "rateexceeded", "incomplete":
+		return true
+	}
+	switch st {
+	case types.CommandInvocationStatusSuccess, types.CommandInvocationStatusFailed,
+		types.CommandInvocationStatusTimedOut, types.CommandInvocationStatusCancelled:
+		return true
+	}
+	return false
+}
+
+func (r *run) obs(t Target, st inventory.Status, msg string) inventory.Observation {
+	return inventory.Observation{ScanID: r.scanID, Host: t.Host, Status: st, Error: msg}
+}
+
+// classify decides a final invocation that needs no output to judge; done is
+// false for those whose output must be fetched (success, or a failure whose
+// stderr says why).
+func (r *run) classify(f fetch) (o inventory.Observation, done bool) {
+	exec := r.s.opt.ExecutionTimeout.Round(time.Second)
+	delivery := r.s.opt.DeliveryTimeout.Round(time.Second)
+	switch squash(f.details) {
+	case "undeliverable":
+		return r.obs(f.t, inventory.StatusUndeliverable, "SSM could not deliver the command (Undeliverable): the agent is not running or cannot reach SSM"), true
+	case "deliverytimedout":
+		return r.obs(f.t, inventory.StatusTimedOut, fmt.Sprintf("delivery timed out: the agent did not take the command within %s", delivery)), true
+	case "executiontimedout":
+		return r.obs(f.t, inventory.StatusTimedOut, fmt.Sprintf("execution timed out: the collector ran longer than %s (raise --timeout)", exec)), true
+	case "terminated":
+		return r.obs(f.t, inventory.StatusFailed, "terminated by SSM: the command reached --max-errors"), true
+	case "rateexceeded":
+		return r.obs(f.t, inventory.StatusThrottled, "SSM canceled the invocation: account limit for pending invocations (Rate Exceeded)"), true
+	case "accessdenied":
+		return r.obs(f.t, inventory.StatusFailed, "access denied: the caller may not run AWS-RunShellScript on this instance"), true
+	case "cancelled":
+		return r.obs(f.t, inventory.StatusFailed, "cancelled in SSM before it finished"), true
+	}
+	switch f.status {
+	case types.CommandInvocationStatusSuccess, types.CommandInvocationStatusFailed:
+		return inventory.Observation{}, false
+	case types.CommandInvocationStatusTimedOut:
+		return r.obs(f.t, inventory.StatusTimedOut, fmt.Sprintf("timed out (%s)", f.details)), true
+	}
+	return r.obs(f.t, inventory.StatusFailed, fmt.Sprintf("SSM status %s (%s)", f.status, f.details)), true
+}
+
+// fetch reads one finished invocation's output and judges it. ok is false
+// when the scan was interrupted before the answer came: the host stays
+// pending.
+func (r *run) fetch(ctx context.Context, f fetch) (inventory.Observation, bool) {
+	s := r.s
+	var out *awsssm.GetCommandInvocationOutput
+	var err error
+	for attempt := 0; ; attempt++ {
+		err = s.persist.do(ctx, func() error {
+			var err error
+			out, err = s.api.GetCommandInvocation(ctx, &awsssm.GetCommandInvocationInput{
+				CommandId: aws.String(f.cmd), InstanceId: aws.String(f.t.Host.ID),
+			})
+			return err
+		})
+		var missing *types.InvocationDoesNotExist
+		if err == nil || !errors.As(err, &missing) || attempt >= 4 {
+			break
+		}
+		// The list already showed it: this is the API's eventual
+		// consistency, not a missing host.
+		select {
+		case <-time.After(backoff(s.opt.PollMin, s.opt.PollMax, attempt)):
+		case <-ctx.Done():
+			return inventory.Observation{}, false
+		}
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return inventory.Observation{}, false
+		}
+		st := inventory.StatusFailed
+		if isThrottle(err) {
+			st = inventory.StatusThrottled
+		}
+		return r.obs(f.t, st, fmt.Sprintf("get result of command %s: %v", f.cmd, err)), true
+	}
+	stdout := aws.ToString(out.StandardOutputContent)
+	if s.opt.S3Bucket != "" {
+		full, err := s.objects.Get(ctx, s.opt.S3Bucket, s3Key(s.opt.S3Prefix, f.cmd, f.t.Host.ID, "stdout"))
+		switch {
+		case err == nil:
+			stdout = string(full)
+		case ctx.Err() != nil:
+			return inventory.Observation{}, false
+		default:
+			// The excerpt is still there; say why it may be cut.
+			o := r.judge(f, out, stdout)
+			if o.Status != inventory.StatusOK {
+				o.Error += fmt.Sprintf(" (full output not read from S3: %v)", err)
+			}
+			return o, true
+		}
+	}
+	return r.judge(f, out, stdout), true
+}
+
+// s3Key is where SSM writes an invocation's full output in the bucket.
+func s3Key(prefix, cmd, instance, stream string) string {
+	key := cmd + "/" + instance + "/awsrunShellScript/0.awsrunShellScript/" + stream
+	if p := strings.Trim(prefix, "/"); p != "" {
+		key = p + "/" + key
+	}
+	return key
+}
+
+func (r *run) judge(f fetch, out *awsssm.GetCommandInvocationOutput, stdout string) inventory.Observation {
+	if out.Status != types.CommandInvocationStatusSuccess {
+		msg := fmt.Sprintf("collector exited with code %d", out.ResponseCode)
+		if line := lastLine(aws.ToString(out.StandardErrorContent)); line != "" {
+			msg += ": " + line
+		}
+		return r.obs(f.t, inventory.StatusFailed, msg)
+	}
+	rep, err := inventory.Parse([]byte(stdout))
+	switch {
+	case err == nil:
+		o := r.obs(f.t, inventory.StatusOK, "")
+		o.Report = rep
+		if o.Host.Name == "" {
+			o.Host.Name = rep.Facts.Hostname
+		}
+		return o
+	case errors.Is(err, inventory.ErrTruncated) && utf8.RuneCountInString(stdout) >= MaxStdout:
+		return r.obs(f.t, inventory.StatusTruncated, fmt.Sprintf(
+			"output cut at SSM's %d-character limit (no gzip/base64 on the host?): scan it with --s3-bucket to read the full output", MaxStdout))
+	case errors.Is(err, inventory.ErrTruncated):
+		return r.obs(f.t, inventory.StatusTruncated, err.Error())
+	default:
+		return r.obs(f.t, inventory.StatusUnparsable, err.Error())
+	}
+}
+
+// lastLine is the last non-empty line of s, cut to 200 characters.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	l := strings.TrimSpace(lines[len(lines)-1])
+	if utf8.RuneCountInString(l) > 200 {
+		l = string([]rune(l)[:200]) + "..."
+	}
+	return l
+}
