@@ -11,16 +11,13 @@ import (
 	"upkeep/inventory"
 )
 
-const (
-	testHosts = "../fixtures/hosts"
-	testFleet = "../../inventory/demo/fleet"
-)
+const testFleet = "../../inventory/demo/fleet"
 
 // TestCommittedFleetIsGenerated fails when inventory/demo/fleet differs from
 // what the generator makes now: the committed fleet cannot drift from its
 // generator (or from the base lists). Fix with `go run ./internal/demogen`.
 func TestCommittedFleetIsGenerated(t *testing.T) {
-	files, err := generate(testHosts)
+	files, err := generate(fleet())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,11 +49,11 @@ func TestCommittedFleetIsGenerated(t *testing.T) {
 
 // TestGenerateIsDeterministic runs the generator twice in one process.
 func TestGenerateIsDeterministic(t *testing.T) {
-	a, err := generate(testHosts)
+	a, err := generate(fleet())
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := generate(testHosts)
+	b, err := generate(fleet())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +74,7 @@ func TestRunWritesAndPrunes(t *testing.T) {
 	if err := os.WriteFile(stale, []byte("old"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := run(testHosts, dir); err != nil {
+	if err := run(dir); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {
@@ -89,9 +86,23 @@ func TestRunWritesAndPrunes(t *testing.T) {
 	}
 }
 
-func TestGenerateMissingBase(t *testing.T) {
-	if _, err := generate(t.TempDir()); err == nil {
-		t.Fatal("generate with no base lists succeeded")
+func TestGenerateRejects(t *testing.T) {
+	good := al2Web("web-1", "prod", true)
+	bad := good
+	bad.base = "no-such-fixture"
+	tests := []struct {
+		name  string
+		specs []hostSpec
+	}{
+		{"unknown base list", []hostSpec{bad}},
+		{"duplicate host", []hostSpec{good, good}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := generate(tt.specs); err == nil {
+				t.Fatal("generate succeeded")
+			}
+		})
 	}
 }
 
@@ -140,32 +151,6 @@ func TestSplitVR(t *testing.T) {
 		if v, r := splitVR(tt.in); v != tt.v || r != tt.r {
 			t.Errorf("splitVR(%q) = %q, %q; want %q, %q", tt.in, v, r, tt.v, tt.r)
 		}
-	}
-}
-
-func TestParseList(t *testing.T) {
-	tests := []struct {
-		name, ext, data string
-		want            []inventory.Package
-		wantErr         bool
-	}{
-		{"rpm with (none)", "rpm", "gpg-pubkey\t(none)\tc87f5b1a\t593863f8\t(none)\t(none)\n",
-			[]inventory.Package{{Manager: "rpm", Name: "gpg-pubkey", Version: "c87f5b1a", Release: "593863f8"}}, false},
-		{"dpkg keeps status without its trailing space", "dpkg", "nginx\t1.18.0-6.1+deb11u3\tall\tii \n",
-			[]inventory.Package{{Manager: "dpkg", Name: "nginx", Version: "1.18.0-6.1+deb11u3", Arch: "all", Status: "ii"}}, false},
-		{"short rpm line", "rpm", "bash\t(none)\t4.2.46\n", nil, true},
-		{"rpm line in a dpkg list", "dpkg", "bash\t(none)\t4.2.46\t30.amzn2\tx86_64\tAmazon Linux\n", nil, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := parseList([]byte(tt.data), tt.ext, "test."+tt.ext)
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("err = %v, wantErr %v", err, tt.wantErr)
-			}
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("got %+v, want %+v", got, tt.want)
-			}
-		})
 	}
 }
 

@@ -1,16 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
+	"upkeep/internal/fixtures"
 	"upkeep/inventory"
 )
 
@@ -27,10 +25,9 @@ type file struct {
 	Data []byte
 }
 
-// generate builds every demo host from the base lists in hostsDir and
-// returns their collector outputs, in fleet order.
-func generate(hostsDir string) ([]file, error) {
-	specs := fleet()
+// generate builds every host of specs from its base list and returns their
+// collector outputs, in the order given.
+func generate(specs []hostSpec) ([]file, error) {
 	out := make([]file, 0, len(specs))
 	seen := map[string]bool{}
 	for i, s := range specs {
@@ -38,7 +35,7 @@ func generate(hostsDir string) ([]file, error) {
 			return nil, fmt.Errorf("demo host %s: listed twice", s.name)
 		}
 		seen[s.name] = true
-		r, err := buildReport(hostsDir, s, i)
+		r, err := buildReport(s, i)
 		if err != nil {
 			return nil, fmt.Errorf("demo host %s: %w", s.name, err)
 		}
@@ -52,12 +49,12 @@ func generate(hostsDir string) ([]file, error) {
 }
 
 // buildReport assembles one host's report; i is its position in the fleet.
-func buildReport(hostsDir string, s hostSpec, i int) (*inventory.Report, error) {
-	base, err := readPackages(hostsDir, s.base)
+func buildReport(s hostSpec, i int) (*inventory.Report, error) {
+	base, err := fixtures.Packages(s.base)
 	if err != nil {
 		return nil, err
 	}
-	osr, err := readOSRelease(hostsDir, s.base)
+	osr, err := readOSRelease(s.base)
 	if err != nil {
 		return nil, err
 	}
@@ -135,73 +132,11 @@ func hostname(s hostSpec, i int) string {
 	return h
 }
 
-// readPackages reads a fixture list: rpm lists are
-// NAME EPOCH VERSION RELEASE ARCH VENDOR, dpkg lists PACKAGE VERSION ARCH STATUS,
-// TAB-separated (internal/fixtures/hosts/README.md).
-func readPackages(dir, base string) ([]inventory.Package, error) {
-	for _, ext := range []string{"rpm", "dpkg"} {
-		path := filepath.Join(dir, base+"."+ext)
-		data, err := os.ReadFile(path)
-		if os.IsNotExist(err) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("read base list: %w", err)
-		}
-		return parseList(data, ext, path)
-	}
-	return nil, fmt.Errorf("base list %s: no %s.rpm or %s.dpkg in %s", base, base, base, dir)
-}
-
-func parseList(data []byte, ext, path string) ([]inventory.Package, error) {
-	none := func(s string) string {
-		if s == "(none)" {
-			return ""
-		}
-		return s
-	}
-	var pkgs []inventory.Package
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		if line == "" {
-			continue
-		}
-		f := strings.Split(line, "\t")
-		switch {
-		case ext == "rpm" && len(f) == 6:
-			pkgs = append(pkgs, inventory.Package{Manager: "rpm", Name: f[0], Epoch: none(f[1]), Version: f[2],
-				Release: f[3], Arch: none(f[4]), Vendor: none(f[5])})
-		case ext == "dpkg" && len(f) == 4:
-			pkgs = append(pkgs, inventory.Package{Manager: "dpkg", Name: f[0], Version: f[1], Arch: f[2],
-				Status: strings.TrimSpace(f[3])})
-		default:
-			return nil, fmt.Errorf("%s:%d: want %s fields, got %d", path, n, map[string]string{"rpm": "6", "dpkg": "4"}[ext], len(f))
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	return pkgs, nil
-}
-
-// al2OSRelease is Amazon Linux 2's /etc/os-release (the fixtures have no
-// copy): NAME="Amazon Linux", VERSION="2", ID="amzn",
-// ID_LIKE="centos rhel fedora", VERSION_ID="2", PRETTY_NAME="Amazon Linux 2",
-// as printed by `cat /etc/os-release` on AL2 EC2 instances.
-func al2OSRelease() inventory.OSRelease {
-	return inventory.OSRelease{ID: "amzn", VersionID: "2", Name: "Amazon Linux", PrettyName: "Amazon Linux 2", IDLike: "centos rhel fedora"}
-}
-
-// readOSRelease reads the fields upkeep keeps from <base>.os-release.
-func readOSRelease(dir, base string) (inventory.OSRelease, error) {
-	if base == baseAL2 {
-		return al2OSRelease(), nil
-	}
-	path := filepath.Join(dir, base+".os-release")
-	data, err := os.ReadFile(path)
+// readOSRelease reads the fields upkeep keeps from the base's os-release.
+func readOSRelease(base string) (inventory.OSRelease, error) {
+	data, err := fixtures.OSRelease(base)
 	if err != nil {
-		return inventory.OSRelease{}, fmt.Errorf("read os-release: %w", err)
+		return inventory.OSRelease{}, err
 	}
 	var o inventory.OSRelease
 	for _, line := range strings.Split(string(data), "\n") {
@@ -224,7 +159,7 @@ func readOSRelease(dir, base string) (inventory.OSRelease, error) {
 		}
 	}
 	if o.ID == "" || o.VersionID == "" {
-		return o, fmt.Errorf("%s: no ID or VERSION_ID", path)
+		return o, fmt.Errorf("os-release of %s: no ID or VERSION_ID", base)
 	}
 	return o, nil
 }

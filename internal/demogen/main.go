@@ -1,6 +1,6 @@
 // Command demogen regenerates upkeep's bundled demo fleet: one collector
 // output per host in inventory/demo/fleet, built from the real package lists
-// in internal/fixtures/hosts plus the middleware each host's role adds (see
+// in internal/fixtures (package fixtures) plus the middleware each host's role adds (see
 // fleet.go and versions.go, and inventory/demo/README.md for every version
 // string's source).
 //
@@ -22,10 +22,9 @@ import (
 )
 
 func main() {
-	hosts := flag.String("hosts", filepath.Join("internal", "fixtures", "hosts"), "folder of base package lists")
 	out := flag.String("out", filepath.Join("inventory", "demo", "fleet"), "folder to write <host>.out files to")
 	flag.Parse()
-	if err := run(*hosts, *out); err != nil {
+	if err := run(*out); err != nil {
 		fmt.Fprintln(os.Stderr, "demogen:", err)
 		os.Exit(1)
 	}
@@ -33,8 +32,8 @@ func main() {
 
 // run writes the fleet to outDir and removes outputs of hosts no longer in
 // the fleet, so the folder holds exactly the generated set.
-func run(hostsDir, outDir string) error {
-	files, err := generate(hostsDir)
+func run(outDir string) error {
+	files, err := generate(fleet())
 	if err != nil {
 		return err
 	}
