@@ -17,6 +17,7 @@ import (
 	"slices"
 	"time"
 
+	"upkeep/internal/fixtures"
 	"upkeep/inventory"
 )
 
@@ -129,7 +130,7 @@ func Fleet(n int, seed int64) ([]*inventory.Report, error) {
 	var cum []int
 	total := 0
 	for _, b := range bases() {
-		pkgs, err := readList(b.list)
+		pkgs, err := fixtures.Packages(b.list)
 		if err != nil {
 			return nil, err
 		}
