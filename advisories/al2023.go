@@ -1,0 +1,292 @@
+package advisories
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+
+	"upkeep/advisories/version"
+	"upkeep/inventory"
+)
+
+// al2023Offer is one package of Amazon Linux 2023 that provides a product.
+type al2023Offer struct {
+	name     string
+	upstream string // "" when only the line is known
+	line     string // release line when no version is known ("8.3")
+}
+
+// al2Row is one row of data/al2-to-al2023.tsv.
+type al2Row struct {
+	pkg, source, version string
+	al2023               []string
+	status               Availability
+	note                 string
+}
+
+type al2023Data struct {
+	release string
+	offers  map[string][]al2023Offer // product -> the AL2023 packages that provide it
+	rows    map[string][]al2Row      // AL2 package name -> curated rows
+}
+
+// al2023Later are namespaced packages AWS added after the 2023.1 list the
+// embedded table holds; only the release line is known. Sources: the AL2023
+// user guide pages on PHP (8.3-8.5), Node.js (20, 22, 24) and Python
+// (3.12-3.14), and release notes 2023.9.20251014 (valkey) and
+// 2023.11.20260511 (kernel 6.12 and 6.18 AMIs); see data/README.md.
+var al2023Later = map[string][]al2023Offer{
+	"php":             {{name: "php8.3", line: "8.3"}, {name: "php8.4", line: "8.4"}, {name: "php8.5", line: "8.5"}},
+	"nodejs":          {{name: "nodejs20", line: "20"}, {name: "nodejs22", line: "22"}, {name: "nodejs24", line: "24"}},
+	"python":          {{name: "python3.12", line: "3.12"}, {name: "python3.13", line: "3.13"}, {name: "python3.14", line: "3.14"}},
+	"postgresql":      {{name: "postgresql16-server", line: "16"}, {name: "postgresql17-server", line: "17"}},
+	"mariadb":         {{name: "mariadb1011-server", line: "10.11"}},
+	"valkey":          {{name: "valkey"}},
+	"amazon-corretto": {{name: "java-21-amazon-corretto", line: "21"}, {name: "java-25-amazon-corretto", line: "25"}},
+	"linux":           {{name: "kernel6.12", line: "6.12"}, {name: "kernel6.18", line: "6.18"}},
+}
+
+// al2023BaseName is the AL2023 package a product goes by when it is not
+// namespaced; a host on another distribution has "available" only when
+// AL2023 ships the product's line under this name.
+var al2023BaseName = map[string]string{
+	"nginx": "nginx", "apache-http-server": "httpd", "openssl": "openssl", "linux": "kernel",
+	"docker-engine": "docker", "containerd": "containerd", "nodejs": "nodejs", "python": "python3",
+	"memcached": "memcached", "haproxy": "haproxy", "squid": "squid", "valkey": "valkey",
+}
+
+// compatibleWithinMajor are products whose releases within one major are
+// drop-in compatible for a move: AL2's nginx 1.22 to AL2023's nginx 1.24.
+var compatibleWithinMajor = map[string]bool{
+	"nginx": true, "apache-http-server": true, "memcached": true, "containerd": true, "docker-engine": true,
+}
+
+func loadAL2023(m *mapper) (*al2023Data, error) {
+	a := &al2023Data{offers: map[string][]al2023Offer{}, rows: map[string][]al2Row{}}
+	b, err := dataFS.ReadFile("data/al2023-packages.tsv")
+	if err != nil {
+		return nil, fmt.Errorf("read embedded AL2023 package list: %w", err)
+	}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	n := 0
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		if strings.HasPrefix(line, "#") {
+			if i := strings.Index(line, "al2023_release="); i >= 0 {
+				a.release, _, _ = strings.Cut(line[i+len("al2023_release="):], " ")
+			}
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) < 4 || f[0] == "name" {
+			continue
+		}
+		mt, ok := m.Map("rpm", f[0], f[2]+"-"+f[3])
+		if !ok || !mt.Primary || !strings.Contains(f[3], "amzn2023") {
+			continue
+		}
+		a.offers[mt.Product] = append(a.offers[mt.Product], al2023Offer{name: f[0], upstream: mt.Upstream})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read embedded AL2023 package list line %d: %w", n, err)
+	}
+	for p, offers := range al2023Later {
+		a.offers[p] = append(a.offers[p], offers...)
+	}
+	b, err = dataFS.ReadFile("data/al2-to-al2023.tsv")
+	if err != nil {
+		return nil, fmt.Errorf("read embedded AL2 to AL2023 table: %w", err)
+	}
+	for i, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		f := strings.Split(line, "\t")
+		if i == 0 {
+			continue
+		}
+		if len(f) < 6 {
+			return nil, fmt.Errorf("embedded AL2 to AL2023 table line %d: want 7 columns, got %d", i+1, len(f))
+		}
+		r := al2Row{pkg: f[0], source: f[1], version: f[2], status: Availability(f[5])}
+		if f[3] != "-" {
+			r.al2023 = strings.Split(f[3], ",")
+		}
+		if len(f) > 6 {
+			r.note = f[6]
+		}
+		a.rows[r.pkg] = append(a.rows[r.pkg], r)
+	}
+	return a, nil
+}
+
+// AL2023Release is the AL2023 release the package list describes.
+func (d *Data) AL2023Release() string { return d.al2023.release }
+
+// availability fills f.AL2023 and f.AL2023Package for a host that is not
+// on Amazon Linux 2023: can this product move as it is?
+func (d *Data) availability(f *Finding, osr inventory.OSRelease) {
+	if f.Kind == KindPackage && isAL2(osr) {
+		if r, ok := d.al2Row(f); ok {
+			f.AL2023, f.AL2023Package = r.status, strings.Join(r.al2023, ",")
+			return
+		}
+	}
+	a := d.al2023
+	switch f.Product {
+	case "eclipse-temurin":
+		// AL2023 carries no OpenJDK builds but Corretto, a TCK-certified
+		// OpenJDK build of the same Java cycles.
+		f.AL2023, f.AL2023Package = AvailReplaced, d.bestOffer("amazon-corretto", f.Cycle, f.UpstreamVersion, "")
+		return
+	case "mysql":
+		f.AL2023, f.AL2023Package = AvailReplaced, "mariadb105-server"
+		return
+	}
+	offers := a.offers[f.Product]
+	if len(offers) == 0 {
+		f.AL2023 = AvailRemoved
+		return
+	}
+	var same, newer []al2023Offer
+	for _, o := range offers {
+		oc := d.offerCycle(f.Product, o)
+		switch {
+		case oc == f.Cycle:
+			same = append(same, o)
+		case o.upstream == "" && o.line == "":
+		case version.Compare(version.Upstream, cmp2(o), f.UpstreamVersion) > 0:
+			newer = append(newer, o)
+		}
+	}
+	names := append([]string{f.Package}, f.Packages...)
+	if f.Kind != KindPackage || osManager(osr.ID) != "rpm" {
+		names = []string{al2023BaseName[f.Product]}
+	}
+	nameMatch := func(os []al2023Offer) (string, bool) {
+		for _, o := range os {
+			if slices.Contains(names, o.name) {
+				return o.name, true
+			}
+		}
+		return "", false
+	}
+	if n, ok := nameMatch(same); ok {
+		f.AL2023, f.AL2023Package = AvailAvailable, n
+		return
+	}
+	if len(same) > 0 {
+		f.AL2023, f.AL2023Package = AvailNamespaced, pickName(same, f.Package)
+		return
+	}
+	if compatibleWithinMajor[f.Product] {
+		var major []al2023Offer
+		for _, o := range newer {
+			if sameLine(cmp2(o), firstPart(f.UpstreamVersion)) {
+				major = append(major, o)
+			}
+		}
+		if n, ok := nameMatch(major); ok {
+			f.AL2023, f.AL2023Package = AvailAvailable, n
+			return
+		}
+	}
+	if f.Product == "redis" && len(newer) == 0 {
+		f.AL2023, f.AL2023Package = AvailReplaced, "valkey"
+		return
+	}
+	if len(newer) > 0 {
+		slices.SortFunc(newer, func(x, y al2023Offer) int {
+			return version.Compare(version.Upstream, cmp2(x), cmp2(y))
+		})
+		f.AL2023, f.AL2023Package = AvailNewerOnly, pickName(newer[:1], f.Package)
+		return
+	}
+	f.AL2023 = AvailUnknown
+}
+
+func firstPart(v string) string {
+	p := numericParts(v)
+	if len(p) == 0 {
+		return ""
+	}
+	return p[0]
+}
+
+// cmp2 is the version an offer is compared by.
+func cmp2(o al2023Offer) string {
+	if o.upstream != "" {
+		return o.upstream
+	}
+	return o.line
+}
+
+func (d *Data) offerCycle(product string, o al2023Offer) string {
+	v := cmp2(o)
+	if v == "" {
+		return ""
+	}
+	if c, ok := d.MatchCycle(product, v); ok {
+		return c.Name
+	}
+	return fallbackCycle(v)
+}
+
+// bestOffer names the AL2023 package of product for a cycle, or the
+// lowest newer one.
+func (d *Data) bestOffer(product, cycle, upstream, like string) string {
+	var newer []al2023Offer
+	var same []al2023Offer
+	for _, o := range d.al2023.offers[product] {
+		switch {
+		case d.offerCycle(product, o) == cycle:
+			same = append(same, o)
+		case version.Compare(version.Upstream, cmp2(o), upstream) > 0:
+			newer = append(newer, o)
+		}
+	}
+	if len(same) > 0 {
+		return pickName(same, like)
+	}
+	if len(newer) == 0 {
+		return ""
+	}
+	slices.SortFunc(newer, func(x, y al2023Offer) int { return version.Compare(version.Upstream, cmp2(x), cmp2(y)) })
+	return pickName(newer[:1], like)
+}
+
+// pickName chooses among AL2023 packages of one line the one that plays
+// the installed package's part (php-fpm -> php8.2-fpm), else the shortest.
+func pickName(offers []al2023Offer, installed string) string {
+	best := ""
+	for _, o := range offers {
+		if i := strings.LastIndexByte(installed, '-'); i > 0 && strings.HasSuffix(o.name, installed[i:]) {
+			return o.name
+		}
+		if best == "" || len(o.name) < len(best) || (len(o.name) == len(best) && o.name < best) {
+			best = o.name
+		}
+	}
+	return best
+}
+
+// al2Row finds the curated AL2 row for a finding: the deciding package
+// first, then the others, with the row's line matching the installed one.
+func (d *Data) al2Row(f *Finding) (al2Row, bool) {
+	names := append([]string{f.Package}, f.Packages...)
+	for _, n := range names {
+		for _, r := range d.al2023.rows[n] {
+			if r.version == "-" {
+				return r, true
+			}
+			mt, ok := d.mapper.Map("rpm", r.pkg, r.version)
+			if !ok {
+				continue
+			}
+			if c, ok := d.MatchCycle(mt.Product, mt.Upstream); ok && c.Name == f.Cycle && mt.Product == f.Product {
+				return r, true
+			}
+		}
+	}
+	return al2Row{}, false
+}

@@ -1,0 +1,498 @@
+package advisories
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"upkeep/advisories/version"
+	"upkeep/inventory"
+)
+
+// sourceOS marks the OS finding itself: no distro support applies to it.
+const sourceOS = "os"
+
+// Options say how to judge. At is the evaluation day (the caller reads the
+// clock, never this package); Within is the eol-soon window in days.
+type Options struct {
+	At              time.Time
+	Within          int
+	ExtendedSupport bool     // count Debian LTS, Ubuntu ESM, RHEL ELS and other eoes phases as support
+	Waivers         []Waiver // accepted findings
+	PerPackage      bool     // one finding per package, unmapped ones included (check --packages)
+}
+
+// HostReport is every finding on one host.
+type HostReport struct {
+	Host      inventory.Host
+	OS        inventory.OSRelease
+	OSProduct string // endoflife.date slug of the OS, "" when unknown
+	OSCycle   string
+	Status    inventory.Status // the scan status; hosts not scanned have no findings
+	Error     string
+	Findings  []Finding
+}
+
+// Judge judges every observed host at opt.At. Hosts with the same package
+// set (and OS) share the work: package mapping is cached per package and
+// per set, so a fleet baked from a few images costs a few hosts.
+func (d *Data) Judge(obs []inventory.Observation, opt Options) []HostReport {
+	j := &judge{d: d, opt: opt, pkgs: map[pkgKey]pkgResult{}, sets: map[setKey][]Finding{}}
+	out := make([]HostReport, 0, len(obs))
+	for i := range obs {
+		out = append(out, j.host(&obs[i]))
+	}
+	slices.SortFunc(out, func(a, b HostReport) int {
+		return cmp.Or(cmp.Compare(hostLabel(a.Host), hostLabel(b.Host)), cmp.Compare(a.Host.ID, b.Host.ID))
+	})
+	return out
+}
+
+func hostLabel(h inventory.Host) string {
+	if h.Name != "" {
+		return h.Name
+	}
+	return h.ID
+}
+
+type pkgKey struct {
+	manager, name, evr string
+}
+
+type pkgResult struct {
+	m  match
+	ok bool
+}
+
+type setKey struct {
+	set            int64
+	osID, osp, osc string
+}
+
+type judge struct {
+	d    *Data
+	opt  Options
+	pkgs map[pkgKey]pkgResult
+	sets map[setKey][]Finding
+}
+
+func (j *judge) host(o *inventory.Observation) HostReport {
+	hr := HostReport{Host: o.Host, Status: o.Status, Error: o.Error}
+	if o.Report == nil || !o.Status.Scanned() {
+		return hr
+	}
+	rep := o.Report
+	hr.OS = rep.Facts.OS
+	hr.OSProduct, hr.OSCycle = OSCycle(hr.OS)
+	sup := j.d.osSupportAt(hr.OSProduct, hr.OSCycle, j.opt)
+
+	var fs []Finding
+	fs = append(fs, j.osFinding(hr))
+	kernel, hasKernel := j.kernelFinding(rep, sup)
+	var pkgFs []Finding
+	if o.PackageSet != 0 && !j.opt.PerPackage {
+		k := setKey{o.PackageSet, hr.OS.ID, hr.OSProduct, hr.OSCycle}
+		cached, ok := j.sets[k]
+		if !ok {
+			cached = j.packageFindings(hr.OS, rep.Packages, sup)
+			j.sets[k] = cached
+		}
+		pkgFs = cloneFindings(cached)
+	} else {
+		pkgFs = j.packageFindings(hr.OS, rep.Packages, sup)
+	}
+	if hasKernel {
+		// The running kernel decides; installed kernel packages are listed with it.
+		kept := pkgFs[:0]
+		for _, f := range pkgFs {
+			if f.Product == "linux" && !j.opt.PerPackage {
+				kernel.Packages = mergeNames(kernel.Packages, f.Packages)
+				continue
+			}
+			kept = append(kept, f)
+		}
+		pkgFs = kept
+		fs = append(fs, kernel)
+	}
+	fs = append(fs, pkgFs...)
+	fs = append(fs, j.probeFindings(rep, sup)...)
+
+	onAL2023 := isAL2023(hr.OS)
+	running := runningProducts(rep)
+	for i := range fs {
+		f := &fs[i]
+		f.Host, f.HostName = o.Host.ID, hostLabel(o.Host)
+		if r, ok := running[f.Product]; ok && f.Product != "" && f.Kind != KindOS {
+			f.Running = true
+			f.Ports = r
+		}
+		if !onAL2023 && f.Product != "" && f.Kind != KindOS {
+			j.d.availability(f, hr.OS)
+		}
+		f.Key = findingKey(f)
+		applyWaivers(f, j.opt, o.Host)
+	}
+	slices.SortFunc(fs, compareFindings)
+	hr.Findings = fs
+	return hr
+}
+
+func cloneFindings(in []Finding) []Finding {
+	out := make([]Finding, len(in))
+	copy(out, in)
+	for i := range out {
+		out[i].Packages = slices.Clone(out[i].Packages)
+	}
+	return out
+}
+
+func mergeNames(a, b []string) []string {
+	out := append(slices.Clone(a), b...)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+var kindOrder = map[Kind]int{KindOS: 0, KindKernel: 1, KindPackage: 2, KindProbe: 3}
+
+func compareFindings(a, b Finding) int {
+	return cmp.Or(
+		cmp.Compare(kindOrder[a.Kind], kindOrder[b.Kind]),
+		cmp.Compare(boolInt(a.Product == ""), boolInt(b.Product == "")),
+		cmp.Compare(a.Product, b.Product),
+		cmp.Compare(a.Cycle, b.Cycle),
+		cmp.Compare(a.Package, b.Package),
+		cmp.Compare(a.Version, b.Version),
+	)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func findingKey(f *Finding) string {
+	k := f.Host + "/" + string(f.Kind) + "/" + f.Product + "/" + f.Cycle
+	if f.Kind == KindProbe || f.Product == "" {
+		k += "/" + f.Package
+	}
+	return k
+}
+
+func (j *judge) osFinding(hr HostReport) Finding {
+	f := Finding{Kind: KindOS, Package: "os-release", Version: hr.OS.ID + ":" + hr.OS.VersionID,
+		Product: hr.OSProduct, Source: SourceOSVendor}
+	if hr.OS.ID == "" {
+		f.Version = ""
+	}
+	if hr.OSProduct == "" {
+		f.Status = VerdictUnknown
+		f.Reason = fmt.Sprintf("unmapped: os-release ID %q is not an OS upkeep knows", hr.OS.ID)
+		return f
+	}
+	if hr.OSCycle == "" {
+		f.Status = VerdictUnknown
+		f.Reason = fmt.Sprintf("unparsable: VERSION_ID %q", hr.OS.VersionID)
+		return f
+	}
+	f.UpstreamVersion = hr.OS.VersionID
+	v := j.d.judgeCycle(hr.OSProduct, hr.OSCycle, sourceOS, osSupport{}, false, j.opt)
+	if _, ok := j.d.Cycle(hr.OSProduct, hr.OSCycle); !ok {
+		v = verdict{status: VerdictUnknown, reason: fmt.Sprintf("no data: %s has no release %s", hr.OSProduct, hr.OSCycle)}
+		if p, ok := j.d.Product(hr.OSProduct); ok {
+			v.label = p.Label
+		}
+	}
+	setVerdict(&f, v)
+	f.Cycle = hr.OSCycle
+	return f
+}
+
+func setVerdict(f *Finding, v verdict) {
+	f.Status, f.Phase, f.EOLDate, f.Days, f.DistroUntil, f.Reason = v.status, v.phase, v.eolDate, v.days, v.distroUntil, v.reason
+	f.ProductLabel = v.label
+	if v.cycle != "" {
+		f.Cycle = v.cycle
+	}
+}
+
+// kernelFinding judges the running kernel (uname -r), which decides even
+// when several kernel packages are installed.
+func (j *judge) kernelFinding(rep *inventory.Report, sup osSupport) (Finding, bool) {
+	k := strings.TrimSpace(rep.Facts.Kernel)
+	if k == "" {
+		return Finding{}, false
+	}
+	f := Finding{Kind: KindKernel, Package: "uname -r", Version: k, Product: "linux", Source: SourceOSVendor}
+	parts := numericParts(k)
+	if len(parts) > 3 {
+		parts = parts[:3]
+	}
+	f.UpstreamVersion = joinParts(parts)
+	setVerdict(&f, j.d.judgeCycle("linux", f.UpstreamVersion, SourceOSVendor, sup, false, j.opt))
+	return f, true
+}
+
+// mapped is one package the rules claim.
+type mapped struct {
+	pkg    inventory.Package
+	m      match
+	cycle  string
+	source string
+}
+
+func (j *judge) mapPackage(p inventory.Package) (match, bool) {
+	k := pkgKey{p.Manager, p.Name, p.EVR()}
+	if r, ok := j.pkgs[k]; ok {
+		return r.m, r.ok
+	}
+	m, ok := j.d.mapper.Map(p.Manager, p.Name, k.evr)
+	j.pkgs[k] = pkgResult{m, ok}
+	return m, ok
+}
+
+// packageFindings maps packages to products and collapses the packages of
+// one product cycle into one finding (or, with PerPackage, keeps one
+// finding per package).
+func (j *judge) packageFindings(osr inventory.OSRelease, pkgs []inventory.Package, sup osSupport) []Finding {
+	groups := map[string][]mapped{}
+	var order []string
+	var out []Finding
+	for _, p := range pkgs {
+		m, ok := j.mapPackage(p)
+		if !ok {
+			if j.opt.PerPackage {
+				out = append(out, Finding{Kind: KindPackage, Package: p.Name, Packages: []string{p.Name}, Version: p.EVR(),
+					Status: VerdictUnknown, Reason: fmt.Sprintf("unmapped: no rule maps package %s to a product", p.Name)})
+			}
+			continue
+		}
+		cy := ""
+		if c, ok := j.d.MatchCycle(m.Product, m.Upstream); ok {
+			cy = c.Name
+		} else {
+			cy = fallbackCycle(m.Upstream)
+		}
+		mp := mapped{pkg: p, m: m, cycle: cy, source: packageSource(osr, p)}
+		if j.opt.PerPackage {
+			out = append(out, j.groupFinding([]mapped{mp}, sup))
+			continue
+		}
+		key := m.Product + "\x00" + cy
+		if _, ok := groups[key]; !ok {
+			order = append(order, key)
+		}
+		groups[key] = append(groups[key], mp)
+	}
+	for _, k := range order {
+		out = append(out, j.groupFinding(groups[k], sup))
+	}
+	return out
+}
+
+// groupFinding judges the packages of one product cycle on one host. The
+// deciding package is a primary one (nginx rather than nginx-filesystem),
+// then the newest, then the first by name.
+func (j *judge) groupFinding(g []mapped, sup osSupport) Finding {
+	best := 0
+	names := make([]string, 0, len(g))
+	for i, m := range g {
+		names = append(names, m.pkg.Name)
+		b := g[best]
+		scheme := version.RPM
+		if m.pkg.Manager == "dpkg" {
+			scheme = version.Deb
+		}
+		c := cmp.Or(cmp.Compare(boolInt(m.m.Primary), boolInt(b.m.Primary)),
+			version.Compare(scheme, m.pkg.EVR(), b.pkg.EVR()),
+			cmp.Compare(b.pkg.Name, m.pkg.Name))
+		if c > 0 {
+			best = i
+		}
+	}
+	slices.Sort(names)
+	names = slices.Compact(names)
+	d := g[best]
+	f := Finding{Kind: KindPackage, Package: d.pkg.Name, Packages: names, Version: d.pkg.EVR(), Product: d.m.Product,
+		UpstreamVersion: d.m.Upstream, Cycle: d.cycle, Source: d.source}
+	extras := sup.al2 && d.source == SourceOSVendor && !al2Core(d.m.Product, d.cycle)
+	setVerdict(&f, j.d.judgeCycle(d.m.Product, d.m.Upstream, d.source, sup, extras, j.opt))
+	return f
+}
+
+// al2CoreLines are the release lines Amazon Linux 2's core repository
+// ships (data/al2-to-al2023.tsv, al2_source "core"); AWS patches those
+// until AL2 ends. Other lines come from Extras topics, which follow
+// upstream support. The kernel is always the vendor's.
+var al2CoreLines = map[string][]string{
+	"apache-http-server": {"2.4"},
+	"php":                {"5.4"},
+	"mariadb":            {"5.5"},
+	"postgresql":         {"9.2"},
+	"tomcat":             {"7"},
+	"python":             {"2.7", "3.7"},
+	"ruby":               {"2.0.0"},
+	"openssl":            {"1.0.2", "1.1.1"},
+	"eclipse-temurin":    {"8"},
+	"amazon-corretto":    {"11", "17"},
+	"memcached":          {"1.4"},
+	"haproxy":            {"1.5"},
+	"squid":              {"3.5"},
+}
+
+func al2Core(product, cycle string) bool {
+	if product == "linux" {
+		return true
+	}
+	return slices.Contains(al2CoreLines[product], cycle)
+}
+
+// probeProducts maps the collector's probe names to products.
+var probeProducts = map[string]string{
+	"nginx": "nginx", "httpd": "apache-http-server", "apache2": "apache-http-server",
+	"php": "php", "php-fpm": "php", "java": "eclipse-temurin", "node": "nodejs",
+	"python3": "python", "ruby": "ruby", "redis-server": "redis", "valkey-server": "valkey",
+	"mysqld": "mysql", "mariadbd": "mariadb", "postgres": "postgresql", "memcached": "memcached",
+	"haproxy": "haproxy", "openssl": "openssl", "tomcat": "tomcat", "docker": "docker-engine",
+	"containerd": "containerd",
+}
+
+// ProbeProduct maps a probed binary to a product, reading the output where
+// the name is not enough (a java that says Corretto, a mysqld that is MariaDB).
+func ProbeProduct(name, output string) string {
+	p := probeProducts[name]
+	switch {
+	case p == "eclipse-temurin" && strings.Contains(output, "Corretto"):
+		return "amazon-corretto"
+	case p == "mysql" && strings.Contains(output, "MariaDB"):
+		return "mariadb"
+	}
+	return p
+}
+
+// probeFindings judges binaries no mapped package owns (a hand-built nginx
+// in /usr/local); a probe whose owning package is mapped to the same
+// product is already judged through that package.
+func (j *judge) probeFindings(rep *inventory.Report, sup osSupport) []Finding {
+	owners := map[string]string{}
+	for _, p := range rep.Packages {
+		owners[p.Name] = p.Manager
+	}
+	var out []Finding
+	for _, pr := range rep.Probes {
+		product := ProbeProduct(pr.Name, pr.Output)
+		source := SourceHandBuilt
+		if pr.Owner != "" {
+			source = SourceThirdParty
+			if mgr, ok := owners[pr.Owner]; ok {
+				if m, ok := j.mapPackage(ownerPackage(rep.Packages, pr.Owner, mgr)); ok && m.Product == product {
+					continue
+				}
+			}
+		}
+		f := Finding{Kind: KindProbe, Package: pr.Path, Packages: []string{pr.Path}, Version: pr.Version, Source: source}
+		if f.Version == "" {
+			f.Version = inventory.ProbeVersion(pr.Output)
+		}
+		if f.Package == "" {
+			f.Package = "probe:" + pr.Name
+			f.Packages = []string{f.Package}
+		}
+		if product == "" {
+			f.Status = VerdictUnknown
+			f.Reason = fmt.Sprintf("unmapped: no product for probed binary %s", pr.Name)
+			out = append(out, f)
+			continue
+		}
+		f.Product = product
+		f.UpstreamVersion = strings.TrimPrefix(f.Version, "v")
+		if product == "eclipse-temurin" || product == "amazon-corretto" {
+			f.UpstreamVersion = javaUpstream(f.UpstreamVersion)
+		}
+		if f.Version == "" {
+			f.Status = VerdictUnknown
+			f.Reason = fmt.Sprintf("unparsable: %s printed no version (%q)", pr.Name, pr.Output)
+			out = append(out, f)
+			continue
+		}
+		setVerdict(&f, j.d.judgeCycle(product, f.UpstreamVersion, source, sup, false, j.opt))
+		if f.Cycle == "" {
+			f.Cycle = fallbackCycle(f.UpstreamVersion)
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func ownerPackage(pkgs []inventory.Package, name, mgr string) inventory.Package {
+	for _, p := range pkgs {
+		if p.Name == name && p.Manager == mgr {
+			return p
+		}
+	}
+	return inventory.Package{Name: name, Manager: mgr}
+}
+
+// productProcesses are the systemd unit and process name prefixes that show
+// a product is running.
+var productProcesses = map[string][]string{
+	"nginx": {"nginx"}, "apache-http-server": {"httpd", "apache2"}, "php": {"php-fpm", "php"},
+	"mysql": {"mysqld", "mysql"}, "mariadb": {"mariadbd", "mariadb", "mysqld"}, "postgresql": {"postgres"},
+	"redis": {"redis"}, "valkey": {"valkey"}, "tomcat": {"tomcat"}, "eclipse-temurin": {"java"},
+	"amazon-corretto": {"java"}, "nodejs": {"node"}, "docker-engine": {"docker"}, "containerd": {"containerd"},
+	"haproxy": {"haproxy"}, "memcached": {"memcached"}, "squid": {"squid"}, "vinyl-cache": {"varnish"},
+}
+
+// runningProducts returns, for each product with a running unit or a
+// listening process, its listening ports (sorted, possibly empty).
+func runningProducts(rep *inventory.Report) map[string][]int {
+	out := map[string][]int{}
+	for product, prefixes := range productProcesses {
+		for _, s := range rep.Services {
+			if s.State == "running" && hasAnyPrefix(s.Unit, prefixes) {
+				if _, ok := out[product]; !ok {
+					out[product] = nil
+				}
+			}
+		}
+		for _, l := range rep.Listeners {
+			if l.Process != "" && hasAnyPrefix(l.Process, prefixes) {
+				out[product] = append(out[product], l.Port)
+			}
+		}
+	}
+	for k, v := range out {
+		slices.Sort(v)
+		out[k] = slices.Compact(v)
+	}
+	return out
+}
+
+func hasAnyPrefix(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseEVR splits a version as rpm prints it ("[E:]V-R") into a package.
+func ParseEVR(name, evr string) inventory.Package {
+	p := inventory.Package{Manager: "rpm", Name: name}
+	if i := strings.IndexByte(evr, ':'); i > 0 {
+		if _, err := strconv.Atoi(evr[:i]); err == nil {
+			p.Epoch, evr = evr[:i], evr[i+1:]
+		}
+	}
+	if i := strings.LastIndexByte(evr, '-'); i > 0 {
+		p.Version, p.Release = evr[:i], evr[i+1:]
+	} else {
+		p.Version = evr
+	}
+	return p
+}

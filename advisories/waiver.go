@@ -1,0 +1,190 @@
+package advisories
+
+import (
+	"fmt"
+	"path"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"upkeep/inventory"
+)
+
+// Waiver accepts findings on purpose: "php 7.4 on the legacy-billing hosts
+// until 2027-03-31, ticket OPS-123". Every criterion given must match; a
+// waiver matches nothing unless it names at least one. Waived findings stay
+// in reports, marked, and no longer count for --fail-on; after Expires they
+// count again.
+type Waiver struct {
+	Product string    // endoflife.date slug ("php")
+	Cycle   string    // release cycle ("7.4")
+	Host    string    // host id or name; shell glob allowed ("billing-*")
+	Tag     string    // Key=Value host tag
+	Key     string    // a finding or readiness entry key, exactly
+	Reason  string    // required
+	Expires time.Time // zero: no expiry; otherwise the last day it applies
+	Line    int       // line in the waivers file, for messages
+}
+
+// waiverFile is the YAML shape of upkeep.yaml.
+//
+//	waivers:
+//	  - product: php
+//	    cycle: "7.4"
+//	    tag: Role=legacy-billing
+//	    reason: legacy billing until the rewrite, ticket OPS-123
+//	    expires: 2027-03-31
+type waiverFile struct {
+	Waivers []yaml.Node `yaml:"waivers"`
+}
+
+var waiverFields = map[string]bool{"product": true, "cycle": true, "host": true, "tag": true, "key": true, "reason": true, "expires": true}
+
+// ParseWaivers reads a waivers file. name is used in messages; an error
+// names the line at fault.
+func ParseWaivers(name string, b []byte) ([]Waiver, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(doc.Content) == 0 {
+		return nil, nil
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("%s:%d: want a mapping with a 'waivers' list", name, root.Line)
+	}
+	var list *yaml.Node
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k := root.Content[i]
+		if k.Value == "waivers" {
+			list = root.Content[i+1]
+			continue
+		}
+		return nil, fmt.Errorf("%s:%d: unknown key %q (want 'waivers')", name, k.Line, k.Value)
+	}
+	if list == nil {
+		return nil, nil
+	}
+	if list.Kind != yaml.SequenceNode {
+		return nil, fmt.Errorf("%s:%d: 'waivers' must be a list", name, list.Line)
+	}
+	var out []Waiver
+	for _, item := range list.Content {
+		w, err := parseWaiver(name, item)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, w)
+	}
+	return out, nil
+}
+
+func parseWaiver(name string, n *yaml.Node) (Waiver, error) {
+	w := Waiver{Line: n.Line}
+	if n.Kind != yaml.MappingNode {
+		return w, fmt.Errorf("%s:%d: a waiver must be a mapping (product, cycle, host, tag, key, reason, expires)", name, n.Line)
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if !waiverFields[k.Value] {
+			return w, fmt.Errorf("%s:%d: unknown waiver field %q (want product, cycle, host, tag, key, reason, expires)", name, k.Line, k.Value)
+		}
+		if v.Kind != yaml.ScalarNode {
+			return w, fmt.Errorf("%s:%d: %s must be a single value", name, v.Line, k.Value)
+		}
+		s := strings.TrimSpace(v.Value)
+		switch k.Value {
+		case "product":
+			w.Product = s
+		case "cycle":
+			w.Cycle = s
+		case "host":
+			if _, err := path.Match(s, ""); err != nil {
+				return w, fmt.Errorf("%s:%d: host pattern %q: %w", name, v.Line, s, err)
+			}
+			w.Host = s
+		case "tag":
+			if !strings.Contains(s, "=") {
+				return w, fmt.Errorf("%s:%d: tag %q: want Key=Value", name, v.Line, s)
+			}
+			w.Tag = s
+		case "key":
+			w.Key = s
+		case "reason":
+			w.Reason = s
+		case "expires":
+			t, err := time.Parse(time.DateOnly, s)
+			if err != nil {
+				return w, fmt.Errorf("%s:%d: expires %q: want YYYY-MM-DD", name, v.Line, s)
+			}
+			w.Expires = t
+		}
+	}
+	if w.Reason == "" {
+		return w, fmt.Errorf("%s:%d: a waiver needs a reason", name, n.Line)
+	}
+	if w.Product == "" && w.Cycle == "" && w.Host == "" && w.Tag == "" && w.Key == "" {
+		return w, fmt.Errorf("%s:%d: a waiver must name at least one of product, cycle, host, tag, key", name, n.Line)
+	}
+	return w, nil
+}
+
+// Active reports whether the waiver still applies at a day.
+func (w Waiver) Active(at time.Time) bool {
+	return w.Expires.IsZero() || !at.After(w.Expires)
+}
+
+// Matches reports whether the waiver covers a finding of product and cycle
+// with key on host.
+func (w Waiver) Matches(product, cycle, key string, h inventory.Host) bool {
+	if w.Product != "" && w.Product != product {
+		return false
+	}
+	if w.Cycle != "" && w.Cycle != cycle {
+		return false
+	}
+	if w.Key != "" && w.Key != key {
+		return false
+	}
+	if w.Host != "" {
+		a, _ := path.Match(w.Host, h.ID)
+		b, _ := path.Match(w.Host, h.Name)
+		if !a && !b {
+			return false
+		}
+	}
+	if w.Tag != "" {
+		k, v, _ := strings.Cut(w.Tag, "=")
+		if got, ok := h.Tags[k]; !ok || got != v {
+			return false
+		}
+	}
+	return true
+}
+
+// Describe is the reason and expiry as reports show them.
+func (w Waiver) Describe() string {
+	if w.Expires.IsZero() {
+		return w.Reason
+	}
+	return w.Reason + " (until " + w.Expires.Format(time.DateOnly) + ")"
+}
+
+// applyWaivers marks f waived by the first active waiver that matches it.
+// An expired waiver is named in the reason so that nobody wonders why the
+// finding came back.
+func applyWaivers(f *Finding, opt Options, h inventory.Host) {
+	for _, w := range opt.Waivers {
+		if !w.Matches(f.Product, f.Cycle, f.Key, h) {
+			continue
+		}
+		if !w.Active(opt.At) {
+			f.Reason += fmt.Sprintf(" (waiver expired %s: %s)", w.Expires.Format(time.DateOnly), w.Reason)
+			continue
+		}
+		f.Waived, f.WaiverReason = true, w.Describe()
+		return
+	}
+}
