@@ -1,8 +1,459 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
 
-// TODO(skeleton): replaced by the real command.
+	"github.com/spf13/cobra"
+
+	"upkeep/internal/output"
+	"upkeep/inventory"
+	"upkeep/inventory/store"
+)
+
+// inventoryOptions are the flags every inventory subcommand shares.
+type inventoryOptions struct {
+	f      *factory
+	scanID int64
+	format string
+}
+
 func newInventoryCmd(f *factory) *cobra.Command {
-	return &cobra.Command{Use: "inventory", Short: "not yet built", Hidden: true}
+	o := &inventoryOptions{f: f}
+	var status string
+	cmd := &cobra.Command{
+		Use:   "inventory",
+		Short: "List what a scan found: hosts, packages, and where each version runs",
+		Long: `inventory shows what a scan stored, without judging it (see 'upkeep check' for that).
+
+With no subcommand it lists the hosts of the latest scan: their OS, status and how
+many packages, probed middleware binaries and listening ports each one has.
+
+Subcommands:
+  packages   installed packages, by host and name (globs)
+  where      which hosts run which version of a package or probed binary
+  scans      every scan in the database
+
+Output is a table, or --output json|csv for scripts (stable snake_case fields).`,
+		Example: `  upkeep inventory
+  upkeep inventory --status failed
+  upkeep inventory --output json | jq '.[] | select(.os_id == "amzn")'
+  upkeep inventory packages --host web-1 --name 'openssl*'
+  upkeep inventory where nginx
+  upkeep inventory scans
+  upkeep inventory --scan 3 --output csv`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := o.parse()
+			if err != nil {
+				return err
+			}
+			if status != "" && !slices.Contains(inventory.Statuses, inventory.Status(status)) {
+				return usageErrorf("unknown --status %q: use one of %s", status, statusNames())
+			}
+			return o.runHosts(cmd.Context(), format, inventory.Status(status))
+		},
+	}
+	pf := cmd.PersistentFlags()
+	pf.Int64Var(&o.scanID, "scan", 0, "scan id to look at (default: the latest; see 'upkeep inventory scans')")
+	pf.StringVarP(&o.format, "output", "o", "table", "output format: table, json or csv")
+	cmd.Flags().StringVar(&status, "status", "", "only hosts with this status ("+statusNames()+")")
+	cmd.AddCommand(newInventoryPackagesCmd(o), newInventoryWhereCmd(o), newInventoryScansCmd(o))
+	return cmd
+}
+
+func statusNames() string {
+	names := make([]string, len(inventory.Statuses))
+	for i, s := range inventory.Statuses {
+		names[i] = string(s)
+	}
+	return strings.Join(names, ", ")
+}
+
+func (o *inventoryOptions) parse() (output.Format, error) {
+	format, err := output.Parse(o.format, output.Table, output.JSON, output.CSV)
+	if err != nil {
+		return "", usageErrorf("%w", err)
+	}
+	if o.scanID < 0 {
+		return "", usageErrorf("--scan must be a scan id (see 'upkeep inventory scans')")
+	}
+	return format, nil
+}
+
+// open opens the store and resolves --scan (default: the latest scan).
+func (o *inventoryOptions) open(ctx context.Context) (*store.DB, inventory.Scan, error) {
+	db, err := o.f.openStore(ctx)
+	if err != nil {
+		return nil, inventory.Scan{}, err
+	}
+	var s inventory.Scan
+	if o.scanID > 0 {
+		s, err = db.Scan(ctx, o.scanID)
+	} else {
+		s, err = db.LatestScan(ctx)
+	}
+	if err != nil {
+		db.Close()
+		return nil, inventory.Scan{}, err
+	}
+	return db, s, nil
+}
+
+// hostJSON is one host in `inventory --output json`; field names are stable.
+type hostJSON struct {
+	InstanceID  string            `json:"instance_id"`
+	Name        string            `json:"name"`
+	Region      string            `json:"region"`
+	Account     string            `json:"account"`
+	Source      string            `json:"source"`
+	Status      string            `json:"status"`
+	Error       string            `json:"error"`
+	Hostname    string            `json:"hostname"`
+	OSID        string            `json:"os_id"`
+	OSVersion   string            `json:"os_version"`
+	OSPretty    string            `json:"os_pretty"`
+	Kernel      string            `json:"kernel"`
+	CollectedAt string            `json:"collected_at"`
+	Packages    int               `json:"packages"`
+	Probes      int               `json:"probes"`
+	Ports       []int             `json:"ports"`
+	Tags        map[string]string `json:"tags"`
+}
+
+func (o *inventoryOptions) runHosts(ctx context.Context, format output.Format, status inventory.Status) error {
+	db, scan, err := o.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	all, err := db.Hosts(ctx, scan.ID)
+	if err != nil {
+		return err
+	}
+	rows := make([]hostJSON, 0, len(all))
+	for _, h := range all {
+		if status != "" && h.Status != status {
+			continue
+		}
+		j := hostJSON{InstanceID: h.Host.ID, Name: h.Host.Name, Region: h.Host.Region, Account: h.Host.Account,
+			Source: h.Host.Source, Status: string(h.Status), Error: h.Error, Hostname: h.Hostname, OSID: h.OS.ID,
+			OSVersion: h.OS.VersionID, OSPretty: h.OS.PrettyName, Kernel: h.Kernel, CollectedAt: timeText(h.CollectedAt),
+			Packages: h.Packages, Probes: h.Probes, Ports: h.Ports, Tags: h.Host.Tags}
+		if j.Ports == nil {
+			j.Ports = []int{}
+		}
+		if j.Tags == nil {
+			j.Tags = map[string]string{}
+		}
+		rows = append(rows, j)
+	}
+	out := o.f.io.out
+	switch format {
+	case output.JSON:
+		return output.WriteJSON(out, rows)
+	case output.CSV:
+		header := []string{"instance_id", "name", "region", "account", "source", "status", "error", "hostname", "os_id",
+			"os_version", "os_pretty", "kernel", "collected_at", "packages", "probes", "ports", "tags"}
+		var cells [][]string
+		for _, h := range rows {
+			cells = append(cells, []string{h.InstanceID, h.Name, h.Region, h.Account, h.Source, h.Status, h.Error, h.Hostname,
+				h.OSID, h.OSVersion, h.OSPretty, h.Kernel, h.CollectedAt, strconv.Itoa(h.Packages), strconv.Itoa(h.Probes),
+				portsText(h.Ports, " "), tagsText(h.Tags)})
+		}
+		return output.WriteCSV(out, header, cells)
+	}
+	header := []string{"ID", "NAME", "SOURCE", "OS", "STATUS", "PACKAGES", "PROBES", "PORTS"}
+	withErr := slices.ContainsFunc(rows, func(h hostJSON) bool { return h.Error != "" })
+	if withErr {
+		header = append(header, "ERROR")
+	}
+	var cells [][]string
+	for _, h := range rows {
+		osText := strings.TrimSpace(h.OSID + " " + h.OSVersion)
+		r := []string{h.InstanceID, h.Name, h.Source, dash(osText), h.Status, strconv.Itoa(h.Packages), strconv.Itoa(h.Probes), dash(portsText(h.Ports, ","))}
+		if withErr {
+			r = append(r, h.Error)
+		}
+		cells = append(cells, r)
+	}
+	if err := output.WriteTable(out, header, cells); err != nil {
+		return err
+	}
+	scanFooter(o.f.io.errOut, scan, len(rows), len(all))
+	return nil
+}
+
+// scanFooter says which scan a table came from, on stderr so that piped
+// tables stay data only.
+func scanFooter(w io.Writer, s inventory.Scan, shown, total int) {
+	fmt.Fprintf(w, "scan %d (%s, %s): %d of %d hosts shown\n", s.ID, s.Source, timeText(s.Started), shown, total)
+}
+
+func newInventoryPackagesCmd(o *inventoryOptions) *cobra.Command {
+	var f store.PackageFilter
+	cmd := &cobra.Command{
+		Use:   "packages",
+		Short: "List installed packages by host and name",
+		Long: `packages lists the packages installed on the hosts of a scan. --host and --name take
+globs (* ? [...], case-sensitive); --host matches the instance id or the host name.`,
+		Example: `  upkeep inventory packages --name 'openssl*'
+  upkeep inventory packages --host 'web-*' --name nginx --output csv
+  upkeep inventory packages --host i-0abc123 --output json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := o.parse()
+			if err != nil {
+				return err
+			}
+			return o.runPackages(cmd.Context(), format, f)
+		},
+	}
+	cmd.Flags().StringVar(&f.Host, "host", "", "only hosts whose id or name matches this glob")
+	cmd.Flags().StringVar(&f.Name, "name", "", "only packages whose name matches this glob")
+	return cmd
+}
+
+// packageJSON is one row of `inventory packages --output json`.
+type packageJSON struct {
+	InstanceID string `json:"instance_id"`
+	HostName   string `json:"host_name"`
+	Manager    string `json:"manager"`
+	Name       string `json:"name"`
+	EVR        string `json:"evr"`
+	Epoch      string `json:"epoch"`
+	Version    string `json:"version"`
+	Release    string `json:"release"`
+	Arch       string `json:"arch"`
+	Vendor     string `json:"vendor"`
+	Status     string `json:"status"`
+}
+
+func (o *inventoryOptions) runPackages(ctx context.Context, format output.Format, f store.PackageFilter) error {
+	db, scan, err := o.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	pkgs, err := db.Packages(ctx, scan.ID, f)
+	if err != nil {
+		return err
+	}
+	out := o.f.io.out
+	switch format {
+	case output.JSON:
+		rows := make([]packageJSON, len(pkgs))
+		for i, p := range pkgs {
+			rows[i] = packageJSON{InstanceID: p.Host, HostName: p.HostName, Manager: p.Manager, Name: p.Name, EVR: p.EVR(),
+				Epoch: p.Epoch, Version: p.Version, Release: p.Release, Arch: p.Arch, Vendor: p.Vendor, Status: p.Status}
+		}
+		return output.WriteJSON(out, rows)
+	case output.CSV:
+		header := []string{"instance_id", "host_name", "manager", "name", "evr", "epoch", "version", "release", "arch", "vendor", "status"}
+		cells := make([][]string, len(pkgs))
+		for i, p := range pkgs {
+			cells[i] = []string{p.Host, p.HostName, p.Manager, p.Name, p.EVR(), p.Epoch, p.Version, p.Release, p.Arch, p.Vendor, p.Status}
+		}
+		return output.WriteCSV(out, header, cells)
+	}
+	cells := make([][]string, len(pkgs))
+	for i, p := range pkgs {
+		cells[i] = []string{p.Host, p.Name, p.EVR(), dash(p.Arch), p.Manager, dash(p.Vendor)}
+	}
+	if err := output.WriteTable(out, []string{"HOST", "PACKAGE", "VERSION", "ARCH", "MANAGER", "VENDOR"}, cells); err != nil {
+		return err
+	}
+	fmt.Fprintf(o.f.io.errOut, "scan %d: %d packages\n", scan.ID, len(pkgs))
+	return nil
+}
+
+func newInventoryWhereCmd(o *inventoryOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "where NAME",
+		Short: "Show which hosts run which versions of a package or probed binary",
+		Long: `where groups the hosts of a scan by the version they have of NAME, most common
+version first. It looks at installed packages and at probed binaries (middleware
+that no package owns, such as an nginx built into /usr/local), so both kinds show.
+NAME may be a glob ('php*').`,
+		Example: `  upkeep inventory where nginx
+  upkeep inventory where 'openssl*' --output json
+  upkeep inventory where java --scan 2`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := o.parse()
+			if err != nil {
+				return err
+			}
+			return o.runWhere(cmd.Context(), format, args[0])
+		},
+	}
+}
+
+// spreadJSON is one version group of `inventory where --output json`.
+type spreadJSON struct {
+	Kind    string   `json:"kind"`
+	Name    string   `json:"name"`
+	Manager string   `json:"manager"`
+	Version string   `json:"version"`
+	Count   int      `json:"count"`
+	Hosts   []string `json:"hosts"`
+}
+
+func (o *inventoryOptions) runWhere(ctx context.Context, format output.Format, name string) error {
+	db, scan, err := o.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	spread, err := db.Where(ctx, scan.ID, name)
+	if err != nil {
+		return err
+	}
+	out := o.f.io.out
+	switch format {
+	case output.JSON:
+		rows := make([]spreadJSON, len(spread))
+		for i, s := range spread {
+			rows[i] = spreadJSON{Kind: s.Kind, Name: s.Name, Manager: s.Manager, Version: s.Version, Count: len(s.Hosts), Hosts: s.Hosts}
+		}
+		return output.WriteJSON(out, rows)
+	case output.CSV:
+		cells := make([][]string, len(spread))
+		for i, s := range spread {
+			cells[i] = []string{s.Kind, s.Name, s.Manager, s.Version, strconv.Itoa(len(s.Hosts)), strings.Join(s.Hosts, " ")}
+		}
+		return output.WriteCSV(out, []string{"kind", "name", "manager", "version", "count", "hosts"}, cells)
+	}
+	if len(spread) == 0 {
+		fmt.Fprintf(o.f.io.errOut, "scan %d: no package or probed binary named %q\n", scan.ID, name)
+		return nil
+	}
+	cells := make([][]string, len(spread))
+	for i, s := range spread {
+		kind := s.Kind
+		if s.Manager != "" {
+			kind += " (" + s.Manager + ")"
+		}
+		cells[i] = []string{strconv.Itoa(len(s.Hosts)), s.Name, dash(s.Version), kind, hostList(s.Hosts, 5)}
+	}
+	return output.WriteTable(out, []string{"HOSTS", "NAME", "VERSION", "KIND", "ON"}, cells)
+}
+
+// hostList names up to max hosts and counts the rest.
+func hostList(hosts []string, max int) string {
+	if len(hosts) <= max {
+		return strings.Join(hosts, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(hosts[:max], ", "), len(hosts)-max)
+}
+
+func newInventoryScansCmd(o *inventoryOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:     "scans",
+		Short:   "List every scan in the database, newest first",
+		Example: `  upkeep inventory scans --output json`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := o.parse()
+			if err != nil {
+				return err
+			}
+			return o.runScans(cmd.Context(), format)
+		},
+	}
+}
+
+// scanJSON is one scan of `inventory scans --output json`.
+type scanJSON struct {
+	ID       int64          `json:"id"`
+	Source   string         `json:"source"`
+	Targets  string         `json:"targets"`
+	Started  string         `json:"started"`
+	Finished string         `json:"finished"`
+	Hosts    int            `json:"hosts"`
+	Counts   map[string]int `json:"counts"`
+}
+
+func (o *inventoryOptions) runScans(ctx context.Context, format output.Format) error {
+	db, err := o.f.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	scans, err := db.Scans(ctx)
+	if err != nil {
+		return err
+	}
+	rows := make([]scanJSON, len(scans))
+	for i, s := range scans {
+		j := scanJSON{ID: s.ID, Source: s.Source, Targets: s.Targets, Started: timeText(s.Started), Finished: timeText(s.Finished), Counts: map[string]int{}}
+		for st, n := range s.Counts {
+			j.Counts[string(st)] = n
+			j.Hosts += n
+		}
+		rows[i] = j
+	}
+	out := o.f.io.out
+	switch format {
+	case output.JSON:
+		return output.WriteJSON(out, rows)
+	case output.CSV:
+		var cells [][]string
+		for _, s := range rows {
+			cells = append(cells, []string{strconv.FormatInt(s.ID, 10), s.Source, s.Targets, s.Started, s.Finished, strconv.Itoa(s.Hosts), countsCell(s.Counts)})
+		}
+		return output.WriteCSV(out, []string{"id", "source", "targets", "started", "finished", "hosts", "counts"}, cells)
+	}
+	var cells [][]string
+	for _, s := range rows {
+		cells = append(cells, []string{strconv.FormatInt(s.ID, 10), s.Source, dash(s.Started), dash(s.Finished), strconv.Itoa(s.Hosts), countsCell(s.Counts), s.Targets})
+	}
+	return output.WriteTable(out, []string{"ID", "SOURCE", "STARTED", "FINISHED", "HOSTS", "STATUS", "TARGETS"}, cells)
+}
+
+func countsCell(c map[string]int) string {
+	var parts []string
+	for _, s := range inventory.Statuses {
+		if c[string(s)] > 0 {
+			parts = append(parts, fmt.Sprintf("%s=%d", s, c[string(s)]))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+func timeText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func portsText(ports []int, sep string) string {
+	s := make([]string, len(ports))
+	for i, p := range ports {
+		s[i] = strconv.Itoa(p)
+	}
+	return strings.Join(s, sep)
+}
+
+// tagsText writes tags as key=value pairs in key order.
+func tagsText(tags map[string]string) string {
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
+		parts = append(parts, k+"="+tags[k])
+	}
+	return strings.Join(parts, ";")
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

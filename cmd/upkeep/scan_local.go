@@ -3,8 +3,321 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"upkeep/inventory"
 )
 
-// TODO(skeleton): replaced by the real local scan and import.
-func (o *scanOptions) runLocal(ctx context.Context) error  { return errors.New("not yet built") }
-func (o *scanOptions) runImport(ctx context.Context) error { return errors.New("not yet built") }
+// runLocal runs the collector on this machine and stores it as one host.
+func (o *scanOptions) runLocal(ctx context.Context) error {
+	name := o.host
+	if name == "" {
+		h, err := os.Hostname()
+		if err != nil {
+			return fmt.Errorf("find this machine's name: %w (name it with --host)", err)
+		}
+		name = h
+	}
+	db, err := o.f.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	started := o.f.now()
+	id, err := db.BeginScan(ctx, inventory.Scan{Source: "local", Targets: "local", Started: started})
+	if err != nil {
+		return err
+	}
+	host := inventory.Host{ID: name, Name: name, Source: "local"}
+	data, runErr := inventory.RunLocal(ctx)
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	var obs inventory.Observation
+	if runErr != nil && len(data) == 0 {
+		obs = inventory.Observation{ScanID: id, Host: host, Status: inventory.StatusFailed, Error: runErr.Error()}
+	} else {
+		obs = parsedObservation(id, host, data, runErr)
+	}
+	if err := db.SaveObservation(ctx, obs); err != nil {
+		return err
+	}
+	if err := db.FinishScan(ctx, id, o.f.now()); err != nil {
+		return err
+	}
+	if !o.quiet {
+		fmt.Fprintf(o.f.io.errOut, "scan %d: %s: %s\n", id, name, describe(obs))
+	}
+	if obs.Status != inventory.StatusOK {
+		return errSilent(exitFailure)
+	}
+	return nil
+}
+
+// parsedObservation turns one collector output into an observation: ok with
+// its report, or truncated/unparsable with the parser's error. runErr is
+// how the collector itself ended, kept as a warning when its output is whole.
+func parsedObservation(scanID int64, host inventory.Host, data []byte, runErr error) inventory.Observation {
+	r, err := inventory.Parse(data)
+	switch {
+	case errors.Is(err, inventory.ErrTruncated):
+		return inventory.Observation{ScanID: scanID, Host: host, Status: inventory.StatusTruncated, Error: err.Error()}
+	case err != nil:
+		return inventory.Observation{ScanID: scanID, Host: host, Status: inventory.StatusUnparsable, Error: err.Error()}
+	}
+	if runErr != nil {
+		r.Warnings = append(r.Warnings, "collector: "+runErr.Error())
+	}
+	return inventory.Observation{ScanID: scanID, Host: host, Status: inventory.StatusOK, Report: r}
+}
+
+// describe is a host's result in a few words, for progress and summaries.
+func describe(o inventory.Observation) string {
+	if o.Status == inventory.StatusOK {
+		return fmt.Sprintf("ok, %d packages, %d probes, %d listening sockets", len(o.Report.Packages), len(o.Report.Probes), len(o.Report.Listeners))
+	}
+	return fmt.Sprintf("%s: %s", o.Status, o.Error)
+}
+
+// importFile is one collector output to import.
+type importFile struct {
+	path  string // as given, or inside a given folder; "-" is stdin
+	data  []byte // stdin's bytes, read before the workers start
+	label string // the name to fall back on: the file name without extension
+}
+
+// runImport stores saved collector outputs as one scan, one host per file.
+// Files are read and parsed in parallel and stored in the order given, each
+// in its own transaction, so an interrupted import keeps what it stored.
+func (o *scanOptions) runImport(ctx context.Context) error {
+	files, err := o.importFiles()
+	if err != nil {
+		return err
+	}
+	db, err := o.f.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	begin := time.Now() // for the duration in the summary only
+	id, err := db.BeginScan(ctx, inventory.Scan{Source: "import", Targets: importTargets(o.imports), Started: o.f.now()})
+	if err != nil {
+		return err
+	}
+
+	var bar *progressbar.ProgressBar
+	if o.f.io.errTTY && !o.quiet && !o.verbose && len(files) > 1 {
+		bar = progressbar.NewOptions(len(files), progressbar.OptionSetWriter(o.f.io.errOut),
+			progressbar.OptionSetDescription("importing"), progressbar.OptionShowCount(),
+			progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
+	}
+	seen := map[string]string{} // host id -> file, to warn about duplicates
+	read := func(i int) inventory.Observation {
+		f := files[i]
+		data, err := f.data, error(nil)
+		if f.path != "-" {
+			data, err = os.ReadFile(f.path)
+		}
+		return o.importObservation(id, f, data, err, len(files) == 1)
+	}
+	err = inOrder(ctx, len(files), read, func(i int, obs inventory.Observation) error {
+		f := files[i]
+		if prev, ok := seen[obs.Host.ID]; ok {
+			fmt.Fprintf(o.f.io.errOut, "upkeep: warning: %s and %s are both host %s; keeping %s\n", prev, f.path, obs.Host.ID, f.path)
+		}
+		seen[obs.Host.ID] = f.path
+		if err := db.SaveObservation(ctx, obs); err != nil {
+			return err
+		}
+		switch {
+		case bar != nil:
+			bar.Add(1)
+		case o.verbose || (!o.quiet && obs.Status != inventory.StatusOK):
+			fmt.Fprintf(o.f.io.errOut, "%s: %s\n", f.path, describe(obs))
+		}
+		return nil
+	})
+	if bar != nil {
+		bar.Finish()
+	}
+	if err != nil {
+		return err
+	}
+	if err := db.FinishScan(ctx, id, o.f.now()); err != nil {
+		return err
+	}
+	// Count from the store: a duplicate host replaced its earlier row.
+	scan, err := db.Scan(ctx, id)
+	if err != nil {
+		return err
+	}
+	ok := scan.Counts[inventory.StatusOK]
+	hosts := 0
+	for _, n := range scan.Counts {
+		hosts += n
+	}
+	if !o.quiet {
+		fmt.Fprintf(o.f.io.errOut, "scan %d: imported %d files as %d hosts: %s (%.1fs)\n", id, len(files), hosts,
+			countsText(scan.Counts), time.Since(begin).Seconds())
+	}
+	switch {
+	case ok == hosts:
+		return nil
+	case ok == 0:
+		return errSilent(exitFailure)
+	default:
+		return errSilent(exitPartial)
+	}
+}
+
+// importObservation names the host and parses its output. The name is
+// --host for a single file, else the collector's hostname, else the file name.
+func (o *scanOptions) importObservation(scanID int64, f importFile, data []byte, readErr error, single bool) inventory.Observation {
+	host := inventory.Host{ID: f.label, Name: f.label, Source: "import"}
+	if single && o.host != "" {
+		host.ID, host.Name = o.host, o.host
+	}
+	if readErr != nil {
+		return inventory.Observation{ScanID: scanID, Host: host, Status: inventory.StatusFailed, Error: readErr.Error()}
+	}
+	obs := parsedObservation(scanID, host, data, nil)
+	if obs.Report != nil && obs.Report.Facts.Hostname != "" && !(single && o.host != "") {
+		obs.Host.ID, obs.Host.Name = obs.Report.Facts.Hostname, obs.Report.Facts.Hostname
+	}
+	return obs
+}
+
+// importFiles expands the --import arguments: a folder stands for the
+// regular files directly in it, in name order; "-" is stdin, read now.
+func (o *scanOptions) importFiles() ([]importFile, error) {
+	var files []importFile
+	stdin := false
+	for _, arg := range o.imports {
+		if arg == "-" {
+			if stdin {
+				return nil, usageErrorf("--import - (stdin) can be given only once")
+			}
+			stdin = true
+			data, err := io.ReadAll(o.f.io.in)
+			if err != nil {
+				return nil, fmt.Errorf("read stdin: %w", err)
+			}
+			files = append(files, importFile{path: "-", data: data, label: "stdin"})
+			continue
+		}
+		st, err := os.Stat(arg)
+		if err != nil {
+			return nil, usageErrorf("--import %s: %w", arg, errors.Unwrap(err))
+		}
+		if !st.IsDir() {
+			files = append(files, importFile{path: arg, label: fileLabel(arg)})
+			continue
+		}
+		entries, err := os.ReadDir(arg)
+		if err != nil {
+			return nil, usageErrorf("--import %s: %w", arg, err)
+		}
+		n := len(files)
+		for _, e := range entries { // ReadDir sorts by name
+			if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") {
+				p := filepath.Join(arg, e.Name())
+				files = append(files, importFile{path: p, label: fileLabel(p)})
+			}
+		}
+		if len(files) == n {
+			return nil, usageErrorf("--import %s: the folder has no files", arg)
+		}
+	}
+	return files, nil
+}
+
+// fileLabel is a file's name without folder and extension: web-1.out -> web-1.
+func fileLabel(p string) string {
+	b := filepath.Base(p)
+	if ext := filepath.Ext(b); ext != "" && ext != b {
+		b = strings.TrimSuffix(b, ext)
+	}
+	return b
+}
+
+// importTargets records what was asked for without storing ten thousand
+// file names in one row.
+func importTargets(args []string) string {
+	const keep = 3
+	if len(args) <= keep {
+		return strings.Join(args, " ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(args[:keep], " "), len(args)-keep)
+}
+
+// countsText lists non-zero counts in the order reports show statuses.
+func countsText(counts map[inventory.Status]int) string {
+	var parts []string
+	for _, s := range inventory.Statuses {
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+		}
+	}
+	if len(parts) == 0 {
+		return "no hosts"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// inOrder runs work(i) for i in [0, n) on every core and calls sink with
+// each result in index order, from the calling goroutine. At most four
+// results per core wait for the sink, so memory stays flat however large n is.
+func inOrder[T any](ctx context.Context, n int, work func(int) T, sink func(int, T) error) error {
+	workers := runtime.GOMAXPROCS(0)
+	results := make([]chan T, n)
+	for i := range results {
+		results[i] = make(chan T, 1)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := make(chan int)
+	tokens := make(chan struct{}, 4*workers)
+	go func() { // hands out indexes, never more than the window ahead of the sink
+		defer close(next)
+		for i := range n {
+			select {
+			case tokens <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case next <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for range workers {
+		go func() {
+			for i := range next {
+				results[i] <- work(i)
+			}
+		}()
+	}
+	for i := range n {
+		var r T
+		select {
+		case r = <-results[i]:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if err := sink(i, r); err != nil {
+			return err
+		}
+		<-tokens
+	}
+	return nil
+}
