@@ -258,7 +258,7 @@ func (r *run) judge(f fetch, out *awsssm.GetCommandInvocationOutput, stdout stri
 		return o
 	case errors.Is(err, inventory.ErrTruncated) && utf8.RuneCountInString(stdout) >= MaxStdout:
 		return r.obs(f.t, inventory.StatusTruncated, fmt.Sprintf(
-			"output cut at SSM's %d-character limit (no gzip/base64 on the host?): scan it with --s3-bucket to read the full output", MaxStdout))
+			"output cut at SSM's %d-character limit: scan it again with --s3-bucket to read the full output", MaxStdout))
 	case errors.Is(err, inventory.ErrTruncated):
 		return r.obs(f.t, inventory.StatusTruncated, err.Error())
 	default:

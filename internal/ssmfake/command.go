@@ -1,0 +1,688 @@
+package ssmfake
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// SSM's output limits (API model: StandardOutputContent, StandardErrorContent,
+// CommandPluginOutput).
+const (
+	MaxStdout       = 24000
+	MaxStderr       = 8000
+	MaxPluginOutput = 2500
+	pluginName      = "aws:runShellScript"
+)
+
+var (
+	instanceIDRe  = regexp.MustCompile(`(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)`)
+	concurrencyRe = regexp.MustCompile(`^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$`)
+	maxErrorsRe   = regexp.MustCompile(`^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$`)
+	execTimeoutRe = regexp.MustCompile(`^(([1-9][0-9]{0,4})|(1[0-6][0-9]{4})|(17[0-1][0-9]{3})|(172[0-7][0-9]{2})|(172800))$`)
+)
+
+type command struct {
+	id, region, comment, document string
+	requested                     time.Time
+	params                        map[string][]string
+	instanceIDs                   []string
+	targets                       []target
+	timeoutSeconds                int
+	maxConcurrency, maxErrors     string
+	bucket, prefix                string
+	invs                          []*invocation
+	byInst                        map[string]*invocation
+}
+
+type invocation struct {
+	cmd       *command
+	inst      *Instance
+	visibleAt time.Time
+	started   time.Time
+	ended     time.Time
+	status    string // CommandInvocationStatus
+	details   string
+	code      int
+	stdout    string // full output; the API cuts it
+	stderr    string
+	done      bool
+	cancel    context.CancelFunc
+}
+
+type target struct {
+	Key    string
+	Values []string
+}
+
+type sendCommandInput struct {
+	DocumentName           string
+	DocumentVersion        string
+	DocumentHash           string
+	DocumentHashType       string
+	InstanceIds            []string
+	Targets                []target
+	Parameters             map[string][]string
+	TimeoutSeconds         *int
+	Comment                string
+	MaxConcurrency         string
+	MaxErrors              string
+	OutputS3BucketName     string
+	OutputS3KeyPrefix      string
+	OutputS3Region         string
+	ServiceRoleArn         string
+	NotificationConfig     map[string]any
+	CloudWatchOutputConfig map[string]any
+	AlarmConfiguration     map[string]any
+}
+
+func (s *Server) sendCommand(_ context.Context, region string, body []byte) (any, *apiError) {
+	var in sendCommandInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	switch {
+	case in.DocumentName == "":
+		return nil, clientErr("ValidationException", "DocumentName is required")
+	case in.DocumentName != "AWS-RunShellScript":
+		return nil, clientErr("InvalidDocument", "document %s does not exist in this fake (only AWS-RunShellScript)", in.DocumentName)
+	case len(in.InstanceIds) > 50:
+		return nil, clientErr("ValidationException", "1 validation error detected: Value at 'instanceIds' failed to satisfy constraint: Member must have length less than or equal to 50")
+	case len(in.Targets) > 5:
+		return nil, clientErr("ValidationException", "1 validation error detected: Value at 'targets' failed to satisfy constraint: Member must have length less than or equal to 5")
+	case len(in.InstanceIds) == 0 && len(in.Targets) == 0:
+		return nil, clientErr("ValidationException", "either InstanceIds or Targets is required")
+	case len(in.InstanceIds) > 0 && len(in.Targets) > 0:
+		return nil, clientErr("InvalidParameters", "InstanceIds and Targets cannot be used together")
+	case len(in.Comment) > 100:
+		return nil, clientErr("ValidationException", "1 validation error detected: Value at 'comment' failed to satisfy constraint: Member must have length less than or equal to 100")
+	case in.MaxConcurrency != "" && !concurrencyRe.MatchString(in.MaxConcurrency):
+		return nil, clientErr("ValidationException", "MaxConcurrency %q is not valid", in.MaxConcurrency)
+	case in.MaxErrors != "" && !maxErrorsRe.MatchString(in.MaxErrors):
+		return nil, clientErr("ValidationException", "MaxErrors %q is not valid", in.MaxErrors)
+	case in.TimeoutSeconds != nil && (*in.TimeoutSeconds < 30 || *in.TimeoutSeconds > 2592000):
+		return nil, clientErr("ValidationException", "TimeoutSeconds must be between 30 and 2592000")
+	case len(in.Parameters["commands"]) == 0:
+		return nil, clientErr("InvalidParameters", "parameter commands is required")
+	case in.OutputS3BucketName != "" && (len(in.OutputS3BucketName) < 3 || len(in.OutputS3BucketName) > 63):
+		return nil, clientErr("ValidationException", "OutputS3BucketName must be 3-63 characters")
+	}
+	for name, v := range in.Parameters {
+		switch name {
+		case "commands":
+		case "workingDirectory":
+		case "executionTimeout":
+			if len(v) != 1 || !execTimeoutRe.MatchString(v[0]) {
+				return nil, clientErr("InvalidParameters", "executionTimeout %q is not valid", v)
+			}
+		default:
+			return nil, clientErr("InvalidParameters", "document AWS-RunShellScript has no parameter %q", name)
+		}
+	}
+	for _, t := range in.Targets {
+		if len(t.Values) > 50 {
+			return nil, clientErr("ValidationException", "a target has more than 50 values")
+		}
+	}
+	execTimeout := 3600
+	if v := in.Parameters["executionTimeout"]; len(v) == 1 {
+		execTimeout, _ = strconv.Atoi(v[0])
+	}
+	delivery := 3600
+	if in.TimeoutSeconds != nil {
+		delivery = *in.TimeoutSeconds
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := in.InstanceIds
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			return nil, clientErr("DuplicateInstanceId", "Instance Id %s is duplicated", id)
+		}
+		seen[id] = true
+		in := s.byID[id]
+		if !instanceIDRe.MatchString(id) || in == nil || in.Unmanaged || in.Region != region {
+			return nil, clientErr("InvalidInstanceId", "Instances [[%s]] not in a valid state for account", id)
+		}
+		if in.platform() != "Linux" && in.platform() != "MacOS" {
+			return nil, clientErr("UnsupportedPlatformType", "The document AWS-RunShellScript is not supported on the platform of instance %s", id)
+		}
+	}
+	if len(in.Targets) > 0 {
+		ids = s.resolveTargets(region, in.Targets)
+	}
+
+	s.nextCmd++
+	now := time.Now()
+	c := &command{
+		id:             fmt.Sprintf("%08x-%04x-4%03x-8%03x-%012x", s.start.Unix()&0xffffffff, s.nextCmd>>16&0xffff, s.nextCmd&0xfff, len(ids), s.nextCmd),
+		region:         region,
+		comment:        in.Comment,
+		document:       in.DocumentName,
+		requested:      now,
+		params:         in.Parameters,
+		instanceIDs:    in.InstanceIds,
+		targets:        in.Targets,
+		timeoutSeconds: delivery,
+		maxConcurrency: orDefault(in.MaxConcurrency, "50"),
+		maxErrors:      orDefault(in.MaxErrors, "0"),
+		bucket:         in.OutputS3BucketName,
+		prefix:         in.OutputS3KeyPrefix,
+		byInst:         map[string]*invocation{},
+	}
+	script := strings.Join(in.Parameters["commands"], "\n")
+	for _, id := range ids {
+		inst := s.byID[id]
+		ctx, cancel := context.WithCancel(context.Background())
+		inv := &invocation{cmd: c, inst: inst, visibleAt: now.Add(s.faults.Invisible), status: "Pending", details: "Pending", code: -1, cancel: cancel}
+		c.invs = append(c.invs, inv)
+		c.byInst[id] = inv
+		delay := s.faults.ExecDelay
+		if s.faults.ExecJitter > 0 {
+			delay += time.Duration(s.rng.Int64N(int64(s.faults.ExecJitter)))
+		}
+		go s.execute(ctx, inv, script, delay, time.Duration(execTimeout)*time.Second, time.Duration(delivery)*time.Second)
+	}
+	s.commands[c.id] = c
+	s.order = append(s.order, c)
+	return map[string]any{"Command": s.commandView(c)}, nil
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// resolveTargets turns Targets (InstanceIds, tag:K, tag-key) into the managed
+// Linux instances of a region that match all of them.
+func (s *Server) resolveTargets(region string, ts []target) []string {
+	var ids []string
+	for _, in := range s.instances {
+		if in.Region != region || in.Unmanaged {
+			continue
+		}
+		ok := true
+		for _, t := range ts {
+			if !matchTarget(in, t) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			ids = append(ids, in.ID)
+		}
+	}
+	return ids
+}
+
+func matchTarget(in *Instance, t target) bool {
+	switch {
+	case t.Key == "InstanceIds":
+		return contains(t.Values, in.ID)
+	case t.Key == "tag-key":
+		for _, v := range t.Values {
+			if _, ok := in.Tags[v]; ok {
+				return true
+			}
+		}
+		return false
+	case strings.HasPrefix(t.Key, "tag:"):
+		v, ok := in.Tags[strings.TrimPrefix(t.Key, "tag:")]
+		return ok && contains(t.Values, v)
+	}
+	return false
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// execute plays one invocation: it waits, runs the script on the instance's
+// fixture (or plays the instance's fault) and records the outcome.
+func (s *Server) execute(ctx context.Context, inv *invocation, script string, delay, execTimeout, delivery time.Duration) {
+	inst := inv.inst
+	wait := func(d time.Duration) bool {
+		select {
+		case <-time.After(d):
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	finish := func(status, details string, code int, stdout, stderr string) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if inv.done {
+			return
+		}
+		inv.status, inv.details, inv.code, inv.done = status, details, code, true
+		inv.stdout, inv.stderr = stdout, stderr
+		inv.ended = time.Now()
+		if inv.cmd.bucket != "" {
+			s.objects[inv.cmd.bucket+"/"+outputKey(inv, "stdout")] = []byte(stdout)
+			s.objects[inv.cmd.bucket+"/"+outputKey(inv, "stderr")] = []byte(stderr)
+		}
+	}
+	if inst.ping() != "Online" {
+		// The agent never picks the command up: it expires.
+		if wait(min(delivery, delay+s.faults.HangFor+time.Second)) {
+			finish("TimedOut", "Delivery Timed Out", -1, "", "")
+		}
+		return
+	}
+	if !wait(delay) {
+		return
+	}
+	if inst.Fault == FaultUndeliverable {
+		finish("Failed", "Undeliverable", -1, "", "")
+		return
+	}
+	s.mu.Lock()
+	if !inv.done {
+		inv.status, inv.details, inv.started = "InProgress", "InProgress", time.Now()
+	}
+	s.mu.Unlock()
+	switch inst.Fault {
+	case FaultHang:
+		hang := execTimeout
+		if s.faults.HangFor > 0 && s.faults.HangFor < hang {
+			hang = s.faults.HangFor
+		}
+		if wait(hang) {
+			finish("TimedOut", "Execution Timed Out", -1, "", "")
+		}
+		return
+	case FaultFail:
+		finish("Failed", "Failed", 1, "", "sh: 12: cannot open /var/lib/rpm/Packages: Input/output error\n")
+		return
+	}
+	res, err := s.run(ctx, inst, script)
+	if err != nil {
+		if ctx.Err() == nil {
+			finish("Failed", "Failed", 1, "", "fake agent: "+err.Error()+"\n")
+		}
+		return
+	}
+	if res.Code != 0 {
+		finish("Failed", "Failed", res.Code, string(res.Stdout), string(res.Stderr))
+		return
+	}
+	finish("Success", "Success", 0, string(res.Stdout), string(res.Stderr))
+}
+
+// outputKey is where SSM writes an invocation's full output in S3.
+func outputKey(inv *invocation, stream string) string {
+	key := inv.cmd.id + "/" + inv.inst.ID + "/awsrunShellScript/0.awsrunShellScript/" + stream
+	if p := strings.Trim(inv.cmd.prefix, "/"); p != "" {
+		key = p + "/" + key
+	}
+	return key
+}
+
+// cut keeps the first n characters of s, as SSM does.
+func cut(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j]
+		}
+		i++
+	}
+	return s
+}
+
+func (s *Server) commandView(c *command) map[string]any {
+	counts := map[string]int{}
+	status := "Success"
+	pending := false
+	for _, inv := range c.invs {
+		if !inv.done {
+			pending = true
+			continue
+		}
+		counts["completed"]++
+		switch inv.details {
+		case "Failed", "Execution Timed Out":
+			counts["error"]++
+		case "Delivery Timed Out":
+			counts["delivery"]++
+		}
+	}
+	switch {
+	case pending:
+		status = "InProgress"
+	case counts["error"] > 0:
+		status = "Failed"
+	}
+	v := map[string]any{
+		"CommandId":             c.id,
+		"DocumentName":          c.document,
+		"DocumentVersion":       "$DEFAULT",
+		"Comment":               c.comment,
+		"ExpiresAfter":          epoch(c.requested.Add(time.Duration(c.timeoutSeconds) * time.Second)),
+		"Parameters":            c.params,
+		"InstanceIds":           nonNil(c.instanceIDs),
+		"Targets":               nonNilT(c.targets),
+		"RequestedDateTime":     epoch(c.requested),
+		"Status":                status,
+		"StatusDetails":         status,
+		"MaxConcurrency":        c.maxConcurrency,
+		"MaxErrors":             c.maxErrors,
+		"TargetCount":           len(c.invs),
+		"CompletedCount":        counts["completed"],
+		"ErrorCount":            counts["error"],
+		"DeliveryTimedOutCount": counts["delivery"],
+		"TimeoutSeconds":        c.timeoutSeconds,
+	}
+	if c.bucket != "" {
+		v["OutputS3BucketName"] = c.bucket
+		v["OutputS3KeyPrefix"] = c.prefix
+	}
+	return v
+}
+
+func nonNil(v []string) []string {
+	if v == nil {
+		return []string{}
+	}
+	return v
+}
+
+func nonNilT(v []target) []target {
+	if v == nil {
+		return []target{}
+	}
+	return v
+}
+
+type commandFilter struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+var commandFilterKeys = map[string]bool{"InvokedAfter": true, "InvokedBefore": true, "Status": true, "ExecutionStage": true, "DocumentName": true}
+
+func checkCommandFilters(fs []commandFilter) *apiError {
+	if len(fs) > 5 {
+		return clientErr("ValidationException", "at most 5 filters")
+	}
+	for _, f := range fs {
+		if !commandFilterKeys[f.Key] {
+			return clientErr("InvalidFilterKey", "filter key %q is not valid", f.Key)
+		}
+		if len(f.Value) < 1 || len(f.Value) > 128 {
+			return clientErr("ValidationException", "filter value must be 1-128 characters")
+		}
+	}
+	return nil
+}
+
+func (inv *invocation) matches(fs []commandFilter) bool {
+	for _, f := range fs {
+		switch f.Key {
+		case "Status":
+			if !strings.EqualFold(f.Value, inv.status) {
+				return false
+			}
+		case "DocumentName":
+			if f.Value != inv.cmd.document {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+type listInvocationsInput struct {
+	CommandId  string
+	InstanceId string
+	Details    bool
+	Filters    []commandFilter
+	MaxResults int
+	NextToken  string
+}
+
+func (s *Server) listCommandInvocations(_ context.Context, region string, body []byte) (any, *apiError) {
+	var in listInvocationsInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if err := checkCommandFilters(in.Filters); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var cmds []*command
+	if in.CommandId != "" {
+		c, ok := s.commands[in.CommandId]
+		if !ok || c.region != region {
+			return nil, clientErr("InvalidCommandId", "command %s does not exist", in.CommandId)
+		}
+		cmds = []*command{c}
+	} else {
+		for _, c := range s.order {
+			if c.region == region {
+				cmds = append(cmds, c)
+			}
+		}
+	}
+	now := time.Now()
+	var invs []*invocation
+	for _, c := range cmds {
+		for _, inv := range c.invs {
+			if now.Before(inv.visibleAt) || (in.InstanceId != "" && inv.inst.ID != in.InstanceId) || !inv.matches(in.Filters) {
+				continue
+			}
+			invs = append(invs, inv)
+		}
+	}
+	from, to, next, err := s.page(len(invs), in.MaxResults, in.NextToken, 50, 1, 50)
+	if err != nil {
+		return nil, err
+	}
+	out := []map[string]any{}
+	for _, inv := range invs[from:to] {
+		v := map[string]any{
+			"CommandId":         inv.cmd.id,
+			"InstanceId":        inv.inst.ID,
+			"InstanceName":      inv.inst.ComputerName,
+			"Comment":           inv.cmd.comment,
+			"DocumentName":      inv.cmd.document,
+			"DocumentVersion":   "$DEFAULT",
+			"RequestedDateTime": epoch(inv.cmd.requested),
+			"Status":            inv.status,
+			"StatusDetails":     inv.details,
+			"StandardOutputUrl": s.outputURL(inv, "stdout"),
+			"StandardErrorUrl":  s.outputURL(inv, "stderr"),
+			"CommandPlugins":    []any{},
+		}
+		if in.Details {
+			p := map[string]any{
+				"Name":          pluginName,
+				"Status":        pluginStatus(inv.status),
+				"StatusDetails": inv.details,
+				"ResponseCode":  inv.code,
+				"Output":        cut(inv.stdout+inv.stderr, MaxPluginOutput),
+			}
+			if !inv.started.IsZero() {
+				p["ResponseStartDateTime"] = epoch(inv.started)
+			}
+			if inv.done {
+				p["ResponseFinishDateTime"] = epoch(inv.ended)
+			}
+			v["CommandPlugins"] = []any{p}
+		}
+		out = append(out, v)
+	}
+	res := map[string]any{"CommandInvocations": out}
+	if next != "" {
+		res["NextToken"] = next
+	}
+	return res, nil
+}
+
+func pluginStatus(s string) string {
+	if s == "Delayed" || s == "Cancelling" {
+		return "InProgress"
+	}
+	return s
+}
+
+func (s *Server) outputURL(inv *invocation, stream string) string {
+	if inv.cmd.bucket == "" || !inv.done {
+		return ""
+	}
+	return "https://s3." + inv.cmd.region + ".amazonaws.com/" + inv.cmd.bucket + "/" + outputKey(inv, stream)
+}
+
+type getInvocationInput struct {
+	CommandId  string
+	InstanceId string
+	PluginName string
+}
+
+func (s *Server) getCommandInvocation(_ context.Context, region string, body []byte) (any, *apiError) {
+	var in getInvocationInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if len(in.CommandId) != 36 {
+		return nil, clientErr("ValidationException", "CommandId must be 36 characters")
+	}
+	if in.PluginName != "" && in.PluginName != pluginName {
+		return nil, clientErr("InvalidPluginName", "plugin %s is not in this command", in.PluginName)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.commands[in.CommandId]
+	if !ok || c.region != region {
+		return nil, clientErr("InvalidCommandId", "command %s does not exist", in.CommandId)
+	}
+	inv, ok := c.byInst[in.InstanceId]
+	if !ok || time.Now().Before(inv.visibleAt) {
+		return nil, clientErr("InvocationDoesNotExist", "")
+	}
+	v := map[string]any{
+		"CommandId":              c.id,
+		"InstanceId":             inv.inst.ID,
+		"Comment":                c.comment,
+		"DocumentName":           c.document,
+		"DocumentVersion":        "$DEFAULT",
+		"PluginName":             pluginName,
+		"ResponseCode":           inv.code,
+		"Status":                 inv.status,
+		"StatusDetails":          inv.details,
+		"StandardOutputContent":  "",
+		"StandardErrorContent":   "",
+		"StandardOutputUrl":      s.outputURL(inv, "stdout"),
+		"StandardErrorUrl":       s.outputURL(inv, "stderr"),
+		"ExecutionStartDateTime": "",
+		"ExecutionEndDateTime":   "",
+		"ExecutionElapsedTime":   "",
+	}
+	if !inv.started.IsZero() {
+		v["ExecutionStartDateTime"] = inv.started.UTC().Format("2006-01-02T15:04:05.000Z")
+	}
+	if inv.done {
+		v["StandardOutputContent"] = cut(inv.stdout, MaxStdout)
+		v["StandardErrorContent"] = cut(inv.stderr, MaxStderr)
+		v["ExecutionEndDateTime"] = inv.ended.UTC().Format("2006-01-02T15:04:05.000Z")
+		if !inv.started.IsZero() {
+			v["ExecutionElapsedTime"] = fmt.Sprintf("PT%.3fS", inv.ended.Sub(inv.started).Seconds())
+		}
+	}
+	return v, nil
+}
+
+type listCommandsInput struct {
+	CommandId  string
+	InstanceId string
+	Filters    []commandFilter
+	MaxResults int
+	NextToken  string
+}
+
+func (s *Server) listCommands(_ context.Context, region string, body []byte) (any, *apiError) {
+	var in listCommandsInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if err := checkCommandFilters(in.Filters); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var cmds []*command
+	for _, c := range s.order {
+		if c.region != region || (in.CommandId != "" && c.id != in.CommandId) {
+			continue
+		}
+		if in.InstanceId != "" && c.byInst[in.InstanceId] == nil {
+			continue
+		}
+		cmds = append(cmds, c)
+	}
+	if in.CommandId != "" && len(cmds) == 0 {
+		return nil, clientErr("InvalidCommandId", "command %s does not exist", in.CommandId)
+	}
+	from, to, next, err := s.page(len(cmds), in.MaxResults, in.NextToken, 50, 1, 50)
+	if err != nil {
+		return nil, err
+	}
+	out := []any{}
+	for _, c := range cmds[from:to] {
+		out = append(out, s.commandView(c))
+	}
+	res := map[string]any{"Commands": out}
+	if next != "" {
+		res["NextToken"] = next
+	}
+	return res, nil
+}
+
+type cancelCommandInput struct {
+	CommandId   string
+	InstanceIds []string
+}
+
+func (s *Server) cancelCommand(_ context.Context, region string, body []byte) (any, *apiError) {
+	var in cancelCommandInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if len(in.InstanceIds) > 50 {
+		return nil, clientErr("ValidationException", "at most 50 InstanceIds")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.commands[in.CommandId]
+	if !ok || c.region != region {
+		return nil, clientErr("InvalidCommandId", "command %s does not exist", in.CommandId)
+	}
+	for _, inv := range c.invs {
+		if len(in.InstanceIds) > 0 && !contains(in.InstanceIds, inv.inst.ID) {
+			continue
+		}
+		if !inv.done {
+			inv.cancel()
+			inv.status, inv.details, inv.done, inv.ended = "Cancelled", "Cancelled", true, time.Now()
+		}
+	}
+	return map[string]any{}, nil
+}

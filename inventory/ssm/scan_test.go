@@ -1,0 +1,103 @@
+package ssm_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"upkeep/internal/ssmfake"
+	"upkeep/inventory"
+	"upkeep/inventory/ssm"
+)
+
+// testRetry keeps throttled tests quick without touching production defaults.
+var testRetry = ssm.Retry{MaxAttempts: 10, BaseDelay: 5 * time.Millisecond, MaxBackoff: 100 * time.Millisecond, NoQuota: true}
+
+func testOptions() ssm.Options {
+	return ssm.Options{
+		Script: inventory.Script(), Comment: "upkeep test",
+		ExecutionTimeout: 2 * time.Second, DeliveryTimeout: 30 * time.Second,
+		PollMin: 20 * time.Millisecond, PollMax: 200 * time.Millisecond,
+		PersistBase: 10 * time.Millisecond,
+	}
+}
+
+type memSink struct {
+	mu  sync.Mutex
+	obs map[string][]inventory.Observation
+}
+
+func (m *memSink) save(_ context.Context, o inventory.Observation) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.obs == nil {
+		m.obs = map[string][]inventory.Observation{}
+	}
+	m.obs[o.Host.ID] = append(m.obs[o.Host.ID], o)
+	return nil
+}
+
+func connect(t *testing.T, url, region string) *ssm.Clients {
+	t.Helper()
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	t.Setenv("AWS_CONFIG_FILE", t.TempDir()+"/none")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", t.TempDir()+"/none")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	c, err := ssm.Connect(context.Background(), ssm.Config{Region: region, EndpointURL: url, Retry: testRetry})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestScanStatuses(t *testing.T) {
+	spec := ssmfake.FleetSpec{Hosts: 14, Offline: 1, Undeliverable: 1, Hang: 1, Fail: 1, Huge: 1, Windows: 1}
+	fake := ssmfake.New(ssmfake.Fleet(spec), ssmfake.WithFaults(ssmfake.Faults{
+		ThrottleRate: 0.2, PageSize: 5, Invisible: 50 * time.Millisecond,
+		ExecDelay: 20 * time.Millisecond, ExecJitter: 100 * time.Millisecond, HangFor: 300 * time.Millisecond, Seed: 1,
+	}))
+	defer fake.Close()
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+
+	ctx := context.Background()
+	sc := ssm.NewScanner(connect(t, srv.URL, "us-east-1"), testOptions())
+	targets, err := sc.Discover(ctx, ssm.Selector{All: true}, "ssm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := &memSink{}
+	for _, tg := range targets {
+		if tg.Status != inventory.StatusPending {
+			sink.save(ctx, tg.Observation(1))
+		}
+	}
+	if err := sc.Run(ctx, 1, targets, sink.save, nil); err != nil {
+		t.Fatal(err)
+	}
+	got := map[inventory.Status]int{}
+	var ids []string
+	for id, list := range sink.obs {
+		if len(list) != 1 {
+			t.Errorf("%s saved %d times: %+v", id, len(list), list)
+		}
+		got[list[0].Status]++
+		ids = append(ids, id)
+		if list[0].Status != inventory.StatusOK {
+			t.Logf("%s %s: %s", id, list[0].Status, list[0].Error)
+		}
+	}
+	sort.Strings(ids)
+	want := map[inventory.Status]int{inventory.StatusOK: 8, inventory.StatusOffline: 1, inventory.StatusUndeliverable: 1,
+		inventory.StatusTimedOut: 1, inventory.StatusFailed: 1, inventory.StatusTruncated: 1, inventory.StatusUnsupported: 1}
+	for st, n := range want {
+		if got[st] != n {
+			t.Errorf("status %s: %d hosts, want %d (all: %v)", st, got[st], n, got)
+		}
+	}
+	t.Logf("calls: %v throttled: %v", fake.Stats().Calls, fake.Stats().Throttled)
+}
