@@ -22,12 +22,13 @@ const localScanTimeout = 4 * time.Second
 type demoOptions struct {
 	f *factory
 	// scanLocal runs the collector on this machine; tests replace it.
-	scanLocal func(ctx context.Context) ([]byte, error)
-	noLocal   bool
+	scanLocal    func(ctx context.Context) ([]byte, error)
+	localTimeout time.Duration
+	noLocal      bool
 }
 
 func newDemoCmd(f *factory) *cobra.Command {
-	o := &demoOptions{f: f, scanLocal: runCollectorHere}
+	o := &demoOptions{f: f, scanLocal: inventory.RunLocal, localTimeout: localScanTimeout}
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Load a bundled demo fleet and this machine, and show what upkeep finds",
@@ -95,6 +96,9 @@ func (o *demoOptions) run(ctx context.Context) error {
 	}
 	if !o.noLocal {
 		local := o.localObservation(ctx)
+		if ctx.Err() != nil {
+			return ctx.Err() // Ctrl-C: the fleet is stored, the scan stays unfinished
+		}
 		local.ScanID = scanID
 		if err := db.SaveObservation(ctx, local); err != nil {
 			return err
@@ -112,36 +116,32 @@ func (o *demoOptions) run(ctx context.Context) error {
 	return writeDemoSummary(f.io.out, sum)
 }
 
-// localObservation scans this machine. A failure is a failed host in the
-// scan and a line on stderr, never the end of the demo.
+// localObservation scans this machine, named as `upkeep scan --local`
+// names it. A failure is a host row with its status and a line on stderr,
+// never the end of the demo.
 func (o *demoOptions) localObservation(ctx context.Context) inventory.Observation {
 	name, err := os.Hostname()
 	if err != nil || name == "" {
 		name = "localhost"
 	}
-	fail := func(err error) inventory.Observation {
-		fmt.Fprintf(o.f.io.errOut, "upkeep: could not scan this machine (%v); the demo goes on with the bundled fleet\n", err)
-		return inventory.Observation{Host: inventory.Host{ID: name, Name: name, Source: "local"},
-			Status: inventory.StatusFailed, Error: err.Error()}
-	}
-	ctx, cancel := context.WithTimeout(ctx, localScanTimeout)
+	host := inventory.Host{ID: name, Name: name, Source: "local"}
+	lctx, cancel := context.WithTimeout(ctx, o.localTimeout)
 	defer cancel()
-	out, err := o.scanLocal(ctx)
-	if errors.Is(err, context.DeadlineExceeded) || ctx.Err() == context.DeadlineExceeded {
-		return fail(fmt.Errorf("the collector took longer than %s", localScanTimeout))
+	data, runErr := o.scanLocal(lctx)
+	var obs inventory.Observation
+	switch {
+	case lctx.Err() == context.DeadlineExceeded:
+		obs = inventory.Observation{Host: host, Status: inventory.StatusTimedOut,
+			Error: fmt.Sprintf("the collector took longer than %s", o.localTimeout)}
+	case runErr != nil && len(data) == 0:
+		obs = inventory.Observation{Host: host, Status: inventory.StatusFailed, Error: runErr.Error()}
+	default:
+		obs = parsedObservation(0, host, data, runErr)
 	}
-	if err != nil {
-		return fail(err)
+	if obs.Status != inventory.StatusOK {
+		fmt.Fprintf(o.f.io.errOut, "upkeep: could not scan this machine (%s: %s); the demo goes on with the bundled fleet\n", obs.Status, obs.Error)
 	}
-	r, err := inventory.Parse(out)
-	if err != nil {
-		return fail(fmt.Errorf("read the collector's output: %w", err))
-	}
-	if r.Facts.Hostname != "" {
-		name = r.Facts.Hostname
-	}
-	return inventory.Observation{Host: inventory.Host{ID: name, Name: name, Source: "local", Tags: r.Tags},
-		Status: inventory.StatusOK, Report: r}
+	return obs
 }
 
 // removeDatabase deletes a SQLite database and its WAL side files.

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"upkeep/inventory/store"
+)
+
+// runDemoTest runs a demo command whose local scan is replaced, and the
+// streams it writes to.
+func runDemoTest(t *testing.T, scanLocal func(context.Context) ([]byte, error)) (stdout, stderr string, db string) {
+	t.Helper()
+	ios, out, errOut := testIO("")
+	data := t.TempDir()
+	getenv := func(k string) string {
+		if k == "XDG_DATA_HOME" {
+			return data
+		}
+		return ""
+	}
+	f := &factory{io: ios, getenv: getenv, now: func() time.Time { return time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC) }}
+	o := &demoOptions{f: f, scanLocal: scanLocal, localTimeout: 100 * time.Millisecond}
+	if err := o.run(context.Background()); err != nil {
+		t.Fatalf("demo: %v\nstderr: %s", err, errOut)
+	}
+	return out.String(), errOut.String(), filepath.Join(data, "upkeep", "demo.db")
+}
+
+// TestDemoLocalScanFails: the demo goes on, says why on stderr, and keeps
+// the failed host as a row.
+func TestDemoLocalScanFails(t *testing.T) {
+	tests := []struct {
+		name    string
+		scan    func(context.Context) ([]byte, error)
+		wantErr string
+	}{
+		{"collector error", func(context.Context) ([]byte, error) { return nil, errors.New("sh: not found") }, "sh: not found"},
+		{"unparsable output", func(context.Context) ([]byte, error) { return []byte("#upkeep-collector 1\nX\n"), nil }, "unparsable"},
+		{"cut short", func(context.Context) ([]byte, error) { return []byte("#upkeep-collector 1\nH\thostname\tx\n"), nil }, "truncated"},
+		{"too slow", func(ctx context.Context) ([]byte, error) { <-ctx.Done(); return nil, ctx.Err() }, "took longer than"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr, path := runDemoTest(t, tt.scan)
+			if !strings.Contains(stderr, tt.wantErr) || !strings.Contains(stderr, "the demo goes on") {
+				t.Errorf("stderr %q: want %q and that the demo goes on", stderr, tt.wantErr)
+			}
+			if !strings.Contains(stdout, "upkeep demo: 34 hosts") || !regexpMatch(`ok +33`, stdout) || !regexpMatch(`(failed|timed-out|truncated|unparsable) +1`, stdout) {
+				t.Errorf("summary does not show 33 ok hosts and 1 not scanned:\n%s", stdout)
+			}
+			db, err := store.Open(context.Background(), path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			scan, err := db.LatestScan(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if scan.Source != "demo" || scan.Finished.IsZero() {
+				t.Errorf("scan %+v: want a finished demo scan", scan)
+			}
+		})
+	}
+}
+
+// TestDemoSummary checks the summary against the bundled fleet, with this
+// machine left out so the numbers are exact.
+func TestDemoSummary(t *testing.T) {
+	ios, out, errOut := testIO("")
+	data := t.TempDir()
+	f := &factory{io: ios, getenv: func(k string) string {
+		if k == "XDG_DATA_HOME" {
+			return data
+		}
+		return ""
+	}, now: time.Now}
+	o := &demoOptions{f: f, noLocal: true, scanLocal: func(context.Context) ([]byte, error) {
+		t.Error("--no-local ran the collector")
+		return nil, nil
+	}}
+	if err := o.run(context.Background()); err != nil {
+		t.Fatalf("%v: %s", err, errOut)
+	}
+	db, err := store.Open(context.Background(), filepath.Join(data, "upkeep", "demo.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	sum, err := summarize(context.Background(), db, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantOS := []count{{"Amazon Linux 2", 17}, {"Ubuntu 22.04", 5}, {"Amazon Linux 2023", 4}, {"Ubuntu 20.04", 3},
+		{"Debian GNU/Linux 11", 2}, {"Debian GNU/Linux 12", 1}, {"Rocky Linux 9.3", 1}}
+	if !slices.Equal(sum.ByOS, wantOS) {
+		t.Errorf("by OS %v, want %v", sum.ByOS, wantOS)
+	}
+	if sum.Hosts != 33 || !slices.Equal(sum.ByStatus, []count{{"ok", 33}}) {
+		t.Errorf("%d hosts, statuses %v; want 33 ok", sum.Hosts, sum.ByStatus)
+	}
+	if len(sum.Middleware) == 0 || sum.Middleware[0].Product != "nginx" {
+		t.Fatalf("middleware %+v: want nginx first", sum.Middleware)
+	}
+	// The hand-built nginx has no package: only the probe can count it.
+	wantNginx := []count{{"1.10.3", 7}, {"1.18.0", 7}, {"1.22.1", 2}, {"1.24.0", 2}}
+	if got := sum.Middleware[0]; got.Hosts != 18 || !slices.Equal(got.Versions, wantNginx) {
+		t.Errorf("nginx spread %v on %d hosts, want %v on 18", got.Versions, got.Hosts, wantNginx)
+	}
+	if !strings.Contains(out.String(), "What to try next") {
+		t.Errorf("no next steps in:\n%s", out)
+	}
+}
+
+func TestSortCounts(t *testing.T) {
+	got := sortCounts(map[string]int{"b": 2, "a": 2, "c": 5, "d": 1})
+	want := []count{{"c", 5}, {"a", 2}, {"b", 2}, {"d", 1}}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+func regexpMatch(pattern, s string) bool { return regexp.MustCompile(pattern).MatchString(s) }
