@@ -1,0 +1,183 @@
+package plan
+
+import (
+	"bufio"
+	_ "embed"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	goversion "github.com/hashicorp/go-version"
+
+	"upkeep/advisories"
+)
+
+// Offer is one cycle of a product that an OS release's own repositories ship.
+type Offer struct {
+	Cycle    string   // upstream cycle: "8.2"
+	Packages []string // what to install: php8.2, php8.2-fpm
+	// OSSupported is true when the OS vendor patches this cycle for the OS
+	// release's whole life (AL2023's openssl 3.0), false when support ends
+	// with the upstream cycle (AL2023's namespaced php8.2).
+	OSSupported bool
+}
+
+// Shipping is what an OS release ships of one product.
+type Shipping struct {
+	Known  bool    // false: upkeep's data does not say
+	Offers []Offer // empty when Known and nothing is shipped
+	Note   string  // what to use instead, or a caveat
+	Source string  // where the fact comes from
+}
+
+// CycleSource gives a product's release cycles; *advisories.Data is one.
+type CycleSource interface {
+	Cycles(product string) []advisories.Cycle
+}
+
+//go:embed data/ships.tsv
+var shipsTSV string
+
+// ShipTable is a table of what OS releases ship, keyed by os/cycle/product.
+type ShipTable struct {
+	rows map[string]*Shipping
+}
+
+// DefaultShips returns the embedded table (see data/ships.tsv for sources).
+func DefaultShips() *ShipTable {
+	s, err := ReadShips(strings.NewReader(shipsTSV))
+	if err != nil {
+		panic("embedded data/ships.tsv: " + err.Error()) // a build defect, caught by tests
+	}
+	return s
+}
+
+// ReadShips reads a ships table: tab-separated os, os_cycle, product, cycle
+// ("-" when the OS ships none), packages (comma list), support (os or
+// upstream), note, source. Lines starting with # are comments.
+func ReadShips(r io.Reader) (*ShipTable, error) {
+	s := &ShipTable{rows: map[string]*Shipping{}}
+	sc := bufio.NewScanner(r)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 8 {
+			return nil, fmt.Errorf("ships line %d: %d fields, want 8", n, len(f))
+		}
+		if f[0] == "os" {
+			continue // header
+		}
+		key := f[0] + "/" + f[1] + "/" + f[2]
+		sh := s.rows[key]
+		if sh == nil {
+			sh = &Shipping{Known: true, Source: f[7]}
+			s.rows[key] = sh
+		}
+		if f[6] != "" {
+			sh.Note = f[6]
+		}
+		if f[3] == "-" {
+			continue
+		}
+		if f[5] != "os" && f[5] != "upstream" {
+			return nil, fmt.Errorf("ships line %d: support %q, want os or upstream", n, f[5])
+		}
+		sh.Offers = append(sh.Offers, Offer{Cycle: f[3], Packages: strings.Split(f[4], ","), OSSupported: f[5] == "os"})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read ships table: %w", err)
+	}
+	return s, nil
+}
+
+// Ships returns what os/osCycle ships of product.
+func (s *ShipTable) Ships(os, osCycle, product string) Shipping {
+	if sh := s.rows[os+"/"+osCycle+"/"+product]; sh != nil {
+		return *sh
+	}
+	return Shipping{}
+}
+
+// catalog joins release cycles with a ships table.
+type catalog struct {
+	CycleSource
+	*ShipTable
+}
+
+// NewCatalog makes the catalog the planner reads from cycle data (the
+// advisories data) and a ships table (nil: DefaultShips).
+func NewCatalog(cycles CycleSource, ships *ShipTable) Catalog {
+	if ships == nil {
+		ships = DefaultShips()
+	}
+	return catalog{cycles, ships}
+}
+
+// sortedCycles returns a product's cycles oldest first: by release date when
+// every cycle has one (so Amazon Linux 2 comes after 2018.03), else by the
+// cycle name as a version.
+func sortedCycles(cs []advisories.Cycle) []advisories.Cycle {
+	out := slices.Clone(cs)
+	dated := true
+	for _, c := range out {
+		if c.Released.IsZero() {
+			dated = false
+			break
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if dated && !out[i].Released.Equal(out[j].Released) {
+			return out[i].Released.Before(out[j].Released)
+		}
+		return cmpCycle(out[i].Name, out[j].Name) < 0
+	})
+	return out
+}
+
+// cmpCycle compares cycle names as versions, falling back to text.
+func cmpCycle(a, b string) int {
+	va, ea := goversion.NewVersion(a)
+	vb, eb := goversion.NewVersion(b)
+	if ea == nil && eb == nil {
+		if c := va.Compare(vb); c != 0 {
+			return c
+		}
+	}
+	return strings.Compare(a, b)
+}
+
+// major is the first dotted component of a cycle name ("8" of "8.2").
+func major(cycle string) string {
+	m, _, _ := strings.Cut(cycle, ".")
+	return m
+}
+
+// supportedAt reports whether a cycle is still supported at the given
+// moment (the date plus the --within window), counting extended support
+// only when asked to.
+func supportedAt(c advisories.Cycle, at time.Time, extended bool) bool {
+	if !c.EOL.Passed(at) {
+		return true
+	}
+	return extended && c.EOES.Tracked && !c.EOES.Passed(at)
+}
+
+// endOf returns the last supported day of a cycle as text, "" when unknown.
+func endOf(c advisories.Cycle, extended bool) string {
+	e := c.EOL
+	if extended && c.EOES.Tracked && !c.EOES.Date.IsZero() {
+		e = c.EOES
+	}
+	if e.Date.IsZero() {
+		return ""
+	}
+	return e.Date.Format("2006-01-02")
+}

@@ -1,0 +1,223 @@
+package plan
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Writers format a plan; they decide nothing. Each states the date of the
+// plan and of its end-of-life data.
+
+// header is the first lines every human-readable format starts with.
+func (p *Plan) header() (title, sub string) {
+	hosts := 0
+	for _, c := range p.Cohorts {
+		hosts += len(c.Hosts)
+	}
+	title = fmt.Sprintf("Upgrade plan: %d steps, %d cohorts, %d hosts", len(p.Steps), len(p.Cohorts), hosts)
+	sub = fmt.Sprintf("at %s, end-of-life data of %s, strategy %s, waves %s", p.At, dataDate(p.DataDate), p.Strategy, strings.Join(p.Waves, " → "))
+	return title, sub
+}
+
+func dataDate(d string) string {
+	if d == "" {
+		return "unknown date"
+	}
+	return d
+}
+
+// hostsText is "3 hosts: a, b, c" with at most limit names (0: all).
+func hostsText(s *Step, limit int) string {
+	names := s.Hosts
+	more := ""
+	if limit > 0 && len(names) > limit {
+		more = fmt.Sprintf(" +%d more", len(names)-limit)
+		names = names[:limit]
+	}
+	unit := "hosts"
+	if s.HostCount == 1 {
+		unit = "host"
+	}
+	return fmt.Sprintf("%d %s: %s%s", s.HostCount, unit, strings.Join(names, ", "), more)
+}
+
+func deps(s *Step) string {
+	if len(s.DependsOn) == 0 {
+		return "-"
+	}
+	p := make([]string, len(s.DependsOn))
+	for i, d := range s.DependsOn {
+		p[i] = fmt.Sprint(d)
+	}
+	return strings.Join(p, ", ")
+}
+
+func change(s *Step) string {
+	if s.Action == ActionKeep {
+		return fmt.Sprintf("%s %s (keep)", s.ProductLabel, s.From)
+	}
+	return fmt.Sprintf("%s %s → %s", s.ProductLabel, s.From, s.To)
+}
+
+// WriteText writes the plan for a terminal: numbered steps, grouped by wave.
+func WriteText(w io.Writer, p *Plan, hostLimit int) error {
+	title, sub := p.header()
+	fmt.Fprintf(w, "%s\n%s\n", title, sub)
+	wave := ""
+	for _, s := range p.Steps {
+		if s.Wave != wave {
+			wave = s.Wave
+			fmt.Fprintf(w, "\n== wave %s ==\n", wave)
+		}
+		fmt.Fprintf(w, "\n%d. %s  [%s risk]  on %s\n", s.Number, change(s), s.Risk, s.OnOS)
+		fmt.Fprintf(w, "   cohort %s (%s)\n", s.Cohort, hostsText(s, hostLimit))
+		fmt.Fprintf(w, "   depends on: %s\n", deps(s))
+		for _, r := range s.Reasons {
+			fmt.Fprintf(w, "   - %s\n", r)
+		}
+		if s.Hint != "" {
+			fmt.Fprintf(w, "   hint: %s\n", s.Hint)
+		}
+	}
+	writeNotes(w, p.Notes, "")
+	_, err := fmt.Fprintln(w)
+	return err
+}
+
+func writeNotes(w io.Writer, notes []string, bullet string) {
+	if len(notes) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n%sNot planned:\n", bullet)
+	for _, n := range notes {
+		fmt.Fprintf(w, "- %s\n", n)
+	}
+}
+
+// WriteMarkdown writes the plan as a Markdown document: a summary table, then
+// one section per step with its reasons.
+func WriteMarkdown(w io.Writer, p *Plan, hostLimit int) error {
+	title, sub := p.header()
+	fmt.Fprintf(w, "# %s\n\n_%s_\n\n", title, sub)
+	fmt.Fprintln(w, "| # | wave | cohort | hosts | change | kind | risk | depends on |")
+	fmt.Fprintln(w, "| --- | --- | --- | --- | --- | --- | --- | --- |")
+	for _, s := range p.Steps {
+		fmt.Fprintf(w, "| %d | %s | %s | %d | %s | %s | %s | %s |\n", s.Number, md(s.Wave), md(s.Cohort), s.HostCount, md(change(s)), s.Kind, s.Risk, deps(s))
+	}
+	for _, s := range p.Steps {
+		fmt.Fprintf(w, "\n## %d. %s on %s\n\n", s.Number, md(change(s)), md(s.Cohort))
+		fmt.Fprintf(w, "- wave: %s; runs on %s\n", md(s.Wave), md(s.OnOS))
+		fmt.Fprintf(w, "- hosts: %s\n", md(hostsText(s, hostLimit)))
+		fmt.Fprintf(w, "- depends on: %s\n", deps(s))
+		fmt.Fprintf(w, "- risk: **%s** (score %d)\n", s.Risk, s.Score)
+		for _, r := range s.Reasons {
+			fmt.Fprintf(w, "  - %s\n", md(r))
+		}
+		if s.Hint != "" {
+			fmt.Fprintf(w, "- hint: `%s`\n", strings.ReplaceAll(s.Hint, "`", "'"))
+		}
+	}
+	writeNotes(w, p.Notes, "## ")
+	return nil
+}
+
+func md(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+
+// WriteJSON writes the whole plan as indented JSON.
+func WriteJSON(w io.Writer, p *Plan) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(p)
+}
+
+// WriteCSV writes one row per step; list cells are joined with "; ".
+func WriteCSV(w io.Writer, p *Plan) error {
+	cw := csv.NewWriter(w)
+	header := []string{"step", "wave", "cohort", "host_count", "hosts", "kind", "product", "from", "to",
+		"risk", "risk_score", "depends_on", "reasons", "hint", "at", "data_date"}
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	for _, s := range p.Steps {
+		dep := make([]string, len(s.DependsOn))
+		for i, d := range s.DependsOn {
+			dep[i] = fmt.Sprint(d)
+		}
+		row := []string{fmt.Sprint(s.Number), s.Wave, s.Cohort, fmt.Sprint(s.HostCount), strings.Join(s.Hosts, " "),
+			s.Kind, s.Product, s.From, s.To, string(s.Risk), fmt.Sprint(s.Score), strings.Join(dep, " "),
+			strings.Join(s.Reasons, "; "), s.Hint, p.At, p.DataDate}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteExplain writes everything behind one step.
+func WriteExplain(w io.Writer, p *Plan, n int) error {
+	s, err := p.Step(n)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "Step %d of %d: %s\n", s.Number, len(p.Steps), change(s))
+	fmt.Fprintf(w, "plan at %s, end-of-life data of %s, strategy %s\n\n", p.At, dataDate(p.DataDate), p.Strategy)
+	fmt.Fprintf(w, "kind:      %s (%s)\n", s.Kind, s.Action)
+	fmt.Fprintf(w, "product:   %s (%s)\n", s.ProductLabel, s.Product)
+	fmt.Fprintf(w, "from:      %s (cycle %s, %s", s.From, s.FromCycle, s.Status)
+	if s.EOLDate != "" {
+		fmt.Fprintf(w, ", end of life %s", s.EOLDate)
+	}
+	fmt.Fprintln(w, ")")
+	fmt.Fprintf(w, "to:        %s on %s\n", s.To, s.OnOS)
+	fmt.Fprintf(w, "wave:      %s\n", s.Wave)
+	fmt.Fprintf(w, "cohort:    %s (%s)\n", s.Cohort, hostsText(s, 0))
+	if s.Canary != "" {
+		fmt.Fprintf(w, "canary:    %s\n", s.Canary)
+	}
+	if len(s.Packages) > 0 {
+		fmt.Fprintf(w, "packages:  %s\n", strings.Join(s.Packages, ", "))
+	}
+	if len(s.Ports) > 0 {
+		fmt.Fprintf(w, "listening: %s\n", portList(s.Ports))
+	}
+	if s.Hint != "" {
+		fmt.Fprintf(w, "hint:      %s\n", s.Hint)
+	}
+	fmt.Fprintf(w, "\nRisk: %s (score %d; up to 2 low, 5 medium, 8 high, above critical)\n", s.Risk, s.Score)
+	for _, r := range s.Reasons {
+		fmt.Fprintf(w, "- %s\n", r)
+	}
+	fmt.Fprintln(w, "\nWhy here:")
+	for _, r := range s.Why {
+		fmt.Fprintf(w, "- %s\n", r)
+	}
+	fmt.Fprintln(w, "\nDepends on:")
+	if len(s.DependsOn) == 0 {
+		fmt.Fprintln(w, "- nothing")
+	}
+	for _, d := range s.DependsOn {
+		o := p.Steps[d-1]
+		fmt.Fprintf(w, "- %d. %s on %s (%s)\n", o.Number, change(o), o.Cohort, o.Wave)
+	}
+	var req []*Step
+	for _, o := range p.Steps {
+		for _, d := range o.DependsOn {
+			if d == s.Number {
+				req = append(req, o)
+			}
+		}
+	}
+	fmt.Fprintln(w, "\nRequired by:")
+	if len(req) == 0 {
+		fmt.Fprintln(w, "- nothing")
+	}
+	for _, o := range req {
+		fmt.Fprintf(w, "- %d. %s on %s (%s)\n", o.Number, change(o), o.Cohort, o.Wave)
+	}
+	return nil
+}

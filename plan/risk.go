@@ -1,0 +1,265 @@
+package plan
+
+import (
+	"bufio"
+	_ "embed"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"upkeep/advisories"
+)
+
+// Breaking is a known breaking transition between two cycles of a product.
+type Breaking struct {
+	Product string
+	From    string // cycle prefix: "7" matches 7.4, "5.7" matches 5.7
+	To      string
+	Summary string
+	Source  string // the vendor's migration notes
+}
+
+//go:embed data/breaking.tsv
+var breakingTSV string
+
+// DefaultBreaking returns the embedded table of breaking transitions.
+func DefaultBreaking() []Breaking {
+	b, err := ReadBreaking(strings.NewReader(breakingTSV))
+	if err != nil {
+		panic("embedded data/breaking.tsv: " + err.Error()) // a build defect, caught by tests
+	}
+	return b
+}
+
+// ReadBreaking reads a table of product, from, to, summary, source.
+func ReadBreaking(r io.Reader) ([]Breaking, error) {
+	var out []Breaking
+	sc := bufio.NewScanner(r)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 5 {
+			return nil, fmt.Errorf("breaking line %d: %d fields, want 5", n, len(f))
+		}
+		if f[0] == "product" {
+			continue
+		}
+		if f[4] == "" {
+			return nil, fmt.Errorf("breaking line %d: %s %s→%s has no source", n, f[0], f[1], f[2])
+		}
+		out = append(out, Breaking{Product: f[0], From: f[1], To: f[2], Summary: f[3], Source: f[4]})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read breaking table: %w", err)
+	}
+	return out, nil
+}
+
+// matches reports whether the transition covers a move between two cycles.
+func (b Breaking) matches(product, from, to string) bool {
+	return b.Product == product && cyclePrefix(from, b.From) && cyclePrefix(to, b.To)
+}
+
+func cyclePrefix(cycle, p string) bool {
+	return cycle == p || strings.HasPrefix(cycle, p+".")
+}
+
+// Score points per risk factor. A step's level is the sum: up to 2 low, up to
+// 5 medium, up to 8 high, above that critical. The weights make one known
+// breaking change on a production cohort "high" on its own, and an OS rebuild
+// of listening production hosts "critical".
+const (
+	ptsMajor      = 2 // each major version jumped (up to two counted)
+	ptsManyCycles = 1 // four or more release cycles jumped
+	ptsOSMove     = 2 // an OS move changes every package of the hosts at once
+	ptsLongEOL    = 2 // more than two years past end of life
+	ptsEOL        = 1 // past end of life
+	ptsListening  = 2 // running and listening
+	ptsRunning    = 1 // running, not listening
+	ptsManyHosts  = 2 // ten hosts or more
+	ptsSomeHosts  = 1 // three hosts or more
+	ptsProd       = 2 // a production wave
+	ptsHandBuilt  = 1 // the version came from a binary no package owns
+	ptsUnknown    = 2 // no end-of-life data for the cycle
+	ptsShipsWhat  = 1 // the data does not say what the target OS ships
+	ptsNotShipped = 2 // the target OS ships no cycle of the product
+	ptsBreaking   = 3 // each known breaking transition
+)
+
+func level(score int) Risk {
+	switch {
+	case score <= 2:
+		return RiskLow
+	case score <= 5:
+		return RiskMedium
+	case score <= 8:
+		return RiskHigh
+	}
+	return RiskCritical
+}
+
+// assessRisk sets a step's risk level, score, reasons and urgency.
+func assessRisk(s *Step, in Input, breaking []Breaking) {
+	x := s.facts
+	score := 0
+	var r []string
+	add := func(pts int, format string, a ...any) {
+		score += pts
+		r = append(r, fmt.Sprintf(format, a...))
+	}
+	prod := isProd(s.Wave)
+
+	// What the step does, and how far it jumps.
+	switch {
+	case s.Action == ActionKeep:
+		add(0, "%s %s needs nothing at this date (%s)", s.ProductLabel, s.FromCycle, s.Status)
+	case s.Kind == KindOS:
+		add(ptsOSMove, "moves %s from %s to %s: every package on them changes at once", plural(s.HostCount, "host"), s.c.OS, s.OnOS)
+	default:
+		majors := x.majors
+		cycles := x.toIdx - x.fromIdx
+		dist := fmt.Sprintf("%s %s → %s", s.ProductLabel, s.FromCycle, s.To)
+		switch {
+		case s.FromCycle == s.To:
+			add(0, "%s: same cycle, reinstalled from %s's repositories", dist, s.OnOS)
+		case majors > 0:
+			pts := ptsMajor * min(majors, 2)
+			extra := ""
+			if cycles > 0 {
+				extra = fmt.Sprintf(", %d release cycles", cycles)
+			}
+			if cycles >= 4 {
+				pts += ptsManyCycles
+			}
+			add(pts, "%s: %s%s", dist, plural(majors, "major version"), extra)
+		case cycles >= 4:
+			add(ptsManyCycles, "%s: %d release cycles within one major version", dist, cycles)
+		case cycles > 0:
+			add(0, "%s: %s, same major version", dist, plural(cycles, "release cycle"))
+		default:
+			add(0, "%s", dist)
+		}
+	}
+
+	// How far past its end of life.
+	switch advisories.Verdict(s.Status) {
+	case advisories.VerdictEOL:
+		if x.days > 730 {
+			add(ptsLongEOL, "%d days past end of life (%s): long unpatched, so the gap to a current version is wide", x.days, x.eolDate)
+		} else {
+			add(ptsEOL, "%d days past end of life (%s)", x.days, x.eolDate)
+		}
+	case advisories.VerdictEOLSoon:
+		add(0, "end of life in %d days (%s)", -x.days, x.eolDate)
+	case advisories.VerdictDistroSupported:
+		add(0, "upstream support ended; the OS vendor patches it only while %s is supported", s.c.OS)
+	case advisories.VerdictUnknown:
+		add(ptsUnknown, "no end-of-life data for %s %s: the verdict is unknown", s.ProductLabel, s.FromCycle)
+	}
+
+	// Exposure.
+	switch {
+	case len(x.ports) > 0:
+		add(ptsListening, "running and listening on %s", portList(x.ports))
+	case x.running:
+		add(ptsRunning, "running, not listening")
+	case s.Kind == KindPackage:
+		add(0, "installed, not running")
+	}
+
+	// Blast radius.
+	br := fmt.Sprintf("%s in %s", plural(s.HostCount, "host"), s.Wave)
+	pts := 0
+	switch {
+	case s.HostCount >= 10:
+		pts = ptsManyHosts
+	case s.HostCount >= 3:
+		pts = ptsSomeHosts
+	}
+	if prod && s.Action != ActionKeep {
+		pts += ptsProd
+		br += " (production: canary " + s.Canary + " first)"
+	}
+	add(pts, "%s", br)
+
+	// Confidence in the data.
+	if x.handBuilt {
+		add(ptsHandBuilt, "version read from a binary no package owns (%s): its build options and modules must be reproduced", x.probePath)
+	}
+	if s.Kind == KindPackage && s.Action != ActionKeep {
+		switch {
+		case x.notShipped:
+			add(ptsNotShipped, "%s ships no %s: %s (%s)", s.OnOS, s.ProductLabel, x.shipNote, x.shipSource)
+		case x.moved && x.shipUnknown:
+			add(ptsShipsWhat, "upkeep's data does not say what %s ships of %s: the target comes from upstream cycles; check the repositories", s.OnOS, s.ProductLabel)
+		}
+	}
+	if s.Kind == KindOS && x.shipNote != "" {
+		add(0, "%s", x.shipNote)
+	}
+
+	// Known breaking transitions.
+	if s.Action != ActionKeep {
+		for _, b := range breaking {
+			if b.matches(s.Product, s.FromCycle, s.To) {
+				add(ptsBreaking, "known breaking change %s %s → %s: %s (%s)", s.Product, b.From, b.To, b.Summary, b.Source)
+			}
+		}
+	}
+	if x.waived != "" {
+		add(0, "waived: %s", x.waived)
+	}
+	if s.Action != ActionKeep && x.toEnd != "" {
+		add(0, "target %s %s is supported until %s", s.ProductLabel, s.To, x.toEnd)
+	}
+
+	s.Score, s.Risk, s.Reasons = score, level(score), r
+	if s.Action == ActionKeep {
+		s.Risk = RiskLow
+	}
+	switch advisories.Verdict(s.Status) {
+	case advisories.VerdictEOL:
+		s.Urgency = 2
+		if x.days > 365 {
+			s.Urgency++
+		}
+	case advisories.VerdictEOLSoon:
+		s.Urgency = 1
+	}
+	if s.Urgency > 0 && len(x.ports) > 0 {
+		s.Urgency++
+	}
+}
+
+// plural is "1 host", "3 hosts".
+func plural(n int, unit string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", unit)
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+// majorsJumped counts major versions between two cycle names by arithmetic,
+// for products whose cycle list does not hold both ends.
+func majorsJumped(from, to string) int {
+	a, err1 := strconv.Atoi(major(from))
+	b, err2 := strconv.Atoi(major(to))
+	if err1 != nil || err2 != nil || b <= a {
+		return 0
+	}
+	return b - a
+}
+
+func portList(ports []int) string {
+	p := make([]string, len(ports))
+	for i, n := range ports {
+		p[i] = ":" + strconv.Itoa(n)
+	}
+	return strings.Join(p, ", ")
+}

@@ -1,0 +1,426 @@
+package plan
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"upkeep/advisories"
+)
+
+// facts are a cohort's findings for one product, merged over its hosts.
+type facts struct {
+	status    advisories.Verdict // the worst verdict on any host
+	days      int                // the most days past end of life
+	eolDate   string
+	running   bool
+	ports     []int
+	packages  []string
+	handBuilt bool   // a probed binary that no package owns decided the version
+	probePath string // its path, for the reason
+	waived    string // waiver reason, when every host's finding is waived
+	versions  []string
+	label     string
+	al2023Pkg string // what the judge says to install on AL2023
+
+	// target facts
+	moved       bool   // the step runs on a new OS release
+	shipNote    string // what the target OS says about the product
+	shipSource  string
+	shipUnknown bool // upkeep's data does not say what the target OS ships
+	notShipped  bool // the target OS ships no cycle of the product
+	fromIdx     int  // position of the from and to cycles among the product's cycles; -1 if unknown
+	toIdx       int
+	toEnd       string // last supported day of the target cycle
+	majors      int    // major versions crossed
+}
+
+// verdictRank orders verdicts from worst to best.
+func verdictRank(v advisories.Verdict) int {
+	switch v {
+	case advisories.VerdictEOL:
+		return 0
+	case advisories.VerdictEOLSoon:
+		return 1
+	case advisories.VerdictUnknown:
+		return 2
+	case advisories.VerdictDistroSupported:
+		return 3
+	}
+	return 4
+}
+
+func mergeFacts(fs []advisories.Finding) *facts {
+	x := &facts{status: advisories.VerdictSupported, fromIdx: -1, toIdx: -1}
+	waived := 0
+	for _, f := range fs {
+		if verdictRank(f.Status) < verdictRank(x.status) {
+			x.status = f.Status
+			x.eolDate = f.EOLDate
+		}
+		if f.Days > x.days {
+			x.days = f.Days
+			x.eolDate = f.EOLDate
+		}
+		x.running = x.running || f.Running
+		x.ports = append(x.ports, f.Ports...)
+		x.packages = append(x.packages, f.Packages...)
+		if f.Source == "hand-built" || (f.Kind == advisories.KindProbe && len(f.Packages) == 0) {
+			x.handBuilt = true
+			x.probePath = f.Package
+		}
+		v := f.UpstreamVersion
+		if v == "" {
+			v = f.Version
+		}
+		x.versions = append(x.versions, v)
+		if f.Waived {
+			waived++
+			x.waived = f.WaiverReason
+		}
+		if x.label == "" {
+			x.label = f.ProductLabel
+		}
+		if x.al2023Pkg == "" {
+			x.al2023Pkg = f.AL2023Package
+		}
+	}
+	if waived < len(fs) {
+		x.waived = ""
+	}
+	if x.eolDate == "" && len(fs) > 0 {
+		x.eolDate = fs[0].EOLDate
+	}
+	sort.Ints(x.ports)
+	x.ports = slices.Compact(x.ports)
+	sort.Strings(x.packages)
+	x.packages = slices.Compact(x.packages)
+	sort.Strings(x.versions)
+	x.versions = slices.Compact(x.versions)
+	return x
+}
+
+func needsWork(v advisories.Verdict) bool {
+	return v == advisories.VerdictEOL || v == advisories.VerdictEOLSoon
+}
+
+// makeSteps turns each cohort's findings into steps: an OS move when the OS
+// release needs one, then one step per product that needs an upgrade, or that
+// the new OS release does not ship at its current cycle.
+func makeSteps(in Input, cohorts []*Cohort) ([]*Step, []string) {
+	o := in.Options
+	deadline := in.At.Add(o.Within)
+	var steps []*Step
+	var notes []string
+	for _, c := range cohorts {
+		osf := mergeFacts(c.osFindings)
+		targetOS, targetCycle := c.osProduct, c.osCycle
+		osCycles := sortedCycles(in.Catalog.Cycles(c.osProduct))
+		var osStep *Step
+		if needsWork(osf.status) {
+			to, ok := pickCycle(osCycles, c.osCycle, nil, deadline, o)
+			if !ok {
+				notes = append(notes, fmt.Sprintf("cohort %s: no supported successor of %s found in the data; the OS move is not planned", c.Name, c.OS))
+			} else {
+				targetCycle = to.Name
+				osf.fromIdx, osf.toIdx = indexOf(osCycles, c.osCycle), indexOf(osCycles, to.Name)
+				osf.toEnd = endOf(to, o.ExtendedSupport)
+				osf.ports, osf.running = cohortExposure(c)
+				osStep = newStep(c, KindOS, ActionMove, c.osProduct, osf)
+				osStep.From, osStep.FromCycle, osStep.To = c.osCycle, c.osCycle, to.Name
+				osStep.ProductLabel = labelOr(osf.label, c.osProduct)
+				osStep.OnOS = osStep.ProductLabel + " " + to.Name
+				osStep.Hint = osHint(c.osProduct, to.Name, osStep.ProductLabel)
+				steps = append(steps, osStep)
+			}
+		} else if o.All {
+			s := newStep(c, KindOS, ActionKeep, c.osProduct, osf)
+			s.From, s.FromCycle, s.To = c.osCycle, c.osCycle, c.osCycle
+			s.ProductLabel = labelOr(osf.label, c.osProduct)
+			s.OnOS = c.OS
+			steps = append(steps, s)
+		}
+		moved := osStep != nil
+		onOS := c.OS
+		if moved {
+			onOS = osStep.OnOS
+		}
+		osOK := true
+		if tc := findCycle(osCycles, targetCycle); tc != nil {
+			osOK = supportedAt(*tc, deadline, o.ExtendedSupport)
+		}
+
+		keys := make([]string, 0, len(c.findings))
+		for k := range c.findings {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var carried []string
+		for _, k := range keys {
+			fs := c.findings[k]
+			product, cycle := fs[0].Product, fs[0].Cycle
+			x := mergeFacts(fs)
+			x.moved = moved
+			ship := in.Catalog.Ships(targetOS, targetCycle, product)
+			x.shipNote, x.shipSource = ship.Note, ship.Source
+			x.shipUnknown = !ship.Known
+			x.notShipped = ship.Known && len(ship.Offers) == 0
+			shippedNow := false
+			for _, of := range ship.Offers {
+				if of.Cycle == cycle {
+					shippedNow = true
+				}
+			}
+			need := needsWork(x.status) || (moved && ship.Known && !shippedNow)
+			if !need {
+				if moved {
+					carried = append(carried, product+" "+cycle)
+				}
+				if o.All {
+					s := newStep(c, KindPackage, ActionKeep, product, x)
+					s.From, s.FromCycle, s.To = strings.Join(x.versions, ", "), cycle, cycle
+					s.OnOS = onOS
+					steps = append(steps, s)
+				}
+				continue
+			}
+			cycles := sortedCycles(in.Catalog.Cycles(product))
+			var offers []Offer
+			if len(ship.Offers) > 0 {
+				offers = ship.Offers
+			}
+			to, ok := pickTarget(cycles, cycle, offers, osOK, moved, deadline, o)
+			if !ok {
+				notes = append(notes, fmt.Sprintf("cohort %s: no supported cycle of %s newer than %s%s; not planned",
+					c.Name, product, cycle, onText(offers, onOS)))
+				continue
+			}
+			x.fromIdx, x.toIdx = indexOf(cycles, cycle), indexOf(cycles, to.cycle.Name)
+			x.majors = majorsCrossed(cycles, x.fromIdx, x.toIdx, cycle, to.cycle.Name)
+			x.toEnd = to.end
+			s := newStep(c, KindPackage, ActionUpgrade, product, x)
+			s.From, s.FromCycle, s.To = strings.Join(x.versions, ", "), cycle, to.cycle.Name
+			s.OnOS = onOS
+			s.Hint = packageHint(targetOS, targetCycle, product, to, x)
+			steps = append(steps, s)
+		}
+		if osStep != nil && len(carried) > 0 {
+			osStep.facts.shipNote = "carried over as the new release ships them: " + strings.Join(carried, ", ")
+		}
+	}
+	return steps, notes
+}
+
+func onText(offers []Offer, os string) string {
+	if len(offers) == 0 {
+		return ""
+	}
+	return " shipped by " + os
+}
+
+func newStep(c *Cohort, kind, action, product string, x *facts) *Step {
+	s := &Step{
+		Wave:         c.Wave,
+		Cohort:       c.Name,
+		HostCount:    len(c.Hosts),
+		Hosts:        c.Hosts,
+		Kind:         kind,
+		Action:       action,
+		Product:      product,
+		ProductLabel: labelOr(x.label, product),
+		Packages:     x.packages,
+		Status:       string(x.status),
+		EOLDate:      x.eolDate,
+		Ports:        x.ports,
+		wave:         c.waveIdx,
+		c:            c,
+		facts:        x,
+	}
+	if isProd(c.Wave) && action != ActionKeep {
+		s.Canary = c.Hosts[0]
+	}
+	return s
+}
+
+func labelOr(label, product string) string {
+	if label != "" {
+		return label
+	}
+	return product
+}
+
+// cohortExposure is what an OS move touches: every listening port of the cohort.
+func cohortExposure(c *Cohort) ([]int, bool) {
+	var ports []int
+	running := false
+	for _, fs := range c.findings {
+		for _, f := range fs {
+			ports = append(ports, f.Ports...)
+			running = running || f.Running
+		}
+	}
+	sort.Ints(ports)
+	return slices.Compact(ports), running
+}
+
+func indexOf(cs []advisories.Cycle, name string) int {
+	for i, c := range cs {
+		if c.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func findCycle(cs []advisories.Cycle, name string) *advisories.Cycle {
+	if i := indexOf(cs, name); i >= 0 {
+		return &cs[i]
+	}
+	return nil
+}
+
+// majorsCrossed counts the distinct major versions a jump lands in beyond
+// the current one, from the product's real cycles when both ends are known
+// (OpenSSL 1.0.2 → 3.0 crosses one: there was no 2.x), else by arithmetic.
+func majorsCrossed(cs []advisories.Cycle, fromIdx, toIdx int, from, to string) int {
+	if fromIdx < 0 || toIdx <= fromIdx {
+		return majorsJumped(from, to)
+	}
+	seen := map[string]bool{major(from): true}
+	n := 0
+	for _, c := range cs[fromIdx+1 : toIdx+1] {
+		if m := major(c.Name); !seen[m] {
+			seen[m] = true
+			n++
+		}
+	}
+	return n
+}
+
+// newer reports whether cycle b comes after a among the product's cycles.
+func newer(cs []advisories.Cycle, a, b string) bool {
+	ia, ib := indexOf(cs, a), indexOf(cs, b)
+	if ia >= 0 && ib >= 0 {
+		return ib > ia
+	}
+	return cmpCycle(b, a) > 0
+}
+
+// pickCycle chooses an OS release's successor by the strategy.
+func pickCycle(cs []advisories.Cycle, from string, _ []Offer, deadline time.Time, o Options) (advisories.Cycle, bool) {
+	var cands []advisories.Cycle
+	for _, c := range cs {
+		if newer(cs, from, c.Name) && supportedAt(c, deadline, o.ExtendedSupport) {
+			cands = append(cands, c)
+		}
+	}
+	if len(cands) == 0 {
+		return advisories.Cycle{}, false
+	}
+	if o.Strategy == Latest {
+		return cands[len(cands)-1], true
+	}
+	return cands[0], true
+}
+
+type target struct {
+	cycle advisories.Cycle
+	offer *Offer
+	end   string
+}
+
+// pickTarget chooses a product's target cycle: among what the OS ships when
+// the data says, else among upstream cycles; supported at the deadline
+// (an OS-supported offer counts while its OS release does); the smallest
+// newer one for Minimal, the newest for Latest. After an OS move the current
+// cycle is a valid target when the new release ships and supports it.
+func pickTarget(cs []advisories.Cycle, from string, offers []Offer, osOK, moved bool, deadline time.Time, o Options) (target, bool) {
+	var cands []target
+	if len(offers) > 0 {
+		for i := range offers {
+			of := &offers[i]
+			c := findCycle(cs, of.Cycle)
+			cy := advisories.Cycle{Name: of.Cycle}
+			if c != nil {
+				cy = *c
+			}
+			if !(newer(cs, from, of.Cycle) || (moved && of.Cycle == from)) {
+				continue
+			}
+			ok, end := false, ""
+			switch {
+			case of.OSSupported:
+				ok, end = osOK, "the OS release's end"
+			case c != nil:
+				ok, end = supportedAt(*c, deadline, o.ExtendedSupport), endOf(*c, o.ExtendedSupport)
+			}
+			if ok {
+				cands = append(cands, target{cycle: cy, offer: of, end: end})
+			}
+		}
+		sort.SliceStable(cands, func(i, j int) bool { return newer(cs, cands[i].cycle.Name, cands[j].cycle.Name) })
+	} else {
+		for _, c := range cs {
+			if newer(cs, from, c.Name) && supportedAt(c, deadline, o.ExtendedSupport) {
+				cands = append(cands, target{cycle: c, end: endOf(c, o.ExtendedSupport)})
+			}
+		}
+	}
+	if len(cands) == 0 {
+		return target{}, false
+	}
+	if o.Strategy == Latest {
+		return cands[len(cands)-1], true
+	}
+	return cands[0], true
+}
+
+// osHint says how an OS release is moved: some move in place, Amazon Linux
+// does not.
+func osHint(product, to, label string) string {
+	switch product {
+	case "amazon-linux":
+		return fmt.Sprintf("launch replacement instances from the latest %s %s AMI and rebuild them (no in-place upgrade); cut traffic over, then retire the old ones", label, to)
+	case "ubuntu":
+		return fmt.Sprintf("sudo do-release-upgrade (to %s %s; one LTS at a time), or rebuild from a %s %s image", label, to, label, to)
+	case "debian":
+		return fmt.Sprintf("point apt sources at %s %s, then apt-get update && apt-get full-upgrade", label, to)
+	}
+	return fmt.Sprintf("rebuild on %s %s", label, to)
+}
+
+// installer is the package command of an OS release.
+func installer(os, cycle string) string {
+	switch os {
+	case "amazon-linux":
+		if cycle == "2" {
+			return "yum install"
+		}
+		return "dnf install"
+	case "ubuntu", "debian":
+		return "apt-get install"
+	case "rhel", "centos", "rocky-linux", "almalinux", "oracle-linux", "fedora", "centos-stream":
+		if cycle == "7" {
+			return "yum install"
+		}
+		return "dnf install"
+	}
+	return "install"
+}
+
+func packageHint(os, cycle, product string, to target, x *facts) string {
+	inst := installer(os, cycle)
+	switch {
+	case to.offer != nil:
+		return inst + " " + strings.Join(to.offer.Packages, " ")
+	case x.notShipped && x.shipNote != "":
+		return fmt.Sprintf("install %s %s from the vendor's repository (%s)", product, to.cycle.Name, x.shipNote)
+	case x.handBuilt:
+		return fmt.Sprintf("replace the hand-built %s (%s) with %s %s from a package repository, or rebuild it from the %s source", product, x.probePath, product, to.cycle.Name, to.cycle.Name)
+	case len(x.packages) > 0:
+		return fmt.Sprintf("%s %s (from a repository that carries %s %s)", inst, strings.Join(x.packages, " "), product, to.cycle.Name)
+	}
+	return fmt.Sprintf("upgrade %s to %s", product, to.cycle.Name)
+}
