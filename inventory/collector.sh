@@ -262,6 +262,12 @@ main() {
 	listeners
 }
 
+# Without cksum the output cannot be framed; fail loudly rather than print
+# something a parser would have to guess about.
+if ! command -v cksum >/dev/null 2>&1; then
+	echo "upkeep collector: cksum not found (coreutils or a busybox with cksum is needed)" >&2
+	exit 1
+fi
 body=$(main)
 set -- $(printf '%s\n' "$body" | cksum)
 count=$(printf '%s\n' "$body" | wc -l)
