@@ -22,7 +22,7 @@ func FuzzCompare(f *testing.F) {
 		f.Add(seed[0], seed[1])
 	}
 	f.Fuzz(func(t *testing.T, a, b string) {
-		for _, s := range Schemes {
+		for _, s := range Schemes() {
 			ab, ba := Compare(s, a, b), Compare(s, b, a)
 			if ab < -1 || ab > 1 {
 				t.Fatalf("%s: Compare = %d, want -1, 0 or 1", describe(s, a, b), ab)

@@ -21,7 +21,7 @@ const (
 )
 
 // Schemes lists every scheme, in the order help text shows them.
-var Schemes = []Scheme{RPM, Deb, Upstream}
+func Schemes() []Scheme { return []Scheme{RPM, Deb, Upstream} }
 
 // ParseScheme reads a scheme name as a user types it. "dpkg" is accepted for
 // deb because that is the tool people know.
