@@ -197,7 +197,19 @@ func frameWith(records string, count int) string {
 // be accepted, and none may panic.
 func TestParseEveryCut(t *testing.T) {
 	r := sampleReport()
-	for name, full := range map[string][]byte{"plain": encodePlain(t, r), "compressed": encodeGzip(t, r)} {
+	outputs := map[string][]byte{"plain": encodePlain(t, r), "compressed": encodeGzip(t, r)}
+	// Real collector outputs: one plain, one compressed.
+	for _, name := range []string{"amazonlinux-2-container.out", "debian-12-ci.out"} {
+		data, err := os.ReadFile("testdata/outputs/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Parse(data); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		outputs[name] = data
+	}
+	for name, full := range outputs {
 		t.Run(name, func(t *testing.T) {
 			for i := range len(full) {
 				got, err := Parse(full[:i])
@@ -234,5 +246,26 @@ func TestParseSeedCorpus(t *testing.T) {
 		if _, err := Parse(data); err != nil {
 			t.Errorf("%s: %v", e.Name(), err)
 		}
+	}
+}
+
+// TestDocExample parses the example in docs/collector-format.md, so the
+// contract's own example cannot go stale.
+func TestDocExample(t *testing.T) {
+	doc, err := os.ReadFile("../docs/collector-format.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ex, ok := strings.Cut(string(doc), "## Example\n\n```\n")
+	ex, _, ok2 := strings.Cut(ex, "```")
+	if !ok || !ok2 {
+		t.Fatal("no example block in the format doc")
+	}
+	r, err := Parse([]byte(ex))
+	if err != nil {
+		t.Fatalf("doc example: %v", err)
+	}
+	if len(r.Packages) != 2 || r.Probes[0].Version != "1.10.3" || r.Tags["Env"] != "prod" {
+		t.Errorf("doc example read as %+v", r)
 	}
 }
