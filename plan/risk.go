@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"upkeep/advisories"
 )
@@ -147,7 +148,10 @@ func assessRisk(s *Step, in Input, breaking []Breaking) {
 		}
 	}
 
-	// How far past its end of life.
+	// How far past its end of life, counted from the date the plan is made at.
+	if d, err := time.Parse("2006-01-02", x.eolDate); err == nil {
+		x.days = int(in.At.Sub(d).Hours() / 24)
+	}
 	switch advisories.Verdict(s.Status) {
 	case advisories.VerdictEOL:
 		if x.days > 730 {
@@ -156,7 +160,7 @@ func assessRisk(s *Step, in Input, breaking []Breaking) {
 			add(ptsEOL, "%d days past end of life (%s)", x.days, x.eolDate)
 		}
 	case advisories.VerdictEOLSoon:
-		add(0, "end of life in %d days (%s)", -x.days, x.eolDate)
+		add(0, "end of life in %s (%s)", plural(-x.days, "day"), x.eolDate)
 	case advisories.VerdictDistroSupported:
 		add(0, "upstream support ended; the OS vendor patches it only while %s is supported", s.c.OS)
 	case advisories.VerdictUnknown:
@@ -184,7 +188,11 @@ func assessRisk(s *Step, in Input, breaking []Breaking) {
 	}
 	if prod && s.Action != ActionKeep {
 		pts += ptsProd
-		br += " (production: canary " + s.Canary + " first)"
+		if s.Canary != "" {
+			br += " (production: canary " + s.Canary + " first)"
+		} else {
+			br += " (production, a single host: no canary, so snapshot it first)"
+		}
 	}
 	add(pts, "%s", br)
 

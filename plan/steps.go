@@ -132,7 +132,7 @@ func makeSteps(in Input, cohorts []*Cohort) ([]*Step, []string) {
 				osStep.From, osStep.FromCycle, osStep.To = c.osCycle, c.osCycle, to.Name
 				osStep.ProductLabel = labelOr(osf.label, c.osProduct)
 				osStep.OnOS = osStep.ProductLabel + " " + to.Name
-				osStep.Hint = osHint(c.osProduct, to.Name, osStep.ProductLabel)
+				osStep.Hint = osHint(c.osProduct, to.Name, osStep.ProductLabel, via(osCycles, c.osCycle, to.Name, c.osProduct == "ubuntu"))
 				steps = append(steps, osStep)
 			}
 		} else if o.All {
@@ -238,7 +238,7 @@ func newStep(c *Cohort, kind, action, product string, x *facts) *Step {
 		c:            c,
 		facts:        x,
 	}
-	if isProd(c.Wave) && action != ActionKeep {
+	if isProd(c.Wave) && action != ActionKeep && len(c.Hosts) > 1 {
 		s.Canary = c.Hosts[0]
 	}
 	return s
@@ -377,16 +377,33 @@ func pickTarget(cs []advisories.Cycle, from string, offers []Offer, osOK, moved 
 	return cands[0], true
 }
 
-// osHint says how an OS release is moved: some move in place, Amazon Linux
-// does not.
-func osHint(product, to, label string) string {
+// via lists the releases an in-place upgrade passes through between two
+// cycles (for Ubuntu only the LTS ones: do-release-upgrade goes LTS to LTS).
+func via(cs []advisories.Cycle, from, to string, ltsOnly bool) []string {
+	i, j := indexOf(cs, from), indexOf(cs, to)
+	var out []string
+	for k := i + 1; i >= 0 && k < j; k++ {
+		if !ltsOnly || cs[k].LTS {
+			out = append(out, cs[k].Name)
+		}
+	}
+	return out
+}
+
+// osHint says how an OS release is moved: Ubuntu and Debian in place, one
+// release at a time; Amazon Linux has no in-place upgrade.
+func osHint(product, to, label string, through []string) string {
+	path := ""
+	if len(through) > 0 {
+		path = " through " + strings.Join(through, ", ") + " (one release at a time)"
+	}
 	switch product {
 	case "amazon-linux":
 		return fmt.Sprintf("launch replacement instances from the latest %s %s AMI and rebuild them (no in-place upgrade); cut traffic over, then retire the old ones", label, to)
 	case "ubuntu":
-		return fmt.Sprintf("sudo do-release-upgrade (to %s %s; one LTS at a time), or rebuild from a %s %s image", label, to, label, to)
+		return fmt.Sprintf("sudo do-release-upgrade to %s %s%s, or rebuild from a %s %s image", label, to, path, label, to)
 	case "debian":
-		return fmt.Sprintf("point apt sources at %s %s, then apt-get update && apt-get full-upgrade", label, to)
+		return fmt.Sprintf("point apt sources at %s %s%s, then apt-get update && apt-get full-upgrade", label, to, path)
 	}
 	return fmt.Sprintf("rebuild on %s %s", label, to)
 }
@@ -417,10 +434,25 @@ func packageHint(os, cycle, product string, to target, x *facts) string {
 		return inst + " " + strings.Join(to.offer.Packages, " ")
 	case x.notShipped && x.shipNote != "":
 		return fmt.Sprintf("install %s %s from the vendor's repository (%s)", product, to.cycle.Name, x.shipNote)
+	case x.moved && x.shipUnknown && inst == "apt-get install" && len(x.packages) > 0:
+		return fmt.Sprintf("upgraded with the release: check the version it brings (apt-cache policy %s); below %s, use a repository that carries %s %s",
+			shortest(x.packages), to.cycle.Name, product, to.cycle.Name)
 	case x.handBuilt:
 		return fmt.Sprintf("replace the hand-built %s (%s) with %s %s from a package repository, or rebuild it from the %s source", product, x.probePath, product, to.cycle.Name, to.cycle.Name)
 	case len(x.packages) > 0:
-		return fmt.Sprintf("%s %s (from a repository that carries %s %s)", inst, strings.Join(x.packages, " "), product, to.cycle.Name)
+		return fmt.Sprintf("%s %s (from a repository that carries %s %s)", inst, shortest(x.packages), product, to.cycle.Name)
 	}
 	return fmt.Sprintf("upgrade %s to %s", product, to.cycle.Name)
+}
+
+// shortest is the package whose name is shortest (then first): usually the
+// product's main package among its libraries and modules.
+func shortest(pkgs []string) string {
+	best := pkgs[0]
+	for _, p := range pkgs[1:] {
+		if len(p) < len(best) {
+			best = p
+		}
+	}
+	return best
 }

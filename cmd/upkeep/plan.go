@@ -1,8 +1,233 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"strings"
+	"time"
 
-// TODO(skeleton): replaced by the real command.
+	"github.com/spf13/cobra"
+
+	"upkeep/advisories"
+	"upkeep/internal/output"
+	"upkeep/inventory"
+	"upkeep/inventory/store"
+	"upkeep/plan"
+)
+
+// planOptions holds every flag of `upkeep plan`.
+type planOptions struct {
+	f *factory
+
+	// judging, as in check
+	at              string
+	within          int
+	extendedSupport bool
+	waivers         string
+
+	// planning
+	groupBy  []string
+	waves    []string
+	strategy string
+	all      bool
+
+	// output
+	output  string
+	explain int
+	hosts   int
+
+	// parsed
+	atDate time.Time
+	format output.Format
+	strat  plan.Strategy
+}
+
 func newPlanCmd(f *factory) *cobra.Command {
-	return &cobra.Command{Use: "plan", Short: "not yet built", Hidden: true}
+	o := &planOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "plan",
+		Short: "Order the upgrades: cohorts, dependencies, risk and waves",
+		Long: `plan judges the latest scan as check does, then orders what needs doing.
+
+Hosts with the same --group-by tags, OS release and products at the same
+cycles form a cohort, upgraded together. Each step moves one product (or the
+OS) on one cohort to a target cycle: the smallest jump to a supported cycle
+(--strategy minimal) or the newest (--strategy latest); after an OS move,
+a cycle the new release ships. Steps follow every dependency (the OS move
+before what the new release ships, OpenSSL before what links it, a runtime
+before what runs on it, database clients before a server's major upgrade,
+the previous wave before the next), then urgency, then lower risk first.
+Waves follow the Env tag: dev, then staging, then prod, a canary host first.
+
+--explain N prints everything behind step N. See docs/plan.md.
+
+` + exitCodesHelp,
+		Example: `  upkeep plan
+  upkeep plan --output markdown > plan.md
+  upkeep plan --strategy latest --waves dev,qa,prod
+  upkeep plan --explain 7
+  upkeep --demo plan --at 2026-11-24`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := o.validate(); err != nil {
+				return err
+			}
+			return o.run(cmd.Context())
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&o.at, "at", "", "judge and plan as of this day, YYYY-MM-DD (default today)")
+	fl.IntVar(&o.within, "within", 90, "days: a cycle that ends within this window is eol-soon, and no target")
+	fl.BoolVar(&o.extendedSupport, "extended-support", false, "count extended (often paid) support phases, such as Ubuntu ESM, as supported")
+	fl.StringVar(&o.waivers, "waivers", "", "YAML file of accepted findings (see 'upkeep check --help')")
+	fl.StringSliceVar(&o.groupBy, "group-by", []string{"Role", "Env"}, "tag keys that split hosts into cohorts (the Env tag always does)")
+	fl.StringSliceVar(&o.waves, "waves", nil, "Env values in the order their waves run (default: every value found, dev before staging before prod)")
+	fl.StringVar(&o.strategy, "strategy", "minimal", "target cycle: minimal (smallest jump to a supported cycle) or latest")
+	fl.BoolVar(&o.all, "all", false, "also list products that need nothing")
+	fl.StringVarP(&o.output, "output", "o", "table", "output format: table, json, markdown or csv")
+	fl.IntVar(&o.explain, "explain", 0, "print everything behind step N")
+	fl.IntVar(&o.hosts, "hosts", 5, "host names to print per step (0: all; json and csv always list all)")
+	return cmd
+}
+
+// validate parses the flags without touching the database.
+func (o *planOptions) validate() error {
+	var err error
+	if o.format, err = output.Parse(o.output, output.Table, output.JSON, output.Markdown, output.CSV); err != nil {
+		return usageErrorf("%w", err)
+	}
+	if o.strat, err = plan.ParseStrategy(o.strategy); err != nil {
+		return usageErrorf("%w", err)
+	}
+	if o.at == "" {
+		now := o.f.now().UTC()
+		o.atDate = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	} else if o.atDate, err = time.Parse("2006-01-02", o.at); err != nil {
+		return usageErrorf("--at %q: want a day as YYYY-MM-DD", o.at)
+	}
+	switch {
+	case o.within < 0:
+		return usageErrorf("--within %d: want zero or more days", o.within)
+	case o.explain < 0:
+		return usageErrorf("--explain %d: want a step number", o.explain)
+	case o.hosts < 0:
+		return usageErrorf("--hosts %d: want zero (all) or more", o.hosts)
+	case o.explain > 0 && o.output != "table":
+		return usageErrorf("--explain prints text: drop --output, or use --output json and read the step there")
+	}
+	for _, g := range o.groupBy {
+		if strings.TrimSpace(g) == "" {
+			return usageErrorf("--group-by: empty tag key")
+		}
+	}
+	return nil
+}
+
+func (o *planOptions) run(ctx context.Context) error {
+	data, err := advisories.Load()
+	if err != nil {
+		return fmt.Errorf("load advisory data: %w", err)
+	}
+	var waivers []advisories.Waiver
+	if o.waivers != "" {
+		b, err := os.ReadFile(o.waivers)
+		if err != nil {
+			return usageErrorf("read waivers: %w", err)
+		}
+		if waivers, err = advisories.ParseWaivers(o.waivers, b); err != nil {
+			return usageErrorf("%w", err)
+		}
+	}
+	obs, err := o.latestObservations(ctx)
+	if err != nil {
+		return err
+	}
+	reports := data.Judge(obs, advisories.Options{At: o.atDate, Within: o.within, ExtendedSupport: o.extendedSupport, Waivers: waivers})
+	in := planInput(reports, obs)
+	in.At = o.atDate
+	in.DataDate = data.Date.Format("2006-01-02")
+	in.Catalog = plan.NewCatalog(data, nil)
+	in.Options = plan.Options{
+		GroupBy:         o.groupBy,
+		Waves:           o.waves,
+		Strategy:        o.strat,
+		All:             o.all,
+		Within:          time.Duration(o.within) * 24 * time.Hour,
+		ExtendedSupport: o.extendedSupport,
+	}
+	p, err := plan.Build(in)
+	if err != nil {
+		var ce *plan.CycleError
+		if errors.As(err, &ce) {
+			return fmt.Errorf("plan: %w", err)
+		}
+		return usageErrorf("%w", err)
+	}
+	if skipped := len(obs) - len(in.Hosts); skipped > 0 {
+		fmt.Fprintf(o.f.io.errOut, "upkeep: %d host(s) of the scan have no package data and are not planned (see 'upkeep inventory')\n", skipped)
+	}
+	w := o.f.io.out
+	if o.explain > 0 {
+		if err := plan.WriteExplain(w, p, o.explain); err != nil {
+			return usageErrorf("--explain: %w", err)
+		}
+		return nil
+	}
+	switch o.format {
+	case output.JSON:
+		return plan.WriteJSON(w, p)
+	case output.Markdown:
+		return plan.WriteMarkdown(w, p, o.hosts)
+	case output.CSV:
+		return plan.WriteCSV(w, p)
+	}
+	return plan.WriteText(w, p, o.hosts)
+}
+
+// latestObservations loads every host of the newest scan.
+func (o *planOptions) latestObservations(ctx context.Context) ([]inventory.Observation, error) {
+	db, err := o.f.openStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	scan, err := db.LatestScan(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("no scan in the database yet: run 'upkeep scan' (or 'upkeep demo' and 'upkeep --demo plan')")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find the latest scan: %w", err)
+	}
+	obs, err := db.Observations(ctx, scan.ID)
+	if err != nil {
+		return nil, fmt.Errorf("load scan %d: %w", scan.ID, err)
+	}
+	return obs, nil
+}
+
+// planInput turns the judge's reports into the planner's hosts and
+// findings. Tags come from discovery and from the collector's T records;
+// discovery wins where both name a key.
+func planInput(reports []advisories.HostReport, obs []inventory.Observation) plan.Input {
+	collected := map[string]map[string]string{}
+	for _, o := range obs {
+		if o.Report != nil {
+			collected[o.Host.ID] = o.Report.Tags
+		}
+	}
+	var in plan.Input
+	for _, r := range reports {
+		if len(r.Findings) == 0 {
+			continue
+		}
+		tags := map[string]string{}
+		maps.Copy(tags, collected[r.Host.ID])
+		maps.Copy(tags, r.Host.Tags)
+		in.Hosts = append(in.Hosts, plan.Host{ID: r.Host.ID, Name: r.Host.Name, Tags: tags})
+		in.Findings = append(in.Findings, r.Findings...)
+	}
+	return in
 }
