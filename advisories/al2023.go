@@ -159,9 +159,10 @@ func (d *Data) availability(f *Finding, osr inventory.OSRelease) {
 			newer = append(newer, o)
 		}
 	}
-	names := append([]string{f.Package}, f.Packages...)
-	if f.Kind != KindPackage || osManager(osr.ID) != "rpm" {
-		names = []string{al2023BaseName[f.Product]}
+	names := []string{al2023BaseName[f.Product]}
+	if f.Kind == KindPackage && osManager(osr.ID) == "rpm" {
+		names = append(names, f.Package)
+		names = append(names, f.Packages...)
 	}
 	nameMatch := func(os []al2023Offer) (string, bool) {
 		for _, o := range os {

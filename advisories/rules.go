@@ -260,7 +260,7 @@ func upstreamOf(s version.Scheme, evr string, java bool) string {
 
 var (
 	javaLegacyRE = regexp.MustCompile(`^1\.(\d+)\.0[._](\d+)`)  // 1.8.0.432.b06, 1.8.0_382.b05
-	javaUpdateRE = regexp.MustCompile(`^(\d+)u(\d+)`)          // 8u432-ga
+	javaUpdateRE = regexp.MustCompile(`^(\d+)u(\d+)`)           // 8u432-ga
 	javaModernRE = regexp.MustCompile(`^(\d+)(\.\d+)?(\.\d+)?`) // 17.0.13+11, 11.0.25.0.9, "21"
 )
 

@@ -63,7 +63,7 @@ func (d *Data) judgeCycle(product, upstream, source string, os osSupport, extras
 		if opt.ExtendedSupport {
 			end, phase = c.EOES, p.Labels.EOES
 		} else if c.EOL.Passed(opt.At) && !c.EOES.Passed(opt.At) {
-			extNote = fmt.Sprintf("; %s runs%s (counts with --extended-support)", p.Labels.EOES, untilText(c.EOES.Date))
+			extNote = fmt.Sprintf("; %s continues %s (counts with --extended-support)", p.Labels.EOES, untilOrOpen(c.EOES.Date))
 		}
 	}
 	if phase == "" {
@@ -81,21 +81,21 @@ func (d *Data) judgeCycle(product, upstream, source string, os osSupport, extras
 		v.status = VerdictEOL
 		if !end.Date.IsZero() {
 			v.days = daysBetween(end.Date, opt.At)
-			v.reason = fmt.Sprintf("%s %s: %s ended %s (%d days ago)%s", p.Label, c.Name, phase, v.eolDate, v.days, extNote)
+			v.reason = fmt.Sprintf("%s %s: %q phase ended %s (%d days ago)%s", p.Label, c.Name, phase, v.eolDate, v.days, extNote)
 		} else {
-			v.reason = fmt.Sprintf("%s %s: %s has ended%s", p.Label, c.Name, phase, extNote)
+			v.reason = fmt.Sprintf("%s %s: %q phase has ended%s", p.Label, c.Name, phase, extNote)
 		}
 	case !end.Date.IsZero() && daysBetween(opt.At, end.Date) <= opt.Within:
 		v.status = VerdictEOLSoon
 		v.days = -daysBetween(opt.At, end.Date)
-		v.reason = fmt.Sprintf("%s %s: %s ends %s (in %d days)", p.Label, c.Name, phase, v.eolDate, -v.days)
+		v.reason = fmt.Sprintf("%s %s: %q phase ends %s (in %d days)", p.Label, c.Name, phase, v.eolDate, -v.days)
 	default:
 		v.status = VerdictSupported
 		if end.Date.IsZero() {
-			v.reason = fmt.Sprintf("%s %s: %s, no end announced", p.Label, c.Name, phase)
+			v.reason = fmt.Sprintf("%s %s: in %q phase, no end announced", p.Label, c.Name, phase)
 		} else {
 			v.days = -daysBetween(opt.At, end.Date)
-			v.reason = fmt.Sprintf("%s %s: %s until %s", p.Label, c.Name, phase, v.eolDate)
+			v.reason = fmt.Sprintf("%s %s: in %q phase until %s", p.Label, c.Name, phase, v.eolDate)
 		}
 		if c.EOAS.Tracked && c.EOAS.Passed(opt.At) && p.Labels.EOAS != "" && p.Labels.EOAS != phase {
 			v.reason += fmt.Sprintf(" (%s ended%s)", p.Labels.EOAS, onText(c.EOAS.Date))
@@ -151,6 +151,13 @@ func untilText(t time.Time) string {
 		return ""
 	}
 	return " until " + t.Format(time.DateOnly)
+}
+
+func untilOrOpen(t time.Time) string {
+	if t.IsZero() {
+		return "with no end announced"
+	}
+	return "until " + t.Format(time.DateOnly)
 }
 
 func onText(t time.Time) string {

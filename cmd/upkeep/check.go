@@ -1,8 +1,369 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"slices"
+	"strings"
+	"time"
 
-// TODO(skeleton): replaced by the real command.
+	"github.com/spf13/cobra"
+
+	"upkeep/advisories"
+	"upkeep/advisories/report"
+	"upkeep/internal/output"
+	"upkeep/inventory"
+)
+
+// judgeFlags are the flags check and readiness share: when to judge, what
+// counts as support, which findings are accepted, when to fail.
+type judgeFlags struct {
+	at              string
+	within          int
+	extendedSupport bool
+	waivers         string
+	failOn          string
+	output          string
+	hosts           []string
+}
+
+func (j *judgeFlags) add(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&j.at, "at", "", "judge as of this day, YYYY-MM-DD (default today), to plan ahead")
+	fl.IntVar(&j.within, "within", 180, "days before an end-of-life date that count as eol-soon")
+	fl.BoolVar(&j.extendedSupport, "extended-support", false, "count extended phases (Debian LTS, Ubuntu ESM, RHEL ELS, paid vendor support) as support")
+	fl.StringVar(&j.waivers, "waivers", "", "waivers file (default upkeep.yaml in the working directory, if present)")
+	fl.StringVar(&j.failOn, "fail-on", "", "exit 1 after the report when a finding matches: eol, eol-soon (includes eol) or blocked")
+	fl.StringVarP(&j.output, "output", "o", "table", "output format: table, json, csv or markdown")
+	fl.StringSliceVar(&j.hosts, "host", nil, "only these hosts (id or name, shell globs allowed; repeatable)")
+}
+
+// options validates the shared flags and turns them into judge options.
+func (j *judgeFlags) options(f *factory) (advisories.Options, output.Format, error) {
+	var opt advisories.Options
+	format, err := output.Parse(j.output, output.Table, output.JSON, output.CSV, output.Markdown)
+	if err != nil {
+		return opt, "", usageErrorf("%w", err)
+	}
+	opt.At = f.now().UTC()
+	if j.at != "" {
+		t, err := time.Parse(time.DateOnly, j.at)
+		if err != nil {
+			return opt, "", usageErrorf("--at %q: want a day as YYYY-MM-DD", j.at)
+		}
+		opt.At = t
+	}
+	opt.At = time.Date(opt.At.Year(), opt.At.Month(), opt.At.Day(), 0, 0, 0, 0, time.UTC)
+	if j.within < 0 {
+		return opt, "", usageErrorf("--within %d: want 0 or more days", j.within)
+	}
+	opt.Within = j.within
+	opt.ExtendedSupport = j.extendedSupport
+	switch j.failOn {
+	case "", "eol", "eol-soon", "blocked":
+	default:
+		return opt, "", usageErrorf("--fail-on %q: use eol, eol-soon or blocked", j.failOn)
+	}
+	if opt.Waivers, err = loadWaivers(j.waivers); err != nil {
+		return opt, "", err
+	}
+	return opt, format, nil
+}
+
+// loadWaivers reads --waivers, or upkeep.yaml when it exists.
+func loadWaivers(name string) ([]advisories.Waiver, error) {
+	explicit := name != ""
+	if !explicit {
+		name = "upkeep.yaml"
+	}
+	b, err := os.ReadFile(name)
+	if err != nil {
+		if !explicit && errors.Is(err, os.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, usageErrorf("read waivers: %w", err)
+	}
+	ws, err := advisories.ParseWaivers(name, b)
+	if err != nil {
+		return nil, usageErrorf("waivers: %w", err)
+	}
+	return ws, nil
+}
+
+// loadData returns the advisory data: the last `upkeep data update` when
+// there is one, else the embedded snapshot. A stored update that cannot be
+// read is a data error, not a silent fallback.
+func loadData(f *factory) (*advisories.Data, error) {
+	d, err := advisories.Load()
+	if err != nil {
+		return nil, usageErrorf("%w", err)
+	}
+	p, err := updatePath(f)
+	if err != nil {
+		return d, nil
+	}
+	b, err := os.ReadFile(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return d, nil
+	}
+	if err != nil {
+		return nil, usageErrorf("read end-of-life update %s: %w", p, err)
+	}
+	ps, date, err := advisories.ReadUpdate(b)
+	if err != nil {
+		return nil, usageErrorf("end-of-life update %s is corrupt: %w (run 'upkeep data update' again, or delete the file to use the embedded data)", p, err)
+	}
+	return d.WithProducts(ps, date, p), nil
+}
+
+// warnStale prints a warning when the data is older than 90 days at the
+// evaluation day: verdicts may have changed since.
+func warnStale(w io.Writer, d *advisories.Data, at time.Time) {
+	age := int(at.Sub(d.Date).Hours() / 24)
+	if age > 90 {
+		fmt.Fprintf(w, "upkeep: warning: end-of-life data is %d days old at %s (%s); refresh with 'upkeep data update'\n",
+			age, at.Format(time.DateOnly), d.Date.Format(time.DateOnly))
+	}
+}
+
+// dataLine is the provenance line every report carries.
+func dataLine(d *advisories.Data, at time.Time) string {
+	src := d.Source + " " + d.Date.Format(time.DateOnly)
+	if d.Commit != "" {
+		src += " (commit " + d.Commit[:min(7, len(d.Commit))] + ")"
+	}
+	if d.Origin != "" && d.Origin != "embedded" {
+		src += " (updated)"
+	}
+	return fmt.Sprintf("Data: %s; Amazon Linux 2023 packages %s. Judged at %s.", src, d.AL2023Release(), at.Format(time.DateOnly))
+}
+
+// loadObservations reads the latest scan.
+func loadObservations(ctx context.Context, f *factory) ([]inventory.Observation, inventory.Scan, error) {
+	db, err := f.openStore(ctx)
+	if err != nil {
+		return nil, inventory.Scan{}, err
+	}
+	defer db.Close()
+	scan, err := db.LatestScan(ctx)
+	if err != nil {
+		return nil, scan, err
+	}
+	obs, err := db.Observations(ctx, scan.ID)
+	if err != nil {
+		return nil, scan, fmt.Errorf("read scan %d: %w", scan.ID, err)
+	}
+	return obs, scan, nil
+}
+
+func hostMatches(patterns []string, h inventory.Host) bool {
+	if len(patterns) == 0 {
+		return true
+	}
+	for _, p := range patterns {
+		a, _ := path.Match(p, h.ID)
+		b, _ := path.Match(p, h.Name)
+		if a || b {
+			return true
+		}
+	}
+	return false
+}
+
+type checkOptions struct {
+	f *factory
+	judgeFlags
+	products []string
+	statuses []string
+	osID     string
+	packages string
+}
+
 func newCheckCmd(f *factory) *cobra.Command {
-	return &cobra.Command{Use: "check", Short: "not yet built", Hidden: true}
+	o := &checkOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "Say what is past its end of life, or soon will be, on every host of the latest scan",
+		Long: `check maps every installed package and probed binary to a product
+(endoflife.date), takes its upstream version and release cycle, and judges it
+at a day (today, or --at):
+
+  eol               the cycle's support phase has ended (date and days since)
+  eol-soon          it ends within --within days (default 180)
+  supported         upstream still supports the cycle
+  distro-supported  upstream has ended, but the package is the OS vendor's own
+                    and the OS is still in support: patched until the OS ends
+  unknown           no data, an unmapped product, or a version that cannot be read
+
+An OS is in support while its standard security support lasts; extended
+phases (Debian LTS, Ubuntu ESM, RHEL ELS) count only with --extended-support.
+Hand-built binaries and packages from third-party repositories (Oracle MySQL,
+Docker, NodeSource, remi, PGDG, nginx.org, EPEL on Amazon Linux) get the plain
+upstream verdict. For hosts not on Amazon Linux 2023, the AL2023 column says
+whether the product can move as it is (see 'upkeep readiness').
+
+Without a scan: --os ID:VERSION_ID --packages FILE (- for stdin) judges a list
+of "NAME<TAB>VERSION" lines (the version as rpm -q or dpkg-query prints it) or
+"probe:BINARY<TAB>VERSION" lines (what the binary printed), as one host with
+that os-release. Every line gets a finding: unmapped packages are listed with
+an empty product and status unknown.
+
+Waivers (upkeep.yaml or --waivers FILE) accept findings on purpose: they stay
+in the report, marked waived, and do not count for --fail-on.
+
+` + exitCodesHelp,
+		Example: `  upkeep check
+  upkeep check --status eol,eol-soon --output markdown
+  upkeep check --at 2027-01-01 --fail-on eol
+  upkeep check --os amzn:2 --packages pkgs.tsv --output json
+  printf 'nginx\t1:1.20.0-2.amzn2.0.5\n' | upkeep check --os amzn:2 --packages -`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return o.run(cmd.Context())
+		},
+	}
+	o.judgeFlags.add(cmd)
+	fl := cmd.Flags()
+	fl.StringSliceVar(&o.products, "product", nil, "only these products (endoflife.date slugs: nginx, php, ...; repeatable)")
+	fl.StringSliceVar(&o.statuses, "status", nil, "only these statuses: eol, eol-soon, supported, distro-supported, unknown (repeatable or comma list)")
+	fl.StringVar(&o.osID, "os", "", "with --packages: the os-release ID:VERSION_ID to judge the list as (amzn:2, ubuntu:22.04, ...)")
+	fl.StringVar(&o.packages, "packages", "", "judge this package list instead of a scan (FILE, or - for stdin); needs --os")
+	return cmd
+}
+
+func (o *checkOptions) run(ctx context.Context) error {
+	opt, format, err := o.options(o.f)
+	if err != nil {
+		return err
+	}
+	for _, s := range o.statuses {
+		switch advisories.Verdict(s) {
+		case advisories.VerdictEOL, advisories.VerdictEOLSoon, advisories.VerdictSupported, advisories.VerdictDistroSupported, advisories.VerdictUnknown:
+		default:
+			return usageErrorf("--status %q: use eol, eol-soon, supported, distro-supported or unknown", s)
+		}
+	}
+	if (o.packages == "") != (o.osID == "") {
+		return usageErrorf("--packages and --os go together: upkeep check --os amzn:2 --packages FILE")
+	}
+	d, err := loadData(o.f)
+	if err != nil {
+		return err
+	}
+	for _, p := range o.products {
+		if _, ok := d.Product(p); !ok {
+			return usageErrorf("--product %q: not a product in the end-of-life data (for example nginx, php, mysql, amazon-linux)", p)
+		}
+	}
+	var reports []advisories.HostReport
+	if o.packages != "" {
+		hr, err := o.judgeList(d, opt)
+		if err != nil {
+			return err
+		}
+		reports = []advisories.HostReport{hr}
+	} else {
+		obs, _, err := loadObservations(ctx, o.f)
+		if err != nil {
+			return err
+		}
+		var keep []inventory.Observation
+		for _, ob := range obs {
+			if hostMatches(o.hosts, ob.Host) {
+				keep = append(keep, ob)
+			}
+		}
+		if len(o.hosts) > 0 && len(keep) == 0 {
+			return usageErrorf("--host %s: no such host in the latest scan", strings.Join(o.hosts, ","))
+		}
+		reports = d.Judge(keep, opt)
+	}
+	warnStale(o.f.io.errOut, d, opt.At)
+	var fs []advisories.Finding
+	unscanned := 0
+	for _, hr := range reports {
+		if !hr.Status.Scanned() {
+			unscanned++
+		}
+		for _, f := range hr.Findings {
+			if len(o.products) > 0 && !slices.Contains(o.products, f.Product) {
+				continue
+			}
+			if len(o.statuses) > 0 && !slices.Contains(o.statuses, string(f.Status)) {
+				continue
+			}
+			fs = append(fs, f)
+		}
+	}
+	if err := writeFindings(o.f.io.out, format, fs, d, opt.At); err != nil {
+		return err
+	}
+	if unscanned > 0 {
+		fmt.Fprintf(o.f.io.errOut, "upkeep: %d hosts of the scan have no package data (not scanned); see 'upkeep inventory'\n", unscanned)
+	}
+	return failOn(o.f.io.errOut, o.failOn, fs, func() []advisories.HostReadiness { return d.Readiness(reports, opt) })
+}
+
+func (o *checkOptions) judgeList(d *advisories.Data, opt advisories.Options) (advisories.HostReport, error) {
+	osr, err := advisories.ParseOS(o.osID)
+	if err != nil {
+		return advisories.HostReport{}, usageErrorf("--os: %w", err)
+	}
+	var r io.Reader = o.f.io.in
+	if o.packages != "-" {
+		fh, err := os.Open(o.packages)
+		if err != nil {
+			return advisories.HostReport{}, usageErrorf("--packages: %w", err)
+		}
+		defer fh.Close()
+		r = fh
+	}
+	pkgs, probes, err := advisories.ParseList(r, osr)
+	if err != nil {
+		return advisories.HostReport{}, usageErrorf("--packages %s: %w", o.packages, err)
+	}
+	return d.JudgeList(osr, pkgs, probes, opt), nil
+}
+
+// failOn applies --fail-on after the report is written: exit 1 when a
+// finding (not waived) matches, with a one-line summary on stderr.
+func failOn(w io.Writer, mode string, fs []advisories.Finding, readiness func() []advisories.HostReadiness) error {
+	n := 0
+	switch mode {
+	case "":
+		return nil
+	case "eol", "eol-soon":
+		for _, f := range fs {
+			if f.Waived {
+				continue
+			}
+			if f.Status == advisories.VerdictEOL || (mode == "eol-soon" && f.Status == advisories.VerdictEOLSoon) {
+				n++
+			}
+		}
+	case "blocked":
+		for _, h := range readiness() {
+			if h.Readiness == advisories.Blocked {
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	what := "findings"
+	if mode == "blocked" {
+		what = "hosts"
+	}
+	fmt.Fprintf(w, "upkeep: --fail-on %s: %d %s matched\n", mode, n, what)
+	return errSilent(exitFailure)
+}
+
+// writeFindings writes check's report with its data line.
+func writeFindings(w io.Writer, format output.Format, fs []advisories.Finding, d *advisories.Data, at time.Time) error {
+	return report.WriteFindings(w, format, fs, report.Meta{DataLine: dataLine(d, at), DataDate: d.Date.Format(time.DateOnly)})
 }

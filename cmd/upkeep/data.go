@@ -1,8 +1,178 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
 
-// TODO(skeleton): replaced by the real command.
+	"github.com/spf13/cobra"
+
+	"upkeep/advisories"
+	"upkeep/internal/output"
+)
+
+// updateFile is where 'upkeep data update' keeps its snapshot: next to the
+// database, so --db and --demo choose it too. The embedded data stays the
+// fallback.
+const updateFile = "endoflife-update.json"
+
+func updatePath(f *factory) (string, error) {
+	p, err := f.databasePath()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(filepath.Dir(p), updateFile), nil
+}
+
 func newDataCmd(f *factory) *cobra.Command {
-	return &cobra.Command{Use: "data", Short: "not yet built", Hidden: true}
+	cmd := &cobra.Command{
+		Use:   "data",
+		Short: "Show and refresh the end-of-life and Amazon Linux 2023 data",
+		Long: `upkeep judges with data embedded in the binary: an endoflife.date snapshot
+and the Amazon Linux 2023 package list, each with its source and date. 'data
+status' shows them and their age; 'data update' refreshes the end-of-life data
+from the endoflife.date API (or a file, for air-gapped hosts).
+
+` + exitCodesHelp,
+		Args: cobra.NoArgs,
+	}
+	cmd.AddCommand(newDataStatusCmd(f), newDataUpdateCmd(f))
+	return cmd
+}
+
+func newDataStatusCmd(f *factory) *cobra.Command {
+	var format, at string
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Print each dataset's source, date and age",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fm, err := output.Parse(format, output.Table, output.JSON, output.CSV)
+			if err != nil {
+				return usageErrorf("%w", err)
+			}
+			now := f.now().UTC()
+			if at != "" {
+				if now, err = time.Parse(time.DateOnly, at); err != nil {
+					return usageErrorf("--at %q: want YYYY-MM-DD", at)
+				}
+			}
+			d, err := loadData(f)
+			if err != nil {
+				return err
+			}
+			age := func(t time.Time) int { return int(now.Sub(t).Hours() / 24) }
+			eolSource := "endoflife.date, embedded snapshot (commit " + d.Commit + ")"
+			if d.Origin != "embedded" {
+				eolSource = "endoflife.date API, fetched by 'upkeep data update' (" + d.Origin + ")"
+			}
+			type row struct {
+				Name    string `json:"name"`
+				Source  string `json:"source"`
+				Date    string `json:"date"`
+				AgeDays int    `json:"age_days"`
+				Stale   bool   `json:"stale"`
+			}
+			rows := []row{
+				{"endoflife", eolSource, d.Date.Format(time.DateOnly), age(d.Date), age(d.Date) > 90},
+				{"al2023-packages", "Amazon Linux 2023 release notes, release " + d.AL2023Release(), d.AL2023Date.Format(time.DateOnly), age(d.AL2023Date), false},
+			}
+			if fm == output.JSON {
+				return output.WriteJSON(f.io.out, rows)
+			}
+			cells := make([][]string, len(rows))
+			for i, r := range rows {
+				st := "ok"
+				if r.Stale {
+					st = "stale (over 90 days): run 'upkeep data update'"
+				}
+				cells[i] = []string{r.Name, r.Source, r.Date, strconv.Itoa(r.AgeDays), st}
+			}
+			h := []string{"DATASET", "SOURCE", "DATE", "AGE_DAYS", "STATE"}
+			if fm == output.CSV {
+				return output.WriteCSV(f.io.out, h, cells)
+			}
+			return output.WriteTable(f.io.out, h, cells)
+		},
+	}
+	cmd.Flags().StringVarP(&format, "output", "o", "table", "output format: table, json or csv")
+	cmd.Flags().StringVar(&at, "at", "", "compute ages as of this day, YYYY-MM-DD (default today)")
+	return cmd
+}
+
+func newDataUpdateCmd(f *factory) *cobra.Command {
+	var fromFile, baseURL string
+	var timeout time.Duration
+	cmd := &cobra.Command{
+		Use:   "update",
+		Short: "Refresh the end-of-life data from the endoflife.date API or a file",
+		Long: `update fetches https://endoflife.date/api/v1/products/{product}/ for every
+product upkeep maps, validates every answer, and stores the result next to
+the database. It is all or nothing: an HTTP error, a rate limit (429), an HTML
+page or truncated JSON leaves the data in use unchanged. The embedded
+snapshot stays as the fallback.
+
+--from-file reads a file instead (air-gapped hosts): an endoflife.date API v1
+response (one product, or /products/full/) or a snapshot in upkeep's format.`,
+		Example: `  upkeep data update
+  upkeep data update --from-file full.json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			p, err := updatePath(f)
+			if err != nil {
+				return err
+			}
+			var ps []*advisories.Product
+			date := f.now().UTC()
+			origin := baseURL
+			if fromFile != "" {
+				b, err := os.ReadFile(fromFile)
+				if err != nil {
+					return usageErrorf("--from-file: %w", err)
+				}
+				var fileDate time.Time
+				if ps, fileDate, err = advisories.ReadUpdate(b); err != nil {
+					return usageErrorf("--from-file %s: %w; the data in use is unchanged", fromFile, err)
+				}
+				if !fileDate.IsZero() {
+					date = fileDate
+				}
+				origin = fromFile
+			} else {
+				client := &http.Client{Timeout: timeout}
+				ps, err = advisories.Fetch(cmd.Context(), client, baseURL, advisories.MappedProducts())
+				if err != nil {
+					return fmt.Errorf("update end-of-life data: %w; the data in use is unchanged", err)
+				}
+			}
+			// Validate by loading exactly what will be read back.
+			b, err := advisories.EncodeSnapshot(ps, date, origin)
+			if err != nil {
+				return fmt.Errorf("encode end-of-life data: %w", err)
+			}
+			if _, _, err := advisories.ReadUpdate(b); err != nil {
+				return fmt.Errorf("update end-of-life data: %w; the data in use is unchanged", err)
+			}
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				return fmt.Errorf("store end-of-life data: %w", err)
+			}
+			tmp := p + ".tmp"
+			if err := os.WriteFile(tmp, b, 0o644); err != nil {
+				return fmt.Errorf("store end-of-life data: %w", err)
+			}
+			if err := os.Rename(tmp, p); err != nil {
+				os.Remove(tmp)
+				return fmt.Errorf("store end-of-life data: %w", err)
+			}
+			fmt.Fprintf(f.io.errOut, "upkeep: stored %d products from %s, dated %s\n", len(ps), origin, date.Format(time.DateOnly))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&fromFile, "from-file", "", "read an endoflife.date API v1 response or snapshot from FILE instead of the network")
+	cmd.Flags().StringVar(&baseURL, "base-url", "https://endoflife.date/api/v1", "endoflife.date API v1 base URL")
+	cmd.Flags().DurationVar(&timeout, "timeout", 30*time.Second, "timeout for each request")
+	return cmd
 }

@@ -1,8 +1,91 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
 
-// TODO(skeleton): replaced by the real command.
+	"github.com/spf13/cobra"
+
+	"upkeep/advisories"
+	"upkeep/advisories/report"
+	"upkeep/inventory"
+)
+
+type readinessOptions struct {
+	f *factory
+	judgeFlags
+}
+
 func newReadinessCmd(f *factory) *cobra.Command {
-	return &cobra.Command{Use: "readiness", Short: "not yet built", Hidden: true}
+	o := &readinessOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "readiness",
+		Short: "Say, per host, what stands between it and Amazon Linux 2023",
+		Long: `readiness checks every product on every host of the latest scan against the
+Amazon Linux 2023 package list:
+
+  available    AL2023 ships it under the same name, in a compatible version
+  namespaced   AL2023 ships the same line under another name (php8.2, mariadb105)
+  newer-only   only a newer line exists: a compatibility risk to test
+  replaced     another product fills the role (MySQL -> MariaDB, OpenJDK -> Corretto)
+  removed      nothing in AL2023 (EPEL does not exist there): find another source
+  unknown      the data cannot tell
+
+Each host is ready, needs-work or blocked (an inhibitor stands). With --host
+it prints that host's pre-upgrade report: one line per entry with severity,
+inhibitor flag, summary, remediation and a stable key that waivers and diffs
+can name. Hosts already on AL2023 are ready for the move (their end-of-life
+findings are in 'upkeep check').
+
+` + exitCodesHelp,
+		Example: `  upkeep readiness
+  upkeep readiness --host web-1
+  upkeep readiness --output json --fail-on blocked`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return o.run(cmd.Context())
+		},
+	}
+	o.judgeFlags.add(cmd)
+	return cmd
+}
+
+func (o *readinessOptions) run(ctx context.Context) error {
+	opt, format, err := o.options(o.f)
+	if err != nil {
+		return err
+	}
+	if o.failOn == "eol" || o.failOn == "eol-soon" {
+		return usageErrorf("--fail-on %s belongs to 'upkeep check'; readiness takes --fail-on blocked", o.failOn)
+	}
+	d, err := loadData(o.f)
+	if err != nil {
+		return err
+	}
+	obs, _, err := loadObservations(ctx, o.f)
+	if err != nil {
+		return err
+	}
+	var keep []inventory.Observation
+	for _, ob := range obs {
+		if hostMatches(o.hosts, ob.Host) {
+			keep = append(keep, ob)
+		}
+	}
+	if len(o.hosts) > 0 && len(keep) == 0 {
+		return usageErrorf("--host %s: no such host in the latest scan", strings.Join(o.hosts, ","))
+	}
+	warnStale(o.f.io.errOut, d, opt.At)
+	reports := d.Judge(keep, opt)
+	hs := d.Readiness(reports, opt)
+	meta := report.Meta{DataLine: dataLine(d, opt.At), DataDate: d.Date.Format(time.DateOnly)}
+	if err := report.WriteReadiness(o.f.io.out, format, hs, len(o.hosts) > 0, meta); err != nil {
+		return err
+	}
+	if n := len(reports) - len(hs); n > 0 {
+		fmt.Fprintf(o.f.io.errOut, "upkeep: %d hosts of the scan have no package data (not scanned) and are left out\n", n)
+	}
+	return failOn(o.f.io.errOut, o.failOn, nil, func() []advisories.HostReadiness { return hs })
 }

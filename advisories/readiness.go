@@ -1,0 +1,211 @@
+package advisories
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	"upkeep/inventory"
+)
+
+// Readiness is a host's state for the move to Amazon Linux 2023.
+type Readiness string
+
+// Readiness values: blocked when an inhibitor stands (nothing on AL2023
+// fills the role), needs-work when something must change, ready otherwise.
+const (
+	Ready     Readiness = "ready"
+	NeedsWork Readiness = "needs-work"
+	Blocked   Readiness = "blocked"
+)
+
+// Severities of readiness entries, lowest first.
+const (
+	SevInfo     = "info"
+	SevLow      = "low"
+	SevMedium   = "medium"
+	SevHigh     = "high"
+	SevCritical = "critical"
+)
+
+// Entry is one line of a host's pre-upgrade report.
+type Entry struct {
+	Key           string       // host/al2023/product/cycle: stable, for waivers and diffs
+	Product       string       // endoflife.date slug; "" for the OS move itself
+	Cycle         string       //
+	Package       string       // the installed package or binary
+	Version       string       // as installed
+	Availability  Availability // available, newer-only, namespaced, removed, replaced, unknown
+	AL2023Package string       // what to install on AL2023, when known
+	Severity      string       // info, low, medium, high, critical
+	Inhibitor     bool         // blocks the move until resolved
+	Summary       string
+	Remediation   string
+	Waived        bool
+	WaiverReason  string
+}
+
+// HostReadiness is one host's AL2023 readiness.
+type HostReadiness struct {
+	Host      inventory.Host
+	OS        string // "amzn:2"
+	OSLabel   string // "Amazon Linux 2"
+	Readiness Readiness
+	Entries   []Entry
+}
+
+// Readiness turns judged hosts into AL2023 readiness reports. Hosts that
+// were not scanned have nothing to judge and are left out.
+func (d *Data) Readiness(reports []HostReport, opt Options) []HostReadiness {
+	var out []HostReadiness
+	for _, hr := range reports {
+		if !hr.Status.Scanned() {
+			continue
+		}
+		out = append(out, d.hostReadiness(hr, opt))
+	}
+	return out
+}
+
+func (d *Data) hostReadiness(hr HostReport, opt Options) HostReadiness {
+	r := HostReadiness{Host: hr.Host, OS: hr.OS.ID + ":" + hr.OS.VersionID, OSLabel: hr.OSProduct + " " + hr.OSCycle}
+	if p, ok := d.Product(hr.OSProduct); ok {
+		r.OSLabel = p.Label + " " + hr.OSCycle
+	}
+	host := hr.Host.ID
+	if isAL2023(hr.OS) {
+		r.Readiness = Ready
+		r.Entries = []Entry{{Key: host + "/al2023/os", Severity: SevInfo, Summary: "already on Amazon Linux 2023",
+			Remediation: "none for the OS move; end-of-life findings still apply (upkeep check)"}}
+		return r
+	}
+	os := Entry{Key: host + "/al2023/os", Package: "os-release", Version: r.OS, Severity: SevInfo,
+		Summary:     fmt.Sprintf("%s has no in-place upgrade to Amazon Linux 2023", r.OSLabel),
+		Remediation: "launch a new AL2023 instance and move the workload; rebuild AMIs and user data"}
+	switch osManager(hr.OS.ID) {
+	case "dpkg":
+		os.Severity = SevMedium
+		os.Summary = fmt.Sprintf("%s is a dpkg distribution: package names, paths and service layout differ on AL2023 (rpm)", r.OSLabel)
+		os.Remediation = "rebuild the host on AL2023 from its configuration management, mapping each package below"
+	case "":
+		os.Severity = SevMedium
+		os.Summary = fmt.Sprintf("%s is not an OS upkeep knows", r.OS)
+		os.Remediation = "check the workload by hand"
+	}
+	r.Entries = append(r.Entries, os)
+	for _, f := range hr.Findings {
+		if f.Product == "" || f.Kind == KindOS || f.AL2023 == "" {
+			continue
+		}
+		e := entryFor(f)
+		e.Key = host + "/al2023/" + f.Product + "/" + f.Cycle
+		if f.Kind == KindProbe {
+			e.Key += "/" + f.Package
+		}
+		for _, w := range opt.Waivers {
+			if w.Active(opt.At) && w.Matches(f.Product, f.Cycle, e.Key, hr.Host) {
+				e.Waived, e.WaiverReason = true, w.Describe()
+				break
+			}
+		}
+		r.Entries = append(r.Entries, e)
+	}
+	slices.SortFunc(r.Entries[1:], func(a, b Entry) int {
+		return cmp.Or(cmp.Compare(sevRank(b.Severity), sevRank(a.Severity)), cmp.Compare(a.Key, b.Key))
+	})
+	r.Readiness = Ready
+	for _, e := range r.Entries {
+		switch {
+		case e.Waived:
+		case e.Inhibitor:
+			r.Readiness = Blocked
+		case e.Severity != SevInfo && r.Readiness == Ready:
+			r.Readiness = NeedsWork
+		}
+	}
+	return r
+}
+
+func sevRank(s string) int {
+	return slices.Index([]string{SevInfo, SevLow, SevMedium, SevHigh, SevCritical}, s)
+}
+
+// entryFor words one product's AL2023 availability as a pre-upgrade entry.
+func entryFor(f Finding) Entry {
+	e := Entry{Product: f.Product, Cycle: f.Cycle, Package: f.Package, Version: f.Version, Availability: f.AL2023, AL2023Package: f.AL2023Package}
+	what := fmt.Sprintf("%s %s (%s)", labelOr(f), f.Cycle, f.Package)
+	target := f.AL2023Package
+	if target == "" {
+		target = "no AL2023 package"
+	}
+	switch f.AL2023 {
+	case AvailAvailable:
+		e.Severity = SevInfo
+		e.Summary = fmt.Sprintf("%s: AL2023 ships %s", what, target)
+		e.Remediation = "dnf install " + f.AL2023Package
+	case AvailNamespaced:
+		e.Severity = SevLow
+		e.Summary = fmt.Sprintf("%s: AL2023 ships this line as %s", what, target)
+		e.Remediation = "install " + f.AL2023Package + " instead of " + f.Package + "; update service names and paths in configuration"
+	case AvailNewerOnly:
+		e.Severity = SevMedium
+		e.Summary = fmt.Sprintf("%s: AL2023 ships only a newer line (%s)", what, target)
+		e.Remediation = "test the application on " + target + " before the move; compatibility risk"
+	case AvailReplaced:
+		e.Severity = SevHigh
+		e.Inhibitor = true
+		e.Summary = fmt.Sprintf("%s: not in AL2023; replaced by %s", what, target)
+		e.Remediation = "switch to " + target + " and test, or install from the vendor's own repository"
+		if f.Product == "eclipse-temurin" || f.Product == "redis" {
+			// Corretto is a certified build of the same Java cycle, and Valkey
+			// a drop-in fork of Redis: work, not a blocker.
+			e.Severity, e.Inhibitor = SevMedium, false
+		}
+	case AvailRemoved:
+		e.Severity = SevCritical
+		e.Inhibitor = true
+		e.Summary = fmt.Sprintf("%s: no AL2023 package (EPEL does not exist for AL2023)", what)
+		e.Remediation = "build it, find another source, or replace it before the move"
+		if f.Product == "python" && f.Cycle == "2.7" {
+			// Every AL2 host has Python 2.7 because yum needs it; only
+			// applications that use it are blocked, which a scan cannot see.
+			e.Severity, e.Inhibitor = SevHigh, false
+			e.Summary = fmt.Sprintf("%s: AL2023 has no Python 2 (AL2's yum needs it, so every AL2 host has it)", what)
+			e.Remediation = "port scripts and applications that run python2 to python3 before the move"
+		}
+	default:
+		e.Severity = SevMedium
+		e.Summary = fmt.Sprintf("%s: AL2023 availability not known (only older lines in the data)", what)
+		e.Remediation = "check the current AL2023 package list by hand"
+	}
+	switch f.Source {
+	case SourceHandBuilt:
+		e.Severity = maxSev(e.Severity, SevLow)
+		e.Summary += "; this copy is hand-built"
+		e.Remediation += "; or rebuild it from source on AL2023"
+	case SourceThirdParty:
+		e.Severity = maxSev(e.Severity, SevLow)
+		e.Summary += "; this copy comes from a third-party repository"
+		e.Remediation += "; or check that the vendor repository publishes AL2023 builds"
+	}
+	if f.Kind == KindKernel || f.Product == "linux" {
+		e.Severity, e.Inhibitor = SevInfo, false
+		e.Summary = fmt.Sprintf("kernel %s: an AL2023 instance boots its own kernel (%s)", f.Cycle, target)
+		e.Remediation = "check out-of-tree kernel modules and agents against the AL2023 kernel"
+	}
+	return e
+}
+
+func labelOr(f Finding) string {
+	if f.ProductLabel != "" {
+		return f.ProductLabel
+	}
+	return f.Product
+}
+
+func maxSev(a, b string) string {
+	if sevRank(b) > sevRank(a) {
+		return b
+	}
+	return a
+}
