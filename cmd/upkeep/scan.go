@@ -29,7 +29,8 @@ type scanOptions struct {
 	timeout        time.Duration // execution timeout per host
 	s3Bucket       string
 	s3Prefix       string
-	resume         int64 // --resume SCAN_ID
+	resume         int64     // --resume SCAN_ID
+	ssmTune        ssmTuning // tests shorten SSM retries and polling (scan_ssm.go); zero in production
 
 	verbose bool
 	quiet   bool
@@ -46,7 +47,7 @@ one scan at a time, so history and differences between scans stay queryable.
 Targets:
   --local                this machine (runs the same collector through sh)
   --import FILE...       saved collector outputs, one host per file
-                         (made with: ssh HOST sh < <(upkeep collector) > HOST.out)
+                         (made with: upkeep collector | ssh HOST sudo sh > HOST.out)
   --instance-ids i-1,i-2 these EC2 instances, through SSM Run Command
   --tag Key=Value        instances with this tag (repeatable)
   --all                  every managed Linux instance SSM lists

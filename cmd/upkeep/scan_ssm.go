@@ -3,12 +3,540 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"time"
 
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+
+	"upkeep/inventory"
+	"upkeep/inventory/ssm"
+	"upkeep/inventory/store"
 )
 
-// TODO(skeleton): replaced by the real SSM scan.
-func addSSMFlags(cmd *cobra.Command, o *scanOptions)       {}
-func (o *scanOptions) ssmTargeted() bool                   { return false }
-func (o *scanOptions) runSSM(ctx context.Context) error    { return errors.New("not yet built") }
-func (o *scanOptions) runResume(ctx context.Context) error { return errors.New("not yet built") }
+// Sources of an SSM scan (--source).
+const (
+	sourceRunCommand = "run-command"
+	sourceInventory  = "ssm-inventory"
+)
+
+// ssmTuning lets tests shorten the SSM client's retries and polling without
+// changing what a real scan does; its zero value means the defaults.
+type ssmTuning struct {
+	retry ssm.Retry
+	opt   ssm.Options // only the timing fields are read: PollMin, PollMax, PersistBase, Fetchers
+}
+
+// SendCommand's MaxConcurrency and MaxErrors syntax (API model).
+var (
+	maxConcurrencyRe = regexp.MustCompile(`^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$`)
+	maxErrorsRe      = regexp.MustCompile(`^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$`)
+	instanceIDRe     = regexp.MustCompile(`^(i-([0-9a-f]{8}|[0-9a-f]{17})|mi-[0-9a-f]{17})$`)
+)
+
+func addSSMFlags(cmd *cobra.Command, o *scanOptions) {
+	fl := cmd.Flags()
+	fl.StringVar(&o.source, "source", sourceRunCommand, "run-command (run the collector through SSM Run Command) or ssm-inventory (read SSM Inventory, run nothing)")
+	fl.StringSliceVar(&o.instanceIDs, "instance-ids", nil, "EC2 instance ids to scan (comma list or repeated)")
+	fl.StringArrayVar(&o.tags, "tag", nil, "scan instances with this tag, Key=Value (repeatable: all must match)")
+	fl.BoolVar(&o.all, "all", false, "scan every instance SSM manages in the regions")
+	fl.StringSliceVar(&o.regions, "region", nil, "AWS region (repeatable or comma list; default: the SDK configuration's region)")
+	fl.StringVar(&o.profile, "profile", "", "AWS shared config profile (default: AWS_PROFILE or the default chain)")
+	fl.StringVar(&o.endpointURL, "endpoint-url", "", "SSM endpoint, for VPC endpoints and tests (default: AWS_ENDPOINT_URL_SSM, else AWS's)")
+	fl.StringVar(&o.maxConcurrency, "max-concurrency", "50", "SSM MaxConcurrency per command of up to 50 hosts (a number or a percentage)")
+	fl.StringVar(&o.maxErrors, "max-errors", "100%", "SSM MaxErrors per command: failures after which SSM stops sending")
+	fl.DurationVar(&o.timeout, "timeout", 10*time.Minute, "execution timeout of the collector on each host")
+	fl.StringVar(&o.s3Bucket, "s3-bucket", "", "have SSM write full outputs to this bucket and read them from there (no 24,000-character limit)")
+	fl.StringVar(&o.s3Prefix, "s3-prefix", "", "key prefix for --s3-bucket")
+	fl.Int64Var(&o.resume, "resume", 0, "finish interrupted SSM scan SCAN_ID: scan only its hosts that have no result")
+}
+
+// ssmTargeted reports whether SSM targets were given.
+func (o *scanOptions) ssmTargeted() bool {
+	return len(o.instanceIDs) > 0 || len(o.tags) > 0 || o.all
+}
+
+// checkSSM validates the SSM flags; it only parses, it calls nothing.
+func (o *scanOptions) checkSSM() (ssm.Selector, error) {
+	var sel ssm.Selector
+	kinds := 0
+	for _, set := range []bool{len(o.instanceIDs) > 0, len(o.tags) > 0, o.all} {
+		if set {
+			kinds++
+		}
+	}
+	if kinds > 1 {
+		return sel, usageErrorf("choose one of --instance-ids, --tag and --all")
+	}
+	if o.source != sourceRunCommand && o.source != sourceInventory {
+		return sel, usageErrorf("unknown --source %q: use run-command or ssm-inventory", o.source)
+	}
+	for _, id := range o.instanceIDs {
+		if !instanceIDRe.MatchString(id) {
+			return sel, usageErrorf("--instance-ids: %q is not an EC2 or managed instance id (i-0123456789abcdef0, mi-...)", id)
+		}
+	}
+	for _, t := range o.tags {
+		k, v, ok := strings.Cut(t, "=")
+		if !ok || k == "" {
+			return sel, usageErrorf("--tag %q: use Key=Value", t)
+		}
+		sel.Tags = append(sel.Tags, ssm.Tag{Key: k, Value: v})
+	}
+	sel.InstanceIDs, sel.All = o.instanceIDs, o.all
+	switch {
+	case !maxConcurrencyRe.MatchString(o.maxConcurrency):
+		return sel, usageErrorf("--max-concurrency %q: use a number (10) or a percentage (10%%)", o.maxConcurrency)
+	case !maxErrorsRe.MatchString(o.maxErrors):
+		return sel, usageErrorf("--max-errors %q: use a number (0, 5) or a percentage (100%%)", o.maxErrors)
+	case o.timeout < time.Second || o.timeout > 48*time.Hour:
+		return sel, usageErrorf("--timeout %s: SSM allows 1s to 48h", o.timeout)
+	case o.s3Prefix != "" && o.s3Bucket == "":
+		return sel, usageErrorf("--s3-prefix needs --s3-bucket")
+	case o.s3Bucket != "" && o.source == sourceInventory:
+		return sel, usageErrorf("--s3-bucket applies to run-command scans; ssm-inventory runs nothing")
+	}
+	for _, r := range o.regions {
+		if r == "" {
+			return sel, usageErrorf("--region: empty region name")
+		}
+	}
+	return sel, nil
+}
+
+// runSSM scans the targets through SSM in every region asked for.
+func (o *scanOptions) runSSM(ctx context.Context) error {
+	sel, err := o.checkSSM()
+	if err != nil {
+		return err
+	}
+	scanners, err := o.connect(ctx, o.regions)
+	if err != nil {
+		return err
+	}
+	db, err := o.f.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	source := o.storedSource()
+	id, err := db.BeginScan(ctx, inventory.Scan{Source: source, Targets: o.targetsText(sel, scanners), Started: o.f.now()})
+	if err != nil {
+		return err
+	}
+	plan := map[string]ssm.Selector{}
+	for _, sc := range scanners {
+		plan[sc.Region()] = sel
+	}
+	return o.scanRegions(ctx, db, id, source, scanners, plan, nil)
+}
+
+// runResume finishes an interrupted SSM scan: every host of it that has no
+// result is found again and scanned; hosts already scanned are left alone.
+func (o *scanOptions) runResume(ctx context.Context) error {
+	if o.ssmTargeted() {
+		return usageErrorf("--resume takes its targets from the scan: drop --instance-ids, --tag and --all")
+	}
+	if _, err := o.checkSSM(); err != nil {
+		return err
+	}
+	db, err := o.f.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	scan, err := db.Scan(ctx, o.resume)
+	if errors.Is(err, store.ErrNotFound) {
+		return usageErrorf("--resume: %w", err)
+	}
+	if err != nil {
+		return err
+	}
+	if scan.Source != "ssm" && scan.Source != sourceInventory {
+		return usageErrorf("scan %d is a %s scan: only SSM scans can be resumed", scan.ID, scan.Source)
+	}
+	o.source = sourceRunCommand
+	if scan.Source == sourceInventory {
+		o.source = sourceInventory
+	}
+	obs, err := db.Observations(ctx, scan.ID)
+	if err != nil {
+		return err
+	}
+	byRegion := map[string][]string{}
+	var anywhere []string // ids no region knew last time
+	tags := map[string]map[string]string{}
+	for _, ob := range obs {
+		if ob.Status.Scanned() {
+			continue
+		}
+		tags[ob.Host.ID] = ob.Host.Tags
+		if ob.Host.Region == "" {
+			anywhere = append(anywhere, ob.Host.ID)
+		} else {
+			byRegion[ob.Host.Region] = append(byRegion[ob.Host.Region], ob.Host.ID)
+		}
+	}
+	if len(byRegion) == 0 && len(anywhere) == 0 {
+		if !o.quiet {
+			fmt.Fprintf(o.f.io.errOut, "scan %d: nothing to resume, every host has a result\n", scan.ID)
+		}
+		if scan.Finished.IsZero() {
+			if err := db.FinishScan(ctx, scan.ID, o.f.now()); err != nil {
+				return err
+			}
+		}
+		return o.exitFor(ctx, db, scan.ID)
+	}
+	regions := o.regions
+	if len(regions) == 0 {
+		for r := range byRegion {
+			regions = append(regions, r)
+		}
+		sort.Strings(regions)
+	}
+	scanners, err := o.connect(ctx, regions)
+	if err != nil {
+		return err
+	}
+	plan := map[string]ssm.Selector{}
+	for _, sc := range scanners {
+		ids := append(append([]string(nil), byRegion[sc.Region()]...), anywhere...)
+		if len(ids) > 0 {
+			plan[sc.Region()] = ssm.Selector{InstanceIDs: ids}
+		}
+	}
+	if !o.quiet {
+		n := len(anywhere)
+		for _, ids := range byRegion {
+			n += len(ids)
+		}
+		fmt.Fprintf(o.f.io.errOut, "scan %d: resuming %d hosts with no result\n", scan.ID, n)
+	}
+	return o.scanRegions(ctx, db, scan.ID, scan.Source, scanners, plan, tags)
+}
+
+// storedSource is the scan source written to the store.
+func (o *scanOptions) storedSource() string {
+	if o.source == sourceInventory {
+		return sourceInventory
+	}
+	return "ssm"
+}
+
+func (o *scanOptions) targetsText(sel ssm.Selector, scanners []*ssm.Scanner) string {
+	var regions []string
+	for _, sc := range scanners {
+		regions = append(regions, sc.Region())
+	}
+	return sel.String() + " --region " + strings.Join(regions, ",")
+}
+
+// connect builds one scanner per region, resolving the default region from
+// the SDK configuration when none was given.
+func (o *scanOptions) connect(ctx context.Context, regions []string) ([]*ssm.Scanner, error) {
+	regions = dedupeStrings(regions)
+	if len(regions) == 0 {
+		r, err := ssm.DefaultRegion(ctx, o.profile)
+		if err != nil {
+			return nil, err
+		}
+		if r == "" {
+			return nil, usageErrorf("no AWS region: pass --region, set AWS_REGION, or set one in the profile")
+		}
+		regions = []string{r}
+	}
+	endpoint := o.endpointURL
+	if endpoint == "" {
+		endpoint = o.f.getenv("AWS_ENDPOINT_URL_SSM")
+	}
+	opt := ssm.Options{
+		Script:           inventory.Script(),
+		MaxConcurrency:   o.maxConcurrency,
+		MaxErrors:        o.maxErrors,
+		ExecutionTimeout: o.timeout,
+		S3Bucket:         o.s3Bucket,
+		S3Prefix:         o.s3Prefix,
+		PollMin:          o.ssmTune.opt.PollMin,
+		PollMax:          o.ssmTune.opt.PollMax,
+		PersistBase:      o.ssmTune.opt.PersistBase,
+		Fetchers:         o.ssmTune.opt.Fetchers,
+	}
+	cfg, err := ssm.LoadConfig(ctx, o.profile, o.ssmTune.retry)
+	if err != nil {
+		return nil, err
+	}
+	var out []*ssm.Scanner
+	for _, r := range regions {
+		c, err := ssm.NewClients(cfg, r, endpoint)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ssm.NewScanner(c, opt))
+	}
+	return out, nil
+}
+
+func dedupeStrings(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range in {
+		if s = strings.TrimSpace(s); s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// scanRegions discovers the targets of every region, stores each one at once
+// (pending, or why it cannot be scanned), then scans the regions in parallel,
+// storing each result as it arrives, and ends with a summary and the exit code.
+func (o *scanOptions) scanRegions(ctx context.Context, db *store.DB, scanID int64, source string,
+	scanners []*ssm.Scanner, plan map[string]ssm.Selector, oldTags map[string]map[string]string) error {
+	begin := time.Now() // for the rate in the summary only
+	targets := map[string][]ssm.Target{}
+	found := map[string]bool{}
+	var all []ssm.Target
+	for _, sc := range scanners {
+		sel, ok := plan[sc.Region()]
+		if !ok {
+			continue
+		}
+		ts, err := sc.Discover(ctx, sel, source)
+		if err != nil {
+			return err
+		}
+		var mine []ssm.Target
+		for _, t := range ts {
+			if found[t.Host.ID] {
+				continue // the same id answered in two regions: keep the first
+			}
+			found[t.Host.ID] = true
+			if len(t.Host.Tags) == 0 && len(oldTags[t.Host.ID]) > 0 {
+				t.Host.Tags = oldTags[t.Host.ID]
+			}
+			mine = append(mine, t)
+		}
+		targets[sc.Region()] = mine
+		all = append(all, mine...)
+	}
+	// An id asked for that no region knows is recorded, never dropped.
+	var regionNames []string
+	for _, sc := range scanners {
+		regionNames = append(regionNames, sc.Region())
+	}
+	var asked []string
+	for _, sc := range scanners {
+		asked = append(asked, plan[sc.Region()].InstanceIDs...)
+	}
+	for _, id := range dedupeStrings(asked) {
+		if !found[id] {
+			found[id] = true
+			t := ssm.Unmanaged(id, strings.Join(regionNames, ", "), source)
+			t.Host.Tags = oldTags[id]
+			all = append(all, t)
+		}
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].Host.ID < all[j].Host.ID })
+	for _, t := range all {
+		if err := db.SaveObservation(ctx, t.Observation(scanID)); err != nil {
+			return err
+		}
+	}
+
+	prog := o.newProgress(len(all))
+	for _, t := range all {
+		if t.Status != inventory.StatusPending {
+			prog.Done(t.Observation(scanID))
+		}
+	}
+	var mu sync.Mutex
+	save := func(ctx context.Context, ob inventory.Observation) error {
+		mu.Lock()
+		defer mu.Unlock()
+		return db.SaveObservation(ctx, ob)
+	}
+	errs := make([]error, len(scanners))
+	var wg sync.WaitGroup
+	for i, sc := range scanners {
+		ts := targets[sc.Region()]
+		if len(ts) == 0 {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if o.source == sourceInventory {
+				errs[i] = sc.ReadInventory(ctx, scanID, ts, save, prog)
+			} else {
+				errs[i] = sc.Run(ctx, scanID, ts, save, prog)
+			}
+		}()
+	}
+	wg.Wait()
+	prog.finish()
+	if ctx.Err() != nil {
+		o.summary(context.WithoutCancel(ctx), db, scanID, begin, true)
+		return ctx.Err()
+	}
+	if err := errors.Join(errs...); err != nil {
+		o.summary(ctx, db, scanID, begin, true)
+		return err
+	}
+	if err := db.FinishScan(ctx, scanID, o.f.now()); err != nil {
+		return err
+	}
+	o.summary(ctx, db, scanID, begin, false)
+	return o.exitFor(ctx, db, scanID)
+}
+
+// exitFor maps a finished scan's counts to the exit code: 0 when every
+// targeted host was scanned, 3 when some were, 1 when none was.
+func (o *scanOptions) exitFor(ctx context.Context, db *store.DB, scanID int64) error {
+	scan, err := db.Scan(ctx, scanID)
+	if err != nil {
+		return err
+	}
+	scanned, hosts := 0, 0
+	for st, n := range scan.Counts {
+		hosts += n
+		if st.Scanned() {
+			scanned += n
+		}
+	}
+	switch {
+	case hosts > 0 && scanned == hosts:
+		return nil
+	case scanned == 0:
+		return errSilent(exitFailure)
+	default:
+		return errSilent(exitPartial)
+	}
+}
+
+// hints says what to do about each kind of host that was not scanned.
+var hints = []struct {
+	status inventory.Status
+	hint   string
+}{
+	{inventory.StatusPending, "no result yet (interrupted)"},
+	{inventory.StatusOffline, "the SSM agent is not online (instance stopped, agent down or no route to SSM)"},
+	{inventory.StatusUndeliverable, "the SSM agent is not running, not registered, or the instance is not managed"},
+	{inventory.StatusTimedOut, "the collector did not finish in time: raise --timeout or look at the host's load"},
+	{inventory.StatusFailed, "the collector or SSM reported an error: read the error column"},
+	{inventory.StatusTruncated, "output over SSM's 24,000-character limit: scan them again with --s3-bucket"},
+	{inventory.StatusUnparsable, "the output is not a collector record: report it as a bug, with the output"},
+	{inventory.StatusThrottled, "AWS kept throttling after every retry: resume later, or lower --max-concurrency"},
+	{inventory.StatusUnsupported, "not Linux (Windows, macOS): the collector needs a POSIX sh"},
+}
+
+// summary prints the counts by status and what to do about each failure
+// class, to stderr.
+func (o *scanOptions) summary(ctx context.Context, db *store.DB, scanID int64, begin time.Time, interrupted bool) {
+	if o.quiet {
+		return
+	}
+	w := o.f.io.errOut
+	scan, err := db.Scan(ctx, scanID)
+	if err != nil {
+		fmt.Fprintf(w, "upkeep: scan %d: cannot read its counts: %v\n", scanID, err)
+		return
+	}
+	hosts := 0
+	for _, n := range scan.Counts {
+		hosts += n
+	}
+	state := "done"
+	if interrupted {
+		state = "interrupted"
+	}
+	fmt.Fprintf(w, "scan %d %s: %d hosts: %s (%.1fs)\n", scanID, state, hosts, countsText(scan.Counts), time.Since(begin).Seconds())
+	resumable := false
+	for _, h := range hints {
+		n := scan.Counts[h.status]
+		if n == 0 {
+			continue
+		}
+		noun := "hosts"
+		if n == 1 {
+			noun = "host"
+		}
+		fmt.Fprintf(w, "  %d %s %s: %s; see 'upkeep inventory --scan %d --status %s'\n", n, noun, h.status, h.hint, scanID, h.status)
+		if h.status != inventory.StatusUnsupported {
+			resumable = true
+		}
+	}
+	if resumable {
+		fmt.Fprintf(w, "  to scan only the hosts with no result once fixed: upkeep scan --resume %d\n", scanID)
+	}
+}
+
+// progress shows hosts sent / done / failed on a terminal (a bar on stderr),
+// a line per host with --verbose, and nothing otherwise.
+type progress struct {
+	o     *scanOptions
+	mu    sync.Mutex
+	bar   *progressbar.ProgressBar
+	sent  int
+	done  int
+	notOK int
+}
+
+func (o *scanOptions) newProgress(total int) *progress {
+	p := &progress{o: o}
+	if o.f.io.errTTY && !o.quiet && !o.verbose && total > 0 {
+		p.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(o.f.io.errOut),
+			progressbar.OptionSetDescription("scanning"), progressbar.OptionShowCount(), progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString("hosts"), progressbar.OptionSetPredictTime(true),
+			progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
+	}
+	return p
+}
+
+func (p *progress) Sent(region string, hosts int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.sent += hosts
+	if p.bar != nil {
+		p.bar.Describe(fmt.Sprintf("sent %d, failed %d", p.sent, p.notOK))
+	}
+	if p.o.verbose {
+		fmt.Fprintf(p.o.f.io.errOut, "%s: sent to %d hosts\n", region, hosts)
+	}
+}
+
+func (p *progress) Done(ob inventory.Observation) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done++
+	if !ob.Status.Scanned() {
+		p.notOK++
+	}
+	if p.bar != nil {
+		p.bar.Describe(fmt.Sprintf("sent %d, failed %d", p.sent, p.notOK))
+		_ = p.bar.Add(1)
+	}
+	if p.o.verbose {
+		fmt.Fprintf(p.o.f.io.errOut, "%s %s: %s\n", ob.Host.ID, ob.Host.Region, describeSSM(ob))
+	}
+}
+
+func (p *progress) finish() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.bar != nil {
+		_ = p.bar.Finish()
+	}
+}
+
+func describeSSM(ob inventory.Observation) string {
+	if ob.Status == inventory.StatusInventory {
+		return fmt.Sprintf("inventory, %d packages", len(ob.Report.Packages))
+	}
+	return describe(ob)
+}

@@ -278,11 +278,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, apiErr.status, apiErr.code, apiErr.msg)
 		return
 	}
-	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	w.Header().Set("X-Amzn-Requestid", fmt.Sprintf("fake-%d", time.Now().UnixNano()))
-	if err := json.NewEncoder(w).Encode(out); err != nil {
-		return // the client went away; nothing to tell it
+	b, err := json.Marshal(out)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "InternalServerError", err.Error())
+		return
 	}
+	// A whole body with its length, as AWS answers: no chunked encoding.
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.Header().Set("X-Amzn-Requestid", fmt.Sprintf("fake-%d", time.Now().UnixNano()))
+	_, _ = w.Write(b) // a client that went away needs no answer
 }
 
 type handler func(ctx context.Context, region string, body []byte) (any, *apiError)
@@ -313,8 +318,9 @@ func clientErr(code, format string, a ...any) *apiError {
 func writeError(w http.ResponseWriter, status int, code, msg string) {
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 	w.Header().Set("X-Amzn-Requestid", fmt.Sprintf("fake-%d", time.Now().UnixNano()))
-	w.WriteHeader(status)
 	b, _ := json.Marshal(map[string]string{"__type": code, "message": msg})
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
 

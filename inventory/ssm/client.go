@@ -72,31 +72,47 @@ type Clients struct {
 // Connect loads the standard SDK configuration chain (environment, shared
 // config and credentials files, SSO, IMDS) and returns clients for one region.
 func Connect(ctx context.Context, c Config) (*Clients, error) {
+	cfg, err := LoadConfig(ctx, c.Profile, c.Retry)
+	if err != nil {
+		return nil, err
+	}
+	return NewClients(cfg, c.Region, c.EndpointURL)
+}
+
+// LoadConfig loads the SDK configuration chain once; NewClients then makes
+// the clients of each region from it, sharing credentials and connections.
+func LoadConfig(ctx context.Context, profile string, r Retry) (aws.Config, error) {
 	var opts []func(*config.LoadOptions) error
-	if c.Region != "" {
-		opts = append(opts, config.WithRegion(c.Region))
+	if profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(profile))
 	}
-	if c.Profile != "" {
-		opts = append(opts, config.WithSharedConfigProfile(c.Profile))
-	}
-	r := c.Retry
 	opts = append(opts, config.WithRetryer(func() aws.Retryer { return r.retryer() }))
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("load AWS configuration: %w", err)
+		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
+	}
+	return cfg, nil
+}
+
+// NewClients returns the clients of one region ("" means the configuration's
+// own region) at an optional endpoint URL.
+func NewClients(cfg aws.Config, region, endpointURL string) (*Clients, error) {
+	cfg = cfg.Copy()
+	if region != "" {
+		cfg.Region = region
 	}
 	if cfg.Region == "" {
 		return nil, errors.New("no AWS region: pass --region, set AWS_REGION, or set region in the profile")
 	}
 	client := awsssm.NewFromConfig(cfg, func(o *awsssm.Options) {
-		if c.EndpointURL != "" {
-			o.BaseEndpoint = aws.String(c.EndpointURL)
+		if endpointURL != "" {
+			o.BaseEndpoint = aws.String(endpointURL)
 		}
 	})
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) {
-		if c.EndpointURL != "" {
+		if endpointURL != "" {
 			// A private or test endpoint serves buckets by path.
-			o.BaseEndpoint = aws.String(c.EndpointURL)
+			o.BaseEndpoint = aws.String(endpointURL)
 			o.UsePathStyle = true
 		}
 	})
