@@ -21,7 +21,8 @@ R=${UPKEEP_ROOT:-}
 TAB=$(printf '\t')
 NL='
 '
-if command -v timeout >/dev/null 2>&1; then TO='timeout 5'; else TO=''; fi
+# Old busybox spells it `timeout -t SECS`; use timeout only if this form works.
+if command -v timeout >/dev/null 2>&1 && timeout 5 true 2>/dev/null; then TO='timeout 5'; else TO=''; fi
 
 # rec TYPE FIELD...: one record; control characters in fields become spaces.
 rec() {
@@ -257,6 +258,7 @@ main() {
 	if [ -z "$pk" ]; then
 		rec W "no installed packages found (rpm and dpkg-query missing or empty)"
 	fi
+	[ -n "$TO" ] || rec W "timeout not usable: probed binaries run without a time limit"
 	probes
 	services
 	listeners
