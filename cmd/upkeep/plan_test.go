@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var updatePlanGolden = flag.Bool("update", false, "rewrite cmd/upkeep/testdata/plan/*.golden from the current output")
+
+// runCLI runs upkeep in-process with its data under dir.
+func runPlanCLI(t *testing.T, dir string, args ...string) (string, string, int) {
+	t.Helper()
+	ios, out, errOut := testIO("")
+	getenv := func(k string) string {
+		if k == "XDG_DATA_HOME" {
+			return dir
+		}
+		return ""
+	}
+	code := run(context.Background(), args, ios, getenv)
+	return out.String(), errOut.String(), code
+}
+
+// demoPlan loads the bundled demo fleet (not this machine) once per test.
+func demoPlan(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if _, stderr, code := runPlanCLI(t, dir, "demo", "--no-local"); code != 0 {
+		t.Fatalf("upkeep demo --no-local: exit %d\n%s", code, stderr)
+	}
+	return dir
+}
+
+type planJSON struct {
+	At       string   `json:"at"`
+	DataDate string   `json:"data_date"`
+	Waves    []string `json:"waves"`
+	Steps    []struct {
+		Step      int      `json:"step"`
+		Wave      string   `json:"wave"`
+		Cohort    string   `json:"cohort"`
+		Hosts     []string `json:"hosts"`
+		Product   string   `json:"product"`
+		From      string   `json:"from"`
+		FromCycle string   `json:"from_cycle"`
+		To        string   `json:"to"`
+		Kind      string   `json:"kind"`
+		DependsOn []int    `json:"depends_on"`
+		Risk      string   `json:"risk"`
+		Reasons   []string `json:"reasons"`
+		Hint      string   `json:"hint"`
+		Canary    string   `json:"canary"`
+	} `json:"steps"`
+}
+
+// TestPlanDemoGolden pins the demo fleet's plan at a fixed date, in markdown
+// and JSON, and checks what a reviewer would: waves in order, a reason on
+// every step, dependencies pointing back, and Amazon Linux 2 cohorts with
+// the hand-built nginx 1.10 and OpenSSL 1.0.2k moving OS first.
+func TestPlanDemoGolden(t *testing.T) {
+	dir := demoPlan(t)
+	for _, tc := range []struct{ name, format string }{
+		{"demo.md", "markdown"},
+		{"demo.json", "json"},
+	} {
+		out, stderr, code := runPlanCLI(t, dir, "--demo", "plan", "--at", "2026-11-24", "--output", tc.format)
+		if code != 0 {
+			t.Fatalf("plan --output %s: exit %d\n%s", tc.format, code, stderr)
+		}
+		path := filepath.Join("testdata", "plan", tc.name+".golden")
+		if *updatePlanGolden {
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("read golden (go test ./cmd/upkeep -run TestPlanDemoGolden -update): %v", err)
+		}
+		if !bytes.Equal([]byte(out), want) {
+			t.Errorf("%s differs from the golden file; rerun with -update and read the diff", path)
+		}
+	}
+
+	out, _, _ := runPlanCLI(t, dir, "--demo", "plan", "--at", "2026-11-24", "--output", "json")
+	var p planJSON
+	if err := json.Unmarshal([]byte(out), &p); err != nil {
+		t.Fatalf("plan json: %v", err)
+	}
+	if p.At != "2026-11-24" || p.DataDate == "" {
+		t.Errorf("plan at %q, data date %q: want both", p.At, p.DataDate)
+	}
+	if got := strings.Join(p.Waves, ","); got != "dev,staging,prod" {
+		t.Errorf("waves %s, want dev,staging,prod", got)
+	}
+	wave := map[string]int{"dev": 0, "staging": 1, "prod": 2}
+	last := 0
+	osMove := map[string]int{} // cohort -> step of its OS move
+	al2Nginx := 0
+	for i, s := range p.Steps {
+		if s.Step != i+1 || len(s.Reasons) == 0 || s.Risk == "" || len(s.Hosts) == 0 {
+			t.Errorf("step %d (#%d): reasons %d, risk %q, hosts %d", s.Step, i+1, len(s.Reasons), s.Risk, len(s.Hosts))
+		}
+		if wave[s.Wave] < last {
+			t.Errorf("step %d in %s after a later wave", s.Step, s.Wave)
+		}
+		last = wave[s.Wave]
+		for _, d := range s.DependsOn {
+			if d >= s.Step {
+				t.Errorf("step %d depends on later step %d", s.Step, d)
+			}
+		}
+		if s.Kind == "os" && s.Product == "amazon-linux" {
+			osMove[s.Cohort] = s.Step
+		}
+		if s.Product == "nginx" && s.FromCycle == "1.10" {
+			al2Nginx++
+			m, ok := osMove[s.Cohort]
+			if !ok || !hasInt(s.DependsOn, m) || s.Hint != "dnf install nginx" {
+				t.Errorf("step %d nginx 1.10 on %s: OS move %d (found %v), depends on %v, hint %q", s.Step, s.Cohort, m, ok, s.DependsOn, s.Hint)
+			}
+		}
+		if s.Product == "openssl" && s.FromCycle == "1.0.2" {
+			if m, ok := osMove[s.Cohort]; !ok || !hasInt(s.DependsOn, m) {
+				t.Errorf("step %d openssl 1.0.2 on %s does not follow its OS move", s.Step, s.Cohort)
+			}
+		}
+		if s.Wave == "prod" && len(s.Hosts) > 1 && s.Canary == "" {
+			t.Errorf("step %d on prod cohort %s of %d hosts has no canary", s.Step, s.Cohort, len(s.Hosts))
+		}
+	}
+	if al2Nginx == 0 {
+		t.Errorf("no step for the hand-built nginx 1.10 of the Amazon Linux 2 hosts")
+	}
+}
+
+func hasInt(s []int, n int) bool {
+	for _, x := range s {
+		if x == n {
+			return true
+		}
+	}
+	return false
+}
+
+// TestPlanFlags checks what is refused before the database is opened.
+func TestPlanFlags(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"plan", "--strategy", "newest"}, `unknown strategy "newest"`},
+		{[]string{"plan", "--output", "html"}, `unknown output format "html"`},
+		{[]string{"plan", "--at", "24/11/2026"}, "want a day as YYYY-MM-DD"},
+		{[]string{"plan", "--within", "-1"}, "want zero or more days"},
+		{[]string{"plan", "--explain", "2", "--output", "json"}, "--explain prints text"},
+		{[]string{"plan", "--group-by", "Role,"}, "empty tag key"},
+	} {
+		_, stderr, code := runPlanCLI(t, dir, tc.args...)
+		if code != exitUsage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, stderr, exitUsage, tc.want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "upkeep")); err == nil {
+		t.Errorf("a refused plan created the database folder")
+	}
+}
