@@ -23,9 +23,10 @@ func groupCohorts(in Input) ([]*Cohort, []string) {
 	for _, h := range in.Hosts {
 		hosts[h.ID] = h
 	}
-	byHost := map[string][]advisories.Finding{}
+	byHost := map[string][]*advisories.Finding{}
 	unmapped := 0
-	for _, f := range in.Findings {
+	for i := range in.Findings {
+		f := &in.Findings[i]
 		if f.Kind == advisories.KindKernel {
 			continue
 		}
@@ -55,12 +56,12 @@ func groupCohorts(in Input) ([]*Cohort, []string) {
 		fs := byHost[id]
 		var osf *advisories.Finding
 		var prods []string
-		for i := range fs {
-			if fs[i].Kind == advisories.KindOS {
-				osf = &fs[i]
+		for _, f := range fs {
+			if f.Kind == advisories.KindOS {
+				osf = f
 				continue
 			}
-			prods = append(prods, fs[i].Product+" "+fs[i].Cycle)
+			prods = append(prods, f.Product+" "+f.Cycle)
 		}
 		if osf == nil {
 			noOS = append(noOS, hostName(h))
@@ -80,21 +81,21 @@ func groupCohorts(in Input) ([]*Cohort, []string) {
 			c = &Cohort{
 				Wave:      h.Tags[o.WaveTag],
 				Tags:      tags,
-				OS:        osLabel(*osf),
+				OS:        osLabel(osf),
 				Products:  prods,
 				osProduct: osf.Product,
 				osCycle:   osf.Cycle,
-				findings:  map[string][]advisories.Finding{},
+				findings:  map[string][]*advisories.Finding{},
 			}
 			groups[gk] = c
 		}
 		c.Hosts = append(c.Hosts, hostName(h))
-		c.hostIDs = append(c.hostIDs, id)
 		for _, f := range fs {
 			if f.Kind == advisories.KindOS {
 				c.osFindings = append(c.osFindings, f)
 			} else {
-				c.findings[f.Product] = append(c.findings[f.Product], f)
+				k := f.Product + " " + f.Cycle
+				c.findings[k] = append(c.findings[k], f)
 			}
 		}
 	}
@@ -140,7 +141,7 @@ func hostName(h Host) string {
 	return h.ID
 }
 
-func osLabel(f advisories.Finding) string {
+func osLabel(f *advisories.Finding) string {
 	label := f.ProductLabel
 	if label == "" {
 		label = f.Product

@@ -147,9 +147,8 @@ type Cohort struct {
 	Products []string          `json:"products"` // "nginx 1.10", sorted
 
 	osProduct, osCycle string
-	hostIDs            []string
-	findings           map[string][]advisories.Finding // product -> one per host
-	osFindings         []advisories.Finding
+	findings           map[string][]*advisories.Finding // "product cycle" -> one per host
+	osFindings         []*advisories.Finding
 	waveIdx            int
 }
 

@@ -240,3 +240,23 @@ func TestGolden(t *testing.T) {
 		t.Errorf("explain of a step past the end: no error")
 	}
 }
+
+// TestTwoCyclesOfOneProduct: a host with OpenSSL 1.0.2 and 1.1.1 (AL2's
+// openssl and openssl11) gets a step for each, not one merged step.
+func TestTwoCyclesOfOneProduct(t *testing.T) {
+	b := &fleetBuilder{cat: testCatalog(), at: testAt}
+	ossl11 := specOpenSSL
+	ossl11.version, ossl11.cycle, ossl11.pkgs = "1.1.1g", "1.1.1", []string{"openssl11", "openssl11-libs"}
+	b.host("web-dev-1", "web", "dev", "amazon-linux", "2", specOpenSSL, ossl11)
+	p := mustBuild(t, Input{At: testAt, Hosts: b.hosts, Findings: b.findings, Catalog: b.cat})
+	checkInvariants(t, p)
+	var froms []string
+	for _, s := range p.Steps {
+		if s.Product == "openssl" {
+			froms = append(froms, s.FromCycle+"→"+s.To)
+		}
+	}
+	if strings.Join(froms, " ") != "1.0.2→3.0 1.1.1→3.0" {
+		t.Errorf("openssl steps %v, want 1.0.2→3.0 and 1.1.1→3.0", froms)
+	}
+}

@@ -52,7 +52,7 @@ func verdictRank(v advisories.Verdict) int {
 	return 4
 }
 
-func mergeFacts(fs []advisories.Finding) *facts {
+func mergeFacts(fs []*advisories.Finding) *facts {
 	x := &facts{status: advisories.VerdictSupported, fromIdx: -1, toIdx: -1}
 	waived := 0
 	for _, f := range fs {
