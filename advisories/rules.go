@@ -59,8 +59,8 @@ var rules = []rule{
 	{pattern: `php-(mysql|pgsql|curl|gd|mbstring|xml|intl|zip|bcmath|soap|opcache)`, product: "php", manager: "dpkg"},
 
 	// MySQL (Oracle): community repo packages, RHEL's mysql-server, Debian/Ubuntu mysql-server-8.0.
-	{pattern: `mysql-community-(server|client|libs|common|server-core|client-core|icu-data-files|client-plugins)`, product: "mysql"},
 	{pattern: `mysql-community-server`, product: "mysql", primary: true},
+	{pattern: `mysql-community-(client|libs|common|server-core|client-core|icu-data-files|client-plugins)`, product: "mysql"},
 	{pattern: `mysql-server`, product: "mysql", manager: "rpm", primary: true},
 	{pattern: `mysql(-libs|-errmsg|-common)?`, product: "mysql", manager: "rpm"},
 	{pattern: `mysql-server-(core-)?(?P<c>\d+\.\d+)`, product: "mysql", manager: "dpkg", primary: true},
@@ -186,6 +186,7 @@ type match struct {
 	Upstream string // upstream version ("1.20.0", "8.0.432" for Java 8)
 	Line     string // the release line named in the package name, "" when none
 	Primary  bool
+	Rule     int // index of the rule in the table
 }
 
 // Map maps one package (manager "rpm" or "dpkg", name, version as the package
@@ -213,7 +214,7 @@ func (m *mapper) Map(manager, name, evr string) (match, bool) {
 				continue
 			}
 		}
-		return match{Product: r.product, Upstream: up, Line: line, Primary: r.primary}, true
+		return match{Product: r.product, Upstream: up, Line: line, Primary: r.primary, Rule: i}, true
 	}
 	return match{}, false
 }
