@@ -238,7 +238,7 @@ func TestRealPackages(t *testing.T) {
 
 func TestOSCycle(t *testing.T) {
 	for _, c := range []struct {
-		id, ver, name   string
+		id, ver, name  string
 		product, cycle string
 	}{
 		{"amzn", "2", "", "amazon-linux", "2"},

@@ -7,7 +7,7 @@ import "testing"
 func TestRules(t *testing.T) {
 	m := newMapper()
 	cases := []struct {
-		mgr, name, evr      string
+		mgr, name, evr    string
 		product, upstream string // product "" = must stay unmapped
 	}{
 		{"rpm", "nginx", "1:1.20.0-2.amzn2.0.5", "nginx", "1.20.0"},
