@@ -128,20 +128,31 @@ func (o *scanOptions) runImport(ctx context.Context) error {
 		}
 		return o.importObservation(id, f, data, err, len(files) == 1)
 	}
+	// Hosts are committed in batches: one transaction per host would cost
+	// more than parsing it. A batch is all or nothing, so an interrupted
+	// import still never stores half a host.
+	const batchSize = 128
+	var batch []inventory.Observation
+	flush := func() error {
+		err := db.SaveObservations(ctx, batch)
+		if bar != nil {
+			bar.Add(len(batch))
+		}
+		batch = batch[:0]
+		return err
+	}
 	err = inOrder(ctx, len(files), read, func(i int, obs inventory.Observation) error {
 		f := files[i]
 		if prev, ok := seen[obs.Host.ID]; ok {
 			fmt.Fprintf(o.f.io.errOut, "upkeep: warning: %s and %s are both host %s; keeping %s\n", prev, f.path, obs.Host.ID, f.path)
 		}
 		seen[obs.Host.ID] = f.path
-		if err := db.SaveObservation(ctx, obs); err != nil {
-			return err
-		}
-		switch {
-		case bar != nil:
-			bar.Add(1)
-		case o.verbose || (!o.quiet && obs.Status != inventory.StatusOK):
+		if o.verbose || (!o.quiet && bar == nil && obs.Status != inventory.StatusOK) {
 			fmt.Fprintf(o.f.io.errOut, "%s: %s\n", f.path, describe(obs))
+		}
+		batch = append(batch, obs)
+		if len(batch) == batchSize || i == len(files)-1 {
+			return flush()
 		}
 		return nil
 	})

@@ -142,41 +142,58 @@ func (db *DB) FinishScan(ctx context.Context, id int64, finished time.Time) erro
 // resumed scan turns pending rows into results). Observation.PackageSet is
 // ignored; the store assigns it.
 func (db *DB) SaveObservation(ctx context.Context, o inventory.Observation) error {
-	if o.Host.ID == "" {
-		return fmt.Errorf("save observation in scan %d: host has no id", o.ScanID)
+	return db.SaveObservations(ctx, []inventory.Observation{o})
+}
+
+// SaveObservations stores several hosts as SaveObservation does, in one
+// transaction: all of them or none. It is the import's fast path, where
+// one commit per host would cost more than the hosts themselves.
+func (db *DB) SaveObservations(ctx context.Context, obs []inventory.Observation) error {
+	if len(obs) == 0 {
+		return nil
+	}
+	for _, o := range obs {
+		if o.Host.ID == "" {
+			return fmt.Errorf("save observation in scan %d: host has no id", o.ScanID)
+		}
+	}
+	what := fmt.Sprintf("save host %s in scan %d", obs[0].Host.ID, obs[0].ScanID)
+	if len(obs) > 1 {
+		what = fmt.Sprintf("save %d hosts (%s...) in scan %d", len(obs), obs[0].Host.ID, obs[0].ScanID)
 	}
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	tx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("save host %s in scan %d: %w", o.Host.ID, o.ScanID, err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	defer tx.Rollback()
-	w := &writer{db: db, tx: tx, newPkgs: map[inventory.Package]int64{}}
-	if err := w.save(ctx, o); err != nil {
-		return fmt.Errorf("save host %s in scan %d: %w", o.Host.ID, o.ScanID, err)
+	w := &writer{db: db, tx: tx, newPkgs: map[inventory.Package]int64{}, newSets: map[[32]byte]int64{}}
+	for _, o := range obs {
+		if err := w.save(ctx, o); err != nil {
+			return fmt.Errorf("save host %s in scan %d: %w", o.Host.ID, o.ScanID, err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("save host %s in scan %d: %w", o.Host.ID, o.ScanID, err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	// Only now are the new ids real; a rolled-back transaction never
 	// reaches the caches.
 	for p, id := range w.newPkgs {
 		db.pkgIDs[p] = id
 	}
-	if w.newSetID != 0 {
-		db.setIDs[w.newSetHash] = w.newSetID
+	for h, id := range w.newSets {
+		db.setIDs[h] = id
 	}
 	return nil
 }
 
 // writer carries one SaveObservation's transaction and what it added.
 type writer struct {
-	db         *DB
-	tx         *sql.Tx
-	newPkgs    map[inventory.Package]int64
-	newSetHash [32]byte
-	newSetID   int64
+	db      *DB
+	tx      *sql.Tx
+	newPkgs map[inventory.Package]int64
+	newSets map[[32]byte]int64
 }
 
 func (w *writer) stmt(ctx context.Context, s *sql.Stmt) *sql.Stmt { return w.tx.StmtContext(ctx, s) }
@@ -299,11 +316,14 @@ func (w *writer) packageSet(ctx context.Context, pkgs []inventory.Package) (int6
 	if id, ok := w.db.setIDs[hash]; ok {
 		return id, nil
 	}
+	if id, ok := w.newSets[hash]; ok {
+		return id, nil
+	}
 	var id int64
 	err := w.stmt(ctx, w.db.stmts.findSet).QueryRowContext(ctx, hash[:]).Scan(&id)
 	switch {
 	case err == nil:
-		w.newSetHash, w.newSetID = hash, id
+		w.newSets[hash] = id
 		return id, nil
 	case err != sql.ErrNoRows:
 		return 0, fmt.Errorf("find package set: %w", err)
@@ -315,7 +335,7 @@ func (w *writer) packageSet(ctx context.Context, pkgs []inventory.Package) (int6
 	if id, err = res.LastInsertId(); err != nil {
 		return 0, fmt.Errorf("insert package set: %w", err)
 	}
-	w.newSetHash, w.newSetID = hash, id
+	w.newSets[hash] = id
 	return id, nil
 }
 
