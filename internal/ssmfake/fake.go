@@ -390,3 +390,16 @@ func (s *Server) page(n, maxResults int, token string, def, lo, hi int) (from, t
 	}
 	return 0, to, next, nil
 }
+
+// Invocations counts, per instance id, the commands sent to it so far.
+func (s *Server) Invocations() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := map[string]int{}
+	for _, c := range s.order {
+		for _, inv := range c.invs {
+			n[inv.inst.ID]++
+		}
+	}
+	return n
+}
