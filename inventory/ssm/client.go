@@ -110,6 +110,9 @@ func NewClients(cfg aws.Config, region, endpointURL string) (*Clients, error) {
 		}
 	})
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) {
+		// SSM writes outputs without object checksums: validating only when
+		// asked avoids a log line per object saying there is none.
+		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
 		if endpointURL != "" {
 			// A private or test endpoint serves buckets by path.
 			o.BaseEndpoint = aws.String(endpointURL)

@@ -101,3 +101,78 @@ func TestScanStatuses(t *testing.T) {
 	}
 	t.Logf("calls: %v throttled: %v", fake.Stats().Calls, fake.Stats().Throttled)
 }
+
+// With an output bucket, a host whose output passes SSM's 24,000-character
+// excerpt is read in full from S3 and stored ok.
+func TestScanS3Output(t *testing.T) {
+	fake := ssmfake.New(ssmfake.Fleet(ssmfake.FleetSpec{Hosts: 3, Huge: 1}), ssmfake.WithFaults(ssmfake.Faults{ExecDelay: 10 * time.Millisecond}))
+	defer fake.Close()
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	ctx := context.Background()
+	opt := testOptions()
+	opt.S3Bucket, opt.S3Prefix = "upkeep-outputs", "scans/1"
+	sc := ssm.NewScanner(connect(t, srv.URL, "us-east-1"), opt)
+	targets, err := sc.Discover(ctx, ssm.Selector{All: true}, "ssm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := &memSink{}
+	if err := sc.Run(ctx, 1, targets, sink.save, nil); err != nil {
+		t.Fatal(err)
+	}
+	huge := ssmfake.InstanceID(2)
+	for id, list := range sink.obs {
+		o := list[0]
+		if o.Status != inventory.StatusOK {
+			t.Errorf("%s: %s: %s", id, o.Status, o.Error)
+			continue
+		}
+		if id == huge && len(o.Report.Packages) < 3000 {
+			t.Errorf("%s: %d packages, want the 3,000 extra ones too", id, len(o.Report.Packages))
+		}
+	}
+	if n := fake.Stats().Calls["s3:GetObject"]; n != 3 {
+		t.Errorf("%d S3 reads, want one per host (3)", n)
+	}
+}
+
+// Interrupting a scan cancels its commands in SSM, keeps the results that
+// arrived and leaves the rest unsaved (pending, for --resume).
+func TestScanInterrupted(t *testing.T) {
+	fleet := ssmfake.Fleet(ssmfake.FleetSpec{Hosts: 20, Hang: 10})
+	fake := ssmfake.New(fleet, ssmfake.WithFaults(ssmfake.Faults{ExecDelay: 10 * time.Millisecond}))
+	defer fake.Close()
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	opt := testOptions()
+	opt.ExecutionTimeout = time.Hour // the hanging hosts never finish on their own
+	sc := ssm.NewScanner(connect(t, srv.URL, "us-east-1"), opt)
+	targets, err := sc.Discover(ctx, ssm.Selector{All: true}, "ssm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := &memSink{}
+	save := func(ctx context.Context, o inventory.Observation) error {
+		err := sink.save(ctx, o)
+		sink.mu.Lock()
+		n := len(sink.obs)
+		sink.mu.Unlock()
+		if n == 10 {
+			cancel() // Ctrl-C once the healthy half is in
+		}
+		return err
+	}
+	err = sc.Run(ctx, 1, targets, save, nil)
+	if err != context.Canceled {
+		t.Fatalf("Run returned %v, want context.Canceled", err)
+	}
+	if len(sink.obs) != 10 {
+		t.Errorf("%d results kept, want the 10 that arrived", len(sink.obs))
+	}
+	if n := fake.Stats().Calls["CancelCommand"]; n != 1 {
+		t.Errorf("%d CancelCommand calls, want 1", n)
+	}
+}
