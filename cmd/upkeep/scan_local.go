@@ -319,6 +319,9 @@ func inOrder[T any](ctx context.Context, n int, work func(int) T, sink func(int,
 		}()
 	}
 	for i := range n {
+		if err := ctx.Err(); err != nil { // an interrupt wins over ready results
+			return err
+		}
 		var r T
 		select {
 		case r = <-results[i]:
