@@ -23,7 +23,6 @@ type facts struct {
 	waived    string // waiver reason, when every host's finding is waived
 	versions  []string
 	label     string
-	al2023Pkg string // what the judge says to install on AL2023
 
 	// target facts
 	moved       bool   // the step runs on a new OS release
@@ -83,9 +82,6 @@ func mergeFacts(fs []*advisories.Finding) *facts {
 		if x.label == "" {
 			x.label = f.ProductLabel
 		}
-		if x.al2023Pkg == "" {
-			x.al2023Pkg = f.AL2023Package
-		}
 	}
 	if waived < len(fs) {
 		x.waived = ""
@@ -120,7 +116,7 @@ func makeSteps(in Input, cohorts []*Cohort) ([]*Step, []string) {
 		osCycles := sortedCycles(in.Catalog.Cycles(c.osProduct))
 		var osStep *Step
 		if needsWork(osf.status) {
-			to, ok := pickCycle(osCycles, c.osCycle, nil, deadline, o)
+			to, ok := pickCycle(osCycles, c.osCycle, deadline, o)
 			if !ok {
 				notes = append(notes, fmt.Sprintf("cohort %s: no supported successor of %s found in the data; the OS move is not planned", c.Name, c.OS))
 			} else {
@@ -309,7 +305,7 @@ func newer(cs []advisories.Cycle, a, b string) bool {
 }
 
 // pickCycle chooses an OS release's successor by the strategy.
-func pickCycle(cs []advisories.Cycle, from string, _ []Offer, deadline time.Time, o Options) (advisories.Cycle, bool) {
+func pickCycle(cs []advisories.Cycle, from string, deadline time.Time, o Options) (advisories.Cycle, bool) {
 	var cands []advisories.Cycle
 	for _, c := range cs {
 		if newer(cs, from, c.Name) && supportedAt(c, deadline, o.ExtendedSupport) {
