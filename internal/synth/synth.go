@@ -196,7 +196,10 @@ func drift(rng *rand.Rand, pkgs []inventory.Package) []inventory.Package {
 	}
 	pool := extras(pkgs[0].Manager)
 	for _, j := range rng.Perm(len(pool))[:rng.IntN(3)] {
-		out = append(out, pool[j])
+		// A tool the AMI already ships is not added twice.
+		if !slices.ContainsFunc(pkgs, func(p inventory.Package) bool { return p.Name == pool[j].Name }) {
+			out = append(out, pool[j])
+		}
 	}
 	return out
 }

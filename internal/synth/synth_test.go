@@ -110,3 +110,19 @@ func sorted(p []inventory.Package) []inventory.Package {
 	})
 	return out
 }
+
+func TestFleetHasNoDuplicatePackages(t *testing.T) {
+	fleet, err := Fleet(2000, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range fleet {
+		seen := map[inventory.Package]bool{}
+		for _, p := range r.Packages {
+			if seen[p] {
+				t.Fatalf("host %s lists %s %s twice", r.Facts.Hostname, p.Name, p.EVR())
+			}
+			seen[p] = true
+		}
+	}
+}
