@@ -151,14 +151,24 @@ func parsePlain(data []byte, first int) (*Report, error) {
 			break
 		}
 	}
-	if end < 0 || end == len(lines)-1 && !terminated {
+	if end < 0 {
 		return nil, &ParseError{Line: first + len(lines) - 1, Msg: "no trailer: output was cut short", Err: ErrTruncated}
 	}
-	if end != len(lines)-1 {
+	// Blank lines and white space after the trailer are tolerated: a
+	// transport may add or strip a final newline. Anything else is damage.
+	last := len(lines) - 1
+	for last > end && len(bytes.TrimSpace(lines[last])) == 0 {
+		last--
+	}
+	if end != last {
 		return nil, &ParseError{Line: first + end + 1, Msg: "text after the trailer", Err: ErrChecksum}
 	}
 	records := lines[1:end]
 	if err := checkTrailer(lines[end], records, first+end); err != nil {
+		if end == len(lines)-1 && !terminated {
+			// An unterminated trailer that does not add up was cut inside.
+			return nil, &ParseError{Line: first + end, Msg: "output ends inside the trailer: cut short", Err: ErrTruncated}
+		}
 		return nil, err
 	}
 	r := &Report{Format: FormatVersion}
@@ -173,7 +183,7 @@ func parsePlain(data []byte, first int) (*Report, error) {
 
 // checkTrailer compares "#upkeep-end <records> <crc> <bytes>" with records.
 func checkTrailer(trailer []byte, records [][]byte, line int) error {
-	f := strings.Split(string(trailer[len(trailerPrefix):]), " ")
+	f := strings.Split(strings.TrimRight(string(trailer[len(trailerPrefix):]), " \t\r"), " ")
 	if len(f) != 3 {
 		return &ParseError{Line: line, Msg: fmt.Sprintf("bad trailer %q", clip(trailer)), Err: ErrChecksum}
 	}

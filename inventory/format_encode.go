@@ -223,10 +223,14 @@ func decompress(data []byte, line int) ([]byte, error) {
 			break
 		}
 	}
-	if end < 0 || end == len(lines)-1 && !terminated {
+	if end < 0 {
 		return nil, &ParseError{Line: line + len(lines) - 1, Msg: "no '" + gzipEnd + "' line: output was cut short", Err: ErrTruncated}
 	}
-	if end != len(lines)-1 {
+	last := len(lines) - 1
+	for last > end && len(bytes.TrimSpace(lines[last])) == 0 {
+		last--
+	}
+	if end != last {
 		return nil, &ParseError{Line: line + end + 1, Msg: "text after " + gzipEnd, Err: ErrChecksum}
 	}
 	var enc []byte

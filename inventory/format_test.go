@@ -141,7 +141,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown version", "#upkeep-collector 2\nH\tx\ty\n", ErrUnknownFormat, 1, "version 2: upgrade upkeep"},
 		{"unknown gzip version", "#upkeep-gzip 9\nabc\n#upkeep-gzip-end\n", ErrUnknownFormat, 1, "version 9"},
 		{"other frame", "#upkeep-something 1\n", ErrUnknownFormat, 1, "unknown header"},
-		{"no trailer newline", strings.TrimSuffix(string(good), "\n"), ErrTruncated, 0, ""},
+		{"trailer cut", string(good[:len(good)-2]), ErrTruncated, 0, "inside the trailer"},
 		{"bad count", frameWith("H\ta\tb\n", 2), ErrChecksum, 3, "counts 2 records"},
 		{"bad crc", strings.Replace(frame("H\thostname\tweb-1\n"), "web-1", "web-2", 1), ErrChecksum, 3, "checksum"},
 		{"after trailer", string(good) + "extra\n", ErrChecksum, 0, "after the trailer"},
@@ -211,7 +211,16 @@ func TestParseEveryCut(t *testing.T) {
 	}
 	for name, full := range outputs {
 		t.Run(name, func(t *testing.T) {
-			for i := range len(full) {
+			// Without its final newline the output is whole: a transport may
+			// strip it, so that one cut is accepted, and must parse the same.
+			whole, err := Parse(full[:len(full)-1])
+			if err != nil {
+				t.Fatalf("output without its final newline rejected: %v", err)
+			}
+			if want, _ := Parse(full); !reflect.DeepEqual(whole, want) {
+				t.Fatalf("output without its final newline parses differently")
+			}
+			for i := range len(full) - 1 {
 				got, err := Parse(full[:i])
 				if err == nil {
 					t.Fatalf("cut at %d of %d accepted: %+v", i, len(full), got)
