@@ -26,7 +26,7 @@ const (
 // Options tune a scan. The zero value of each field means its default.
 type Options struct {
 	Script           []byte        // the collector
-	Comment          string        // shown in the SSM console; cut to 100 characters
+	Comment          string        // shown in the SSM console, cut to 100 characters; default "upkeep scan ID"
 	MaxConcurrency   string        // per command (SSM syntax: "50" or "10%"); default "50"
 	MaxErrors        string        // per command; default "100%" so one bad host never stops the others
 	ExecutionTimeout time.Duration // per host; default 10m
@@ -242,10 +242,15 @@ func (r *run) sendBatch(ctx context.Context, batch []Target, pollers *sync.WaitG
 	for i, t := range batch {
 		ids[i] = t.Host.ID
 	}
+	comment := s.opt.Comment
+	if comment == "" {
+		// Names the tool and the scan in the SSM console and command history.
+		comment = fmt.Sprintf("upkeep scan %d", r.scanID)
+	}
 	in := &awsssm.SendCommandInput{
 		DocumentName:   aws.String(documentName),
 		InstanceIds:    ids,
-		Comment:        aws.String(s.opt.Comment),
+		Comment:        aws.String(comment),
 		MaxConcurrency: aws.String(s.opt.MaxConcurrency),
 		MaxErrors:      aws.String(s.opt.MaxErrors),
 		TimeoutSeconds: aws.Int32(int32(s.opt.DeliveryTimeout / time.Second)),

@@ -14,7 +14,9 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"upkeep/internal/ssmfake"
@@ -64,7 +66,7 @@ func run() error {
 		return err
 	}
 	srv := &http.Server{Handler: fake, ReadHeaderTimeout: 10 * time.Second}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {
 		<-ctx.Done()
@@ -85,6 +87,14 @@ func run() error {
 	}
 	st := fake.Stats()
 	fmt.Printf("ssmfake: served %d API calls (%d throttled)\n", st.Total(), sumMap(st.Throttled))
+	ops := make([]string, 0, len(st.Calls))
+	for op := range st.Calls {
+		ops = append(ops, op)
+	}
+	sort.Strings(ops)
+	for _, op := range ops {
+		fmt.Printf("ssmfake:   %-28s %6d (%d throttled)\n", op, st.Calls[op], st.Throttled[op])
+	}
 	return nil
 }
 
