@@ -290,3 +290,18 @@ func TestOSVerdicts(t *testing.T) {
 		}
 	}
 }
+
+// TestOlderThanData: a version older than every cycle the data tracks is
+// end-of-life when the oldest tracked cycle is.
+func TestOlderThanData(t *testing.T) {
+	d := mustLoad(t)
+	osr, _ := ParseOS("amzn:2")
+	pkgs, _, err := ParseList(strings.NewReader("redis\t4.0.10-2.amzn2.0.2\n"), osr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := d.JudgeList(osr, pkgs, nil, Options{At: day("2026-11-24"), Within: 180}).Findings[1]
+	if f.Status != VerdictEOL || f.Cycle != "4.0" || f.EOLDate != "2022-04-27" {
+		t.Errorf("redis 4.0: got %s %s %s (%s)", f.Status, f.Cycle, f.EOLDate, f.Reason)
+	}
+}

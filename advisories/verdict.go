@@ -3,6 +3,8 @@ package advisories
 import (
 	"fmt"
 	"time"
+
+	"upkeep/advisories/version"
 )
 
 // osSupport is whether a host's OS still patches its own packages at the
@@ -44,6 +46,14 @@ func (d *Data) judgeCycle(product, upstream, source string, os osSupport, extras
 	}
 	c, ok := d.MatchCycle(product, upstream)
 	if !ok {
+		if oldest, found := d.oldestCycle(product); found && version.Compare(version.Upstream, upstream, oldest.Name) < 0 && oldest.EOL.Passed(opt.At) {
+			// Older than every cycle the data tracks, and the oldest has
+			// ended: this one ended no later (redis 4.0, php 5.3).
+			c, ok = oldest, true
+			v.cycle = fallbackCycle(upstream)
+		}
+	}
+	if !ok {
 		v.cycle = fallbackCycle(upstream)
 		if source == SourceOSVendor && os.inSupport && !extras {
 			v.status = VerdictDistroSupported
@@ -56,7 +66,10 @@ func (d *Data) judgeCycle(product, upstream, source string, os osSupport, extras
 		v.reason = fmt.Sprintf("no data: %s has no release cycle matching %s", p.Label, upstream)
 		return v
 	}
-	v.cycle = c.Name
+	older := v.cycle != ""
+	if !older {
+		v.cycle = c.Name
+	}
 	end, phase := c.EOL, p.Labels.EOL
 	extNote := ""
 	if c.EOES.Tracked && p.Labels.EOES != "" {
@@ -77,6 +90,10 @@ func (d *Data) judgeCycle(product, upstream, source string, os osSupport, extras
 	}
 	v.eolDate = dateString(end.Date)
 	switch {
+	case end.Passed(opt.At) && older:
+		v.status = VerdictEOL
+		v.days = daysBetween(end.Date, opt.At)
+		v.reason = fmt.Sprintf("%s %s is older than every cycle in the data; the oldest, %s, left %q on %s", p.Label, v.cycle, c.Name, phase, v.eolDate)
 	case end.Passed(opt.At):
 		v.status = VerdictEOL
 		if !end.Date.IsZero() {
@@ -201,4 +218,19 @@ func (d *Data) osSupportAt(product, cycle string, opt Options) osSupport {
 	s.until = end.Date
 	s.inSupport = end.Tracked && !end.Passed(opt.At)
 	return s
+}
+
+// oldestCycle is the product's lowest cycle by upstream version order.
+func (d *Data) oldestCycle(product string) (Cycle, bool) {
+	p, ok := d.products[product]
+	if !ok || len(p.Cycles) == 0 {
+		return Cycle{}, false
+	}
+	o := p.Cycles[0]
+	for _, c := range p.Cycles[1:] {
+		if version.Compare(version.Upstream, c.Name, o.Name) < 0 {
+			o = c
+		}
+	}
+	return o, true
 }
