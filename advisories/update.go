@@ -261,7 +261,11 @@ func ReadUpdate(b []byte) ([]*Product, time.Time, error) {
 	}
 	if probe.SchemaVersion != "" {
 		ps, err := ParseAPI(b)
-		return ps, time.Time{}, err
+		var env struct {
+			GeneratedAt time.Time `json:"generated_at"`
+		}
+		_ = json.Unmarshal(b, &env) // the date is informative: absent or odd, the caller dates it
+		return ps, env.GeneratedAt.UTC().Truncate(24 * time.Hour), err
 	}
 	if len(probe.Products) == 0 {
 		return nil, time.Time{}, errors.New("neither an endoflife.date snapshot (no products) nor an API v1 response")
