@@ -215,7 +215,7 @@ func (o *scanOptions) runResume(ctx context.Context) error {
 		for _, ids := range byRegion {
 			n += len(ids)
 		}
-		fmt.Fprintf(o.f.io.errOut, "scan %d: resuming %d hosts with no result\n", scan.ID, n)
+		fmt.Fprintf(o.f.io.errOut, "scan %d: resuming %s with no result\n", scan.ID, hostsText(n))
 	}
 	return o.scanRegions(ctx, db, scan.ID, scan.Source, scanners, plan, tags)
 }
@@ -462,11 +462,7 @@ func (o *scanOptions) summary(ctx context.Context, db *store.DB, scanID int64, b
 		if n == 0 {
 			continue
 		}
-		noun := "hosts"
-		if n == 1 {
-			noun = "host"
-		}
-		fmt.Fprintf(w, "  %d %s %s: %s; see 'upkeep inventory --scan %d --status %s'\n", n, noun, h.status, h.hint, scanID, h.status)
+		fmt.Fprintf(w, "  %s %s: %s; see 'upkeep inventory --scan %d --status %s'\n", hostsText(n), h.status, h.hint, scanID, h.status)
 		if h.status != inventory.StatusUnsupported {
 			resumable = true
 		}
@@ -506,7 +502,7 @@ func (p *progress) Sent(region string, hosts int) {
 		p.bar.Describe(fmt.Sprintf("sent %d, failed %d", p.sent, p.notOK))
 	}
 	if p.o.verbose {
-		fmt.Fprintf(p.o.f.io.errOut, "%s: sent to %d hosts\n", region, hosts)
+		fmt.Fprintf(p.o.f.io.errOut, "%s: sent to %s\n", region, hostsText(hosts))
 	}
 }
 
@@ -532,6 +528,13 @@ func (p *progress) finish() {
 	if p.bar != nil {
 		_ = p.bar.Finish()
 	}
+}
+
+func hostsText(n int) string {
+	if n == 1 {
+		return "1 host"
+	}
+	return fmt.Sprintf("%d hosts", n)
 }
 
 func describeSSM(ob inventory.Observation) string {

@@ -40,11 +40,8 @@ func (s *Server) describeInstanceInformation(_ context.Context, region string, b
 	}
 	filters := in.Filters
 	for _, f := range in.InstanceInformationFilterList {
-		key := f.Key
-		if key == "InstanceIds" {
-			key = "InstanceIds"
-		}
-		filters = append(filters, stringFilter{Key: key, Values: f.ValueSet})
+		// The legacy filter's keys name the same fields as the current one's.
+		filters = append(filters, stringFilter{Key: f.Key, Values: f.ValueSet})
 	}
 	tags, others := 0, 0
 	for _, f := range filters {
