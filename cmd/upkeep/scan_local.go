@@ -141,7 +141,7 @@ func (o *scanOptions) runImport(ctx context.Context) error {
 		batch = batch[:0]
 		return err
 	}
-	err = inOrder(ctx, len(files), read, func(i int, obs inventory.Observation) error {
+	err = inOrder(ctx, len(files), 2*batchSize, read, func(i int, obs inventory.Observation) error {
 		f := files[i]
 		if prev, ok := seen[obs.Host.ID]; ok {
 			fmt.Fprintf(o.f.io.errOut, "upkeep: warning: %s and %s are both host %s; keeping %s\n", prev, f.path, obs.Host.ID, f.path)
@@ -284,9 +284,11 @@ func countsText(counts map[inventory.Status]int) string {
 }
 
 // inOrder runs work(i) for i in [0, n) on every core and calls sink with
-// each result in index order, from the calling goroutine. At most four
-// results per core wait for the sink, so memory stays flat however large n is.
-func inOrder[T any](ctx context.Context, n int, work func(int) T, sink func(int, T) error) error {
+// each result in index order, from the calling goroutine. At most window
+// results wait for the sink, so memory stays flat however large n is; the
+// window must exceed what the sink gathers before it stores, or the workers
+// would wait while it stores.
+func inOrder[T any](ctx context.Context, n, window int, work func(int) T, sink func(int, T) error) error {
 	workers := runtime.GOMAXPROCS(0)
 	results := make([]chan T, n)
 	for i := range results {
@@ -295,7 +297,7 @@ func inOrder[T any](ctx context.Context, n int, work func(int) T, sink func(int,
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	next := make(chan int)
-	tokens := make(chan struct{}, 4*workers)
+	tokens := make(chan struct{}, max(window, workers))
 	go func() { // hands out indexes, never more than the window ahead of the sink
 		defer close(next)
 		for i := range n {

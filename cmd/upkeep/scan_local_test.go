@@ -70,7 +70,7 @@ func TestImportExitCodes(t *testing.T) {
 func TestInOrder(t *testing.T) {
 	const n = 1000
 	var got []int
-	err := inOrder(context.Background(), n, func(i int) int { return i * 2 }, func(i, v int) error {
+	err := inOrder(context.Background(), n, 8, func(i int) int { return i * 2 }, func(i, v int) error {
 		if v != i*2 {
 			t.Fatalf("result %d for index %d", v, i)
 		}
@@ -90,7 +90,7 @@ func TestInOrder(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := inOrder(ctx, n, func(i int) int { return i }, func(int, int) error { return nil }); err == nil {
+	if err := inOrder(ctx, n, 8, func(i int) int { return i }, func(int, int) error { return nil }); err == nil {
 		t.Errorf("cancelled context: no error")
 	}
 }
