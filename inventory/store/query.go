@@ -256,9 +256,9 @@ func intersectSets(ctx context.Context, tx *sql.Tx, scanID int64, matched map[in
 type Spread struct {
 	Kind    string // "package" or "probe"
 	Name    string
-	Manager string // rpm or dpkg for packages, "" for probes
-	Version string // the package's EVR, or the probe's version token ("" when none was found)
-	Hosts   []string
+	Manager string   // rpm or dpkg for packages, "" for probes
+	Version string   // the package's EVR, or the probe's version token ("" when none was found)
+	Hosts   []string // host names (the id when a host has none), sorted; one per host
 }
 
 // Where returns which hosts of the scan have which versions of the packages
@@ -278,19 +278,19 @@ func (db *DB) Where(ctx context.Context, scanID int64, glob string) ([]Spread, e
 
 func where(ctx context.Context, tx *sql.Tx, scanID int64, glob string) ([]Spread, error) {
 	type key struct{ kind, name, manager, version string }
-	groups := map[key]map[string]bool{}
-	add := func(k key, host string) {
+	groups := map[key]map[string]string{} // host id -> label
+	add := func(k key, ident, label string) {
 		if groups[k] == nil {
-			groups[k] = map[string]bool{}
+			groups[k] = map[string]string{}
 		}
-		groups[k][host] = true // a host with two arches of one version counts once
+		groups[k][ident] = label // a host with two arches of one version counts once
 	}
 	pkgs, err := hostPackages(ctx, tx, scanID, PackageFilter{Name: glob})
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range pkgs {
-		add(key{"package", p.Name, p.Manager, p.EVR()}, hostLabel(p.Host, p.HostName))
+		add(key{"package", p.Name, p.Manager, p.EVR()}, p.Host, hostLabel(p.Host, p.HostName))
 	}
 	err = eachRow(ctx, tx, `SELECT h.ident, h.name, p.name, p.version FROM probes p
 		JOIN observations o ON o.id = p.observation_id JOIN hosts h ON h.id = o.host_id
@@ -299,7 +299,7 @@ func where(ctx context.Context, tx *sql.Tx, scanID int64, glob string) ([]Spread
 		if err := rows.Scan(&ident, &hname, &name, &version); err != nil {
 			return err
 		}
-		add(key{"probe", name, "", version}, hostLabel(ident, hname))
+		add(key{"probe", name, "", version}, ident, hostLabel(ident, hname))
 		return nil
 	})
 	if err != nil {
@@ -308,8 +308,8 @@ func where(ctx context.Context, tx *sql.Tx, scanID int64, glob string) ([]Spread
 	out := make([]Spread, 0, len(groups))
 	for k, hs := range groups {
 		s := Spread{Kind: k.kind, Name: k.name, Manager: k.manager, Version: k.version}
-		for h := range hs {
-			s.Hosts = append(s.Hosts, h)
+		for _, label := range hs {
+			s.Hosts = append(s.Hosts, label)
 		}
 		slices.Sort(s.Hosts)
 		out = append(out, s)

@@ -461,6 +461,19 @@ func TestQueries(t *testing.T) {
 		})
 	}
 
+	// Two hosts with the same name are still two hosts.
+	twin := sampleReport("web-1", basePkgs...)
+	id2 := saveScan(t, db,
+		inventory.Observation{Host: inventory.Host{ID: "i-a", Name: "web"}, Status: inventory.StatusOK, Report: twin},
+		inventory.Observation{Host: inventory.Host{ID: "i-b", Name: "web"}, Status: inventory.StatusOK, Report: twin})
+	twins, err := db.Where(ctx, id2, "bash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(twins) != 1 || len(twins[0].Hosts) != 2 {
+		t.Errorf("Where(bash) over two hosts named web = %+v, want one version on 2 hosts", twins)
+	}
+
 	spread, err := db.Where(ctx, id, "nginx")
 	if err != nil {
 		t.Fatal(err)
@@ -478,7 +491,7 @@ func TestQueries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(scans) != 1 || scans[0].Counts[inventory.StatusOK] != 3 || scans[0].Counts[inventory.StatusFailed] != 1 || scans[0].Targets != "test" {
+	if len(scans) != 2 || scans[1].Counts[inventory.StatusOK] != 3 || scans[1].Counts[inventory.StatusFailed] != 1 || scans[1].Targets != "test" || scans[0].ID != id2 {
 		t.Errorf("Scans() = %+v", scans)
 	}
 }
