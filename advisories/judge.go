@@ -40,7 +40,7 @@ type HostReport struct {
 // set (and OS) share the work: package mapping is cached per package and
 // per set, so a fleet baked from a few images costs a few hosts.
 func (d *Data) Judge(obs []inventory.Observation, opt Options) []HostReport {
-	j := &judge{d: d, opt: opt, pkgs: map[pkgKey]pkgResult{}, sets: map[setKey][]Finding{}}
+	j := &judge{d: d, opt: opt, pkgs: map[pkgKey]pkgResult{}, sets: map[setKey][]Finding{}, verdicts: map[verdictKey]verdict{}}
 	out := make([]HostReport, 0, len(obs))
 	for i := range obs {
 		out = append(out, j.host(&obs[i]))
@@ -73,10 +73,28 @@ type setKey struct {
 }
 
 type judge struct {
-	d    *Data
-	opt  Options
-	pkgs map[pkgKey]pkgResult
-	sets map[setKey][]Finding
+	d        *Data
+	opt      Options
+	pkgs     map[pkgKey]pkgResult
+	sets     map[setKey][]Finding
+	verdicts map[verdictKey]verdict
+}
+
+type verdictKey struct {
+	product, upstream, source, os string
+	extras                        bool
+}
+
+// verdict memoizes judgeCycle: the running kernel and probed binaries repeat
+// across a fleet.
+func (j *judge) verdict(product, upstream, source string, sup osSupport, extras bool) verdict {
+	k := verdictKey{product, upstream, source, sup.name, extras}
+	if v, ok := j.verdicts[k]; ok {
+		return v
+	}
+	v := j.d.judgeCycle(product, upstream, source, sup, extras, j.opt)
+	j.verdicts[k] = v
+	return v
 }
 
 func (j *judge) host(o *inventory.Observation) HostReport {
@@ -129,8 +147,8 @@ func (j *judge) host(o *inventory.Observation) HostReport {
 			f.Running = true
 			f.Ports = r
 		}
-		if !onAL2023 && f.Product != "" && f.Kind != KindOS {
-			j.d.availability(f, hr.OS)
+		if !onAL2023 && f.Product != "" && f.Kind != KindOS && f.Kind != KindPackage {
+			j.d.availability(f, hr.OS) // packages got theirs with their set
 		}
 		f.Key = findingKey(f)
 		applyWaivers(f, j.opt, o.Host)
@@ -233,7 +251,7 @@ func (j *judge) kernelFinding(rep *inventory.Report, sup osSupport) (Finding, bo
 		parts = parts[:3]
 	}
 	f.UpstreamVersion = joinParts(parts)
-	setVerdict(&f, j.d.judgeCycle("linux", f.UpstreamVersion, SourceOSVendor, sup, false, j.opt))
+	setVerdict(&f, j.verdict("linux", f.UpstreamVersion, SourceOSVendor, sup, false))
 	return f, true
 }
 
@@ -291,6 +309,13 @@ func (j *judge) packageFindings(osr inventory.OSRelease, pkgs []inventory.Packag
 	for _, k := range order {
 		out = append(out, j.groupFinding(groups[k], sup))
 	}
+	if !isAL2023(osr) {
+		for i := range out {
+			if out[i].Product != "" {
+				j.d.availability(&out[i], osr)
+			}
+		}
+	}
 	return out
 }
 
@@ -320,7 +345,7 @@ func (j *judge) groupFinding(g []mapped, sup osSupport) Finding {
 	f := Finding{Kind: KindPackage, Package: d.pkg.Name, Packages: names, Version: d.pkg.EVR(), Product: d.m.Product,
 		UpstreamVersion: d.m.Upstream, Cycle: d.cycle, Source: d.source}
 	extras := sup.al2 && d.source == SourceOSVendor && !al2Core(d.m.Product, d.cycle)
-	setVerdict(&f, j.d.judgeCycle(d.m.Product, d.m.Upstream, d.source, sup, extras, j.opt))
+	setVerdict(&f, j.verdict(d.m.Product, d.m.Upstream, d.source, sup, extras))
 	return f
 }
 
@@ -378,18 +403,14 @@ func ProbeProduct(name, output string) string {
 // in /usr/local); a probe whose owning package is mapped to the same
 // product is already judged through that package.
 func (j *judge) probeFindings(rep *inventory.Report, sup osSupport) []Finding {
-	owners := map[string]string{}
-	for _, p := range rep.Packages {
-		owners[p.Name] = p.Manager
-	}
 	var out []Finding
 	for _, pr := range rep.Probes {
 		product := ProbeProduct(pr.Name, pr.Output)
 		source := SourceHandBuilt
 		if pr.Owner != "" {
 			source = SourceThirdParty
-			if mgr, ok := owners[pr.Owner]; ok {
-				if m, ok := j.mapPackage(ownerPackage(rep.Packages, pr.Owner, mgr)); ok && m.Product == product {
+			if owner, ok := ownerPackage(rep.Packages, pr.Owner); ok {
+				if m, ok := j.mapPackage(owner); ok && m.Product == product {
 					continue
 				}
 			}
@@ -419,7 +440,7 @@ func (j *judge) probeFindings(rep *inventory.Report, sup osSupport) []Finding {
 			out = append(out, f)
 			continue
 		}
-		setVerdict(&f, j.d.judgeCycle(product, f.UpstreamVersion, source, sup, false, j.opt))
+		setVerdict(&f, j.verdict(product, f.UpstreamVersion, source, sup, false))
 		if f.Cycle == "" {
 			f.Cycle = fallbackCycle(f.UpstreamVersion)
 		}
@@ -428,13 +449,15 @@ func (j *judge) probeFindings(rep *inventory.Report, sup osSupport) []Finding {
 	return out
 }
 
-func ownerPackage(pkgs []inventory.Package, name, mgr string) inventory.Package {
+// ownerPackage finds the package that owns a probed binary; probes are few,
+// so a scan of the list is cheaper than indexing every host's packages.
+func ownerPackage(pkgs []inventory.Package, name string) (inventory.Package, bool) {
 	for _, p := range pkgs {
-		if p.Name == name && p.Manager == mgr {
-			return p
+		if p.Name == name {
+			return p, true
 		}
 	}
-	return inventory.Package{Name: name, Manager: mgr}
+	return inventory.Package{}, false
 }
 
 // productProcesses are the systemd unit and process name prefixes that show
