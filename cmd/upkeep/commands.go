@@ -15,6 +15,7 @@ func commands(f *factory) []*cobra.Command {
 		newCheckCmd(f),
 		newReadinessCmd(f),
 		newPlanCmd(f),
+		newReportCmd(f),
 		newDataCmd(f),
 		newVercmpCmd(f),
 		newCollectorCmd(f),
