@@ -12,8 +12,8 @@ import (
 
 const (
 	chartW     = 1000.0 // viewBox width of every chart
-	plotX0     = 200.0  // bars start here; labels end just left of it
-	plotX1     = 720.0  // bars end here; notes start just right of it
+	plotX0     = 170.0  // bars start here; labels end just left of it
+	plotX1     = 640.0  // bars end here; notes start just right of it
 	noteX      = plotX1 + 10
 	labelX     = plotX0 - 10
 	rowH       = 22.0
@@ -92,12 +92,7 @@ func timelineChart(r *Report, at time.Time) svgChart {
 		y := axisTop + float64(i)*rowH
 		b := svgBar{X: plotX0, Y: px(y + (rowH-barH)/2), TextY: px(y + rowH/2 + 4), Class: "v-" + cy.Verdict,
 			Label: cy.ProductLabel + " " + cy.Cycle}
-		hosts := plural(cy.Hosts, "host")
-		if len(cy.Verdicts) > 1 {
-			hosts += " (" + CountsText(cy.Verdicts) + ")"
-		} else {
-			hosts += " " + cy.Verdict
-		}
+		hosts := plural(cy.Hosts, "host") + " " + verdictsText(cy)
 		if t, err := time.Parse(time.DateOnly, cy.EOLDate); err == nil {
 			b.W = math.Max(2, x(t)-plotX0)
 			b.Note = cy.EOLDate + " · " + hosts
@@ -144,7 +139,7 @@ func spreadChart(r *Report) svgChart {
 				seg.Inside, seg.InsideX = fmt.Sprintf("%s (%d)", cy.Cycle, cy.Hosts), px(x+w/2)
 			}
 			b.Segments = append(b.Segments, seg)
-			parts = append(parts, fmt.Sprintf("%s: %d %s", cy.Cycle, cy.Hosts, cy.Verdict))
+			parts = append(parts, fmt.Sprintf("%s: %d %s", cy.Cycle, cy.Hosts, verdictsText(cy)))
 			x += w
 		}
 		b.Note = plural(s.Hosts, "host")
@@ -194,4 +189,18 @@ func plural(n int, unit string) string {
 		return "1 " + unit
 	}
 	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+// Fixed columns, as methods so the row template can place its texts.
+func (svgBar) LabelX() float64 { return labelX }
+func (svgBar) NoteX() float64  { return noteX }
+func (svgBar) X0() float64     { return plotX0 }
+
+// verdictsText is the cycle's verdict, or its hosts per verdict when they
+// differ ("(eol 1, distro-supported 6)").
+func verdictsText(cy Cycle) string {
+	if len(cy.Verdicts) > 1 {
+		return "(" + CountsText(cy.Verdicts) + ")"
+	}
+	return cy.Verdict
 }
