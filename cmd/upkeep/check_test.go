@@ -9,6 +9,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"upkeep/internal/synth"
+	"upkeep/inventory"
+	"upkeep/inventory/store"
 )
 
 // updateGolden reports whether -update was given (the flag is declared once
@@ -251,5 +256,60 @@ func TestNoScan(t *testing.T) {
 	_, stderr, code := runAdv(t, t.TempDir(), "", "check")
 	if code != 1 || !strings.Contains(stderr, "no scan stored yet") {
 		t.Errorf("exit %d, %q", code, stderr)
+	}
+}
+
+// BenchmarkCheck10k runs the whole `upkeep check --output json` on a stored
+// 10,000-host synthetic scan: open the database, read the scan, judge it,
+// write the report. The 2 s target is for this.
+func BenchmarkCheck10k(b *testing.B) {
+	const n = 10000
+	dir := b.TempDir()
+	db := filepath.Join(dir, "bench.db")
+	saveSynth(b, db, n)
+	b.ResetTimer()
+	for b.Loop() {
+		ios, out, errOut := testIO("")
+		getenv := func(string) string { return "" }
+		code := run(context.Background(), []string{"--db", db, "check", "--at", "2026-11-24", "--output", "json"}, ios, getenv)
+		if code != 0 {
+			b.Fatalf("check: exit %d: %s", code, errOut)
+		}
+		if out.Len() < n*100 {
+			b.Fatalf("report too short: %d bytes", out.Len())
+		}
+	}
+}
+
+func saveSynth(b *testing.B, path string, n int) {
+	b.Helper()
+	ctx := context.Background()
+	fleet, err := synth.Fleet(n, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	t0 := time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)
+	id, err := st.BeginScan(ctx, inventory.Scan{Source: "import", Started: t0})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var batch []inventory.Observation
+	for i, r := range fleet {
+		batch = append(batch, inventory.Observation{ScanID: id, Host: inventory.Host{ID: synth.InstanceID(1, i), Name: r.Facts.Hostname, Tags: r.Tags},
+			Status: inventory.StatusOK, Report: r})
+		if len(batch) == 128 || i == len(fleet)-1 {
+			if err := st.SaveObservations(ctx, batch); err != nil {
+				b.Fatal(err)
+			}
+			batch = batch[:0]
+		}
+	}
+	if err := st.FinishScan(ctx, id, t0.Add(time.Hour)); err != nil {
+		b.Fatal(err)
 	}
 }
