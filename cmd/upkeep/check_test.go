@@ -278,6 +278,8 @@ func BenchmarkCheck10k(b *testing.B) {
 		if out.Len() < n*100 {
 			b.Fatalf("report too short: %d bytes", out.Len())
 		}
+		b.ReportMetric(float64(bytes.Count(out.Bytes(), []byte("\n"))-2), "findings")
+		b.ReportMetric(float64(out.Len())/1e6, "MB-out")
 	}
 }
 
