@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -493,5 +494,88 @@ func TestQueries(t *testing.T) {
 	}
 	if len(scans) != 2 || scans[1].Counts[inventory.StatusOK] != 3 || scans[1].Counts[inventory.StatusFailed] != 1 || scans[1].Targets != "test" || scans[0].ID != id2 {
 		t.Errorf("Scans() = %+v", scans)
+	}
+}
+
+// TestOpenOddPath checks that a path is not read as URI syntax: the DSN is
+// a file: URI, so a space, '?', '#' or '%' in a folder name must survive.
+func TestOpenOddPath(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "my data?#%20x")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "up keep.db")
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	saveScan(t, db, inventory.Observation{Host: inventory.Host{ID: "a"}, Status: inventory.StatusOK, Report: sampleReport("a", basePkgs...)})
+	db.Close()
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("database is not where it was asked to be: %v", err)
+	}
+}
+
+// TestTwoHandlesOneFile is two upkeep processes writing one database: the
+// busy timeout queues them, and each one's id caches stay true although the
+// other adds packages and sets behind its back.
+func TestTwoHandlesOneFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "upkeep.db")
+	ctx := context.Background()
+	a, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	id, err := a.BeginScan(ctx, inventory.Scan{Source: "ssm", Started: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	for w, db := range []*DB{a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 50 {
+				name := fmt.Sprintf("h-%d-%02d", w, i)
+				pkgs := append([]inventory.Package{rpm("tool", "", fmt.Sprint(i%7), "1")}, basePkgs...)
+				if err := db.SaveObservation(ctx, inventory.Observation{ScanID: id, Host: inventory.Host{ID: name}, Status: inventory.StatusOK, Report: sampleReport(name, pkgs...)}); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	obs, err := a.Observations(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(obs) != 100 {
+		t.Fatalf("%d hosts stored, want 100", len(obs))
+	}
+	sets := map[int64]bool{}
+	for _, o := range obs {
+		sets[o.PackageSet] = true
+		if len(o.Report.Packages) != len(basePkgs)+1 {
+			t.Errorf("host %s has %d packages, want %d", o.Host.ID, len(o.Report.Packages), len(basePkgs)+1)
+		}
+	}
+	var pkgs int
+	if err := a.db.QueryRow("SELECT COUNT(*) FROM packages").Scan(&pkgs); err != nil {
+		t.Fatal(err)
+	}
+	if len(sets) != 7 || pkgs != len(basePkgs)+7 {
+		t.Errorf("%d sets and %d packages, want 7 and %d: a cache went stale", len(sets), pkgs, len(basePkgs)+7)
 	}
 }
