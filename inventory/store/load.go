@@ -61,10 +61,11 @@ func (db *DB) Scans(ctx context.Context) ([]inventory.Scan, error) {
 	return s, nil
 }
 
-// readScans reads scans matching where, newest first. A finished scan's
-// counts come from its snapshot; a running or interrupted one is counted now.
+// readScans reads scans matching where, newest first. Counts are always
+// taken from the observations, not from scans.counts: a resumed scan adds
+// results after its snapshot was written.
 func readScans(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]inventory.Scan, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, source, targets, started, finished, counts FROM scans `+where+` ORDER BY id DESC`, args...)
+	rows, err := tx.QueryContext(ctx, `SELECT id, source, targets, started, finished FROM scans `+where+` ORDER BY id DESC`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -74,9 +75,8 @@ func readScans(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]in
 		var (
 			s                 inventory.Scan
 			started, finished sql.NullString
-			counts            sql.NullString
 		)
-		if err := rows.Scan(&s.ID, &s.Source, &s.Targets, &started, &finished, &counts); err != nil {
+		if err := rows.Scan(&s.ID, &s.Source, &s.Targets, &started, &finished); err != nil {
 			return nil, err
 		}
 		if s.Started, err = parseTime(started); err != nil {
@@ -85,11 +85,6 @@ func readScans(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]in
 		if s.Finished, err = parseTime(finished); err != nil {
 			return nil, err
 		}
-		if counts.Valid {
-			if err := json.Unmarshal([]byte(counts.String), &s.Counts); err != nil {
-				return nil, fmt.Errorf("read counts of scan %d: %w", s.ID, err)
-			}
-		}
 		out = append(out, s)
 	}
 	if err := rows.Err(); err != nil {
@@ -97,10 +92,8 @@ func readScans(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]in
 	}
 	rows.Close()
 	for i := range out {
-		if out[i].Counts == nil {
-			if out[i].Counts, err = countStatuses(ctx, tx, out[i].ID); err != nil {
-				return nil, err
-			}
+		if out[i].Counts, err = countStatuses(ctx, tx, out[i].ID); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil

@@ -579,3 +579,21 @@ func TestTwoHandlesOneFile(t *testing.T) {
 		t.Errorf("%d sets and %d packages, want 7 and %d: a cache went stale", len(sets), pkgs, len(basePkgs)+7)
 	}
 }
+
+// TestCountsAfterResume: results saved after FinishScan (a resumed scan)
+// show in Scan at once, before the scan is finished again.
+func TestCountsAfterResume(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	id := saveScan(t, db, inventory.Observation{Host: inventory.Host{ID: "a"}, Status: inventory.StatusPending})
+	if err := db.SaveObservation(ctx, inventory.Observation{ScanID: id, Host: inventory.Host{ID: "a"}, Status: inventory.StatusOK, Report: sampleReport("a", basePkgs...)}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := db.Scan(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[inventory.Status]int{inventory.StatusOK: 1}; !reflect.DeepEqual(s.Counts, want) {
+		t.Errorf("counts after resume = %v, want %v", s.Counts, want)
+	}
+}
