@@ -102,6 +102,9 @@ func (o *scanOptions) runImport(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if o.host != "" && len(files) != 1 {
+		return usageErrorf("--host names one host, but --import %s holds %d files", strings.Join(o.imports, ","), len(files))
+	}
 	db, err := o.f.openStore(ctx)
 	if err != nil {
 		return err
