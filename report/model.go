@@ -164,13 +164,17 @@ type Unscanned struct {
 }
 
 // verdictOrder ranks verdicts worst first; findings and charts follow it.
-var verdictOrder = []advisories.Verdict{advisories.VerdictEOL, advisories.VerdictEOLSoon, advisories.VerdictUnknown,
-	advisories.VerdictDistroSupported, advisories.VerdictSupported}
+// Unknown ranks above the supported verdicts: it needs a look.
+func verdictOrder() []advisories.Verdict {
+	return []advisories.Verdict{advisories.VerdictEOL, advisories.VerdictEOLSoon, advisories.VerdictUnknown,
+		advisories.VerdictDistroSupported, advisories.VerdictSupported}
+}
 
 func verdictRank(v string) int {
-	i := slices.Index(verdictOrder, advisories.Verdict(v))
+	order := verdictOrder()
+	i := slices.Index(order, advisories.Verdict(v))
 	if i < 0 {
-		return len(verdictOrder)
+		return len(order)
 	}
 	return i
 }
@@ -288,7 +292,7 @@ func summarize(in Input) Summary {
 // verdictCounts lists the non-zero counts, worst verdict first.
 func verdictCounts(m map[string]int) []Count {
 	out := []Count{}
-	for _, v := range verdictOrder {
+	for _, v := range verdictOrder() {
 		if n := m[string(v)]; n > 0 {
 			out = append(out, Count{string(v), n})
 		}
