@@ -95,8 +95,9 @@ type importFile struct {
 }
 
 // runImport stores saved collector outputs as one scan, one host per file.
-// Files are read and parsed in parallel and stored in the order given, each
-// in its own transaction, so an interrupted import keeps what it stored.
+// Files are read and parsed in parallel and stored in the order given, in
+// transactions of whole hosts, so an interrupted import keeps what it
+// stored and never half a host.
 func (o *scanOptions) runImport(ctx context.Context) error {
 	files, err := o.importFiles()
 	if err != nil {
