@@ -89,7 +89,8 @@ var thirdPartyMarkers = []string{"nodesource", "pgdg", "PGDG", "remi", ".ngx", "
 	"-1ubuntu18.04", "-1ubuntu20.04", "-1ubuntu22.04", "-1ubuntu24.04", "-1debian10", "-1debian11", "-1debian12", "-1debian13"}
 
 // thirdPartyNames are packages only third-party repositories ship.
-var thirdPartyNames = []string{"mysql-community-", "docker-ce", "containerd.io", "temurin-", "mysql80-", "mysql57-"}
+var thirdPartyNames = []string{"mysql-community-", "docker-ce", "containerd.io", "temurin-", "mysql80-", "mysql57-",
+	"MariaDB-", "mongodb-org", "elasticsearch", "grafana"}
 
 // packageSource tells a package of the OS vendor from one of a third-party
 // repository, by name, rpm vendor and release tag. On Amazon Linux every

@@ -69,6 +69,8 @@ var rules = []rule{
 
 	// MariaDB: rpm mariadb/mariadb-server (AL2 5.5, extras 10.x), AL2023 mariadb105 /
 	// mariadb1011, Debian mariadb-server(-10.5).
+	{pattern: `MariaDB-server`, product: "mariadb", manager: "rpm", primary: true},
+	{pattern: `MariaDB-(client|common|shared|backup|server-compat)`, product: "mariadb", manager: "rpm"},
 	{pattern: `mariadb-server`, product: "mariadb", primary: true},
 	{pattern: `mariadb(-(libs|common|errmsg|backup|server-utils|gssapi-server|client|server-galera|plugin-[a-z0-9-]+))?`, product: "mariadb"},
 	{pattern: `mariadb-(server|client)-(core-)?(?P<c>\d+\.\d+)`, product: "mariadb", manager: "dpkg", primary: true},
@@ -152,6 +154,13 @@ var rules = []rule{
 	{pattern: `memcached`, product: "memcached", primary: true},
 	{pattern: `squid`, product: "squid", primary: true},
 	{pattern: `varnish`, product: "vinyl-cache", primary: true},
+	{pattern: `mongodb-org-server|mongodb-org`, product: "mongodb", primary: true},
+	{pattern: `elasticsearch`, product: "elasticsearch", primary: true},
+	{pattern: `rabbitmq-server`, product: "rabbitmq", primary: true},
+	{pattern: `erlang(-base|-erts)?`, product: "erlang", primary: true},
+	{pattern: `golang(-bin)?`, product: "go", manager: "rpm", primary: true},
+	{pattern: `golang-(?P<c>1\.\d+)(-go)?`, product: "go", manager: "dpkg", primary: true},
+	{pattern: `grafana`, product: "grafana", primary: true},
 }
 
 // phpExt lists the extensions built from PHP's own source, so php-pear,
