@@ -242,17 +242,32 @@ func loadPackageSets(ctx context.Context, tx *sql.Tx, scanID int64) (map[int64][
 	if err != nil {
 		return nil, err
 	}
+	// Rank the packages once so that each set sorts by an integer, not by
+	// comparing eight strings per step.
+	order := make([]int64, 0, len(dict))
+	for id := range dict {
+		order = append(order, id)
+	}
+	slices.SortFunc(order, func(a, b int64) int { return comparePackages(dict[a], dict[b]) })
+	rank := make(map[int64]int, len(order))
+	for i, id := range order {
+		rank[id] = i
+	}
 	sets := make(map[int64][]inventory.Package, len(members))
 	for id, ids := range members {
-		pkgs := make([]inventory.Package, 0, len(ids))
+		ranks := make([]int, 0, len(ids))
 		for _, m := range ids {
-			p, ok := dict[m]
+			r, ok := rank[m]
 			if !ok {
 				return nil, fmt.Errorf("package set %d names package %d, which does not exist", id, m)
 			}
-			pkgs = append(pkgs, p)
+			ranks = append(ranks, r)
 		}
-		slices.SortFunc(pkgs, comparePackages)
+		slices.Sort(ranks)
+		pkgs := make([]inventory.Package, len(ranks))
+		for i, r := range ranks {
+			pkgs[i] = dict[order[r]]
+		}
 		sets[id] = pkgs
 	}
 	return sets, nil
