@@ -81,6 +81,7 @@ func hostSummaries(ctx context.Context, tx *sql.Tx, scanID int64) ([]HostSummary
 				}
 				hs.Ports = append(hs.Ports, n)
 			}
+			slices.Sort(hs.Ports) // group_concat's order is not promised
 		}
 		byID[id] = len(out)
 		out = append(out, hs)
