@@ -50,8 +50,8 @@ func ParseList(r io.Reader, osr inventory.OSRelease) ([]inventory.Package, []inv
 		}
 		if bin, ok := strings.CutPrefix(name, "probe:"); ok {
 			v := inventory.ProbeVersion(ver)
-			if v == "" {
-				v = ver
+			if v == "" && len(numericParts(ver)) > 0 {
+				v = ver // a bare major ("21") is a version too
 			}
 			probes = append(probes, inventory.Probe{Name: bin, Path: "probe:" + bin, Output: ver, Version: v})
 			continue

@@ -51,6 +51,10 @@ func (j *judge) probeFindings(rep *inventory.Report, sup osSupport) []Finding {
 		if f.Version == "" {
 			f.Version = inventory.ProbeVersion(pr.Output)
 		}
+		token := f.Version
+		if j.opt.PerPackage && pr.Output != "" {
+			f.Version = pr.Output // a pasted list gets back what it said
+		}
 		if f.Package == "" {
 			f.Package = "probe:" + pr.Name
 			f.Packages = []string{f.Package}
@@ -62,11 +66,11 @@ func (j *judge) probeFindings(rep *inventory.Report, sup osSupport) []Finding {
 			continue
 		}
 		f.Product = product
-		f.UpstreamVersion = strings.TrimPrefix(f.Version, "v")
+		f.UpstreamVersion = strings.TrimPrefix(token, "v")
 		if product == "eclipse-temurin" || product == "amazon-corretto" {
 			f.UpstreamVersion = javaUpstream(f.UpstreamVersion)
 		}
-		if f.Version == "" {
+		if token == "" {
 			f.Status = VerdictUnknown
 			f.Reason = fmt.Sprintf("unparsable: %s printed no version (%q)", pr.Name, pr.Output)
 			out = append(out, f)
