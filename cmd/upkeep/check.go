@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"slices"
 	"strings"
 	"time"
@@ -19,24 +17,18 @@ import (
 	"upkeep/inventory"
 )
 
-// judgeFlags are the flags check and readiness share: when to judge, what
-// counts as support, which findings are accepted, when to fail.
+// judgeFlags are the flags check and readiness share: the judging flags
+// every judging command has, plus when to fail, the format and a host filter.
 type judgeFlags struct {
-	at              string
-	within          int
-	extendedSupport bool
-	waivers         string
-	failOn          string
-	output          string
-	hosts           []string
+	judging
+	failOn string
+	output string
+	hosts  []string
 }
 
 func (j *judgeFlags) add(cmd *cobra.Command) {
+	j.judging.addFlags(cmd)
 	fl := cmd.Flags()
-	fl.StringVar(&j.at, "at", "", "judge as of this day, YYYY-MM-DD (default today), to plan ahead")
-	fl.IntVar(&j.within, "within", 180, "days before an end-of-life date that count as eol-soon")
-	fl.BoolVar(&j.extendedSupport, "extended-support", false, "count extended phases (Debian LTS, Ubuntu ESM, RHEL ELS, paid vendor support) as support")
-	fl.StringVar(&j.waivers, "waivers", "", "waivers file (default upkeep.yaml in the working directory, if present)")
 	fl.StringVar(&j.failOn, "fail-on", "", "exit 1 after the report when a finding matches: eol, eol-soon (includes eol) or blocked")
 	fl.StringVarP(&j.output, "output", "o", "table", "output format: table, json, csv or markdown")
 	fl.StringSliceVar(&j.hosts, "host", nil, "only these hosts (id or name, shell globs allowed; repeatable)")
@@ -44,134 +36,17 @@ func (j *judgeFlags) add(cmd *cobra.Command) {
 
 // options validates the shared flags and turns them into judge options.
 func (j *judgeFlags) options(f *factory) (advisories.Options, output.Format, error) {
-	var opt advisories.Options
 	format, err := output.Parse(j.output, output.Table, output.JSON, output.CSV, output.Markdown)
 	if err != nil {
-		return opt, "", usageErrorf("%w", err)
+		return advisories.Options{}, "", usageErrorf("%w", err)
 	}
-	opt.At = f.now().UTC()
-	if j.at != "" {
-		t, err := time.Parse(time.DateOnly, j.at)
-		if err != nil {
-			return opt, "", usageErrorf("--at %q: want a day as YYYY-MM-DD", j.at)
-		}
-		opt.At = t
-	}
-	opt.At = time.Date(opt.At.Year(), opt.At.Month(), opt.At.Day(), 0, 0, 0, 0, time.UTC)
-	if j.within < 0 {
-		return opt, "", usageErrorf("--within %d: want 0 or more days", j.within)
-	}
-	opt.Within = j.within
-	opt.ExtendedSupport = j.extendedSupport
 	switch j.failOn {
 	case "", "eol", "eol-soon", "blocked":
 	default:
-		return opt, "", usageErrorf("--fail-on %q: use eol, eol-soon or blocked", j.failOn)
+		return advisories.Options{}, "", usageErrorf("--fail-on %q: use eol, eol-soon or blocked", j.failOn)
 	}
-	if opt.Waivers, err = loadWaivers(j.waivers); err != nil {
-		return opt, "", err
-	}
-	return opt, format, nil
-}
-
-// loadWaivers reads --waivers, or upkeep.yaml when it exists.
-func loadWaivers(name string) ([]advisories.Waiver, error) {
-	explicit := name != ""
-	if !explicit {
-		name = "upkeep.yaml"
-	}
-	b, err := os.ReadFile(name)
-	if err != nil {
-		if !explicit && errors.Is(err, os.ErrNotExist) {
-			return nil, nil
-		}
-		return nil, usageErrorf("read waivers: %w", err)
-	}
-	ws, err := advisories.ParseWaivers(name, b)
-	if err != nil {
-		return nil, usageErrorf("waivers: %w", err)
-	}
-	return ws, nil
-}
-
-// loadData returns the advisory data: the last `upkeep data update` when
-// there is one, else the embedded snapshot. A stored update that cannot be
-// read is a data error, not a silent fallback.
-func loadData(f *factory) (*advisories.Data, error) {
-	d, err := advisories.Load()
-	if err != nil {
-		return nil, usageErrorf("%w", err)
-	}
-	p, err := updatePath(f)
-	if err != nil {
-		return d, nil
-	}
-	b, err := os.ReadFile(p)
-	if errors.Is(err, os.ErrNotExist) {
-		return d, nil
-	}
-	if err != nil {
-		return nil, usageErrorf("read end-of-life update %s: %w", p, err)
-	}
-	ps, date, err := advisories.ReadUpdate(b)
-	if err != nil {
-		return nil, usageErrorf("end-of-life update %s is corrupt: %w (run 'upkeep data update' again, or delete the file to use the embedded data)", p, err)
-	}
-	return d.WithProducts(ps, date, p), nil
-}
-
-// warnStale prints a warning when the data is older than 90 days at the
-// evaluation day: verdicts may have changed since.
-func warnStale(w io.Writer, d *advisories.Data, at time.Time) {
-	age := int(at.Sub(d.Date).Hours() / 24)
-	if age > 90 {
-		fmt.Fprintf(w, "upkeep: warning: end-of-life data is %d days old at %s (%s); refresh with 'upkeep data update'\n",
-			age, at.Format(time.DateOnly), d.Date.Format(time.DateOnly))
-	}
-}
-
-// dataLine is the provenance line every report carries.
-func dataLine(d *advisories.Data, at time.Time) string {
-	src := d.Source + " " + d.Date.Format(time.DateOnly)
-	if d.Commit != "" {
-		src += " (commit " + d.Commit[:min(7, len(d.Commit))] + ")"
-	}
-	if d.Origin != "" && d.Origin != "embedded" {
-		src += " (updated)"
-	}
-	return fmt.Sprintf("Data: %s; Amazon Linux 2023 packages %s. Judged at %s.", src, d.AL2023Release(), at.Format(time.DateOnly))
-}
-
-// loadObservations reads the latest scan.
-func loadObservations(ctx context.Context, f *factory) ([]inventory.Observation, inventory.Scan, error) {
-	db, err := f.openStore(ctx)
-	if err != nil {
-		return nil, inventory.Scan{}, err
-	}
-	defer db.Close()
-	scan, err := db.LatestScan(ctx)
-	if err != nil {
-		return nil, scan, err
-	}
-	obs, err := db.Observations(ctx, scan.ID)
-	if err != nil {
-		return nil, scan, fmt.Errorf("read scan %d: %w", scan.ID, err)
-	}
-	return obs, scan, nil
-}
-
-func hostMatches(patterns []string, h inventory.Host) bool {
-	if len(patterns) == 0 {
-		return true
-	}
-	for _, p := range patterns {
-		a, _ := path.Match(p, h.ID)
-		b, _ := path.Match(p, h.Name)
-		if a || b {
-			return true
-		}
-	}
-	return false
+	opt, err := j.judging.options(f)
+	return opt, format, err
 }
 
 type checkOptions struct {
@@ -267,7 +142,7 @@ func (o *checkOptions) run(ctx context.Context) error {
 		}
 		reports = []advisories.HostReport{hr}
 	} else {
-		obs, _, err := loadObservations(ctx, o.f)
+		obs, _, err := loadObservations(ctx, o.f, "check")
 		if err != nil {
 			return err
 		}

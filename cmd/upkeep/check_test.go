@@ -254,7 +254,7 @@ func TestReadinessDemoGolden(t *testing.T) {
 // TestNoScan: check without a scan says what to do instead of failing oddly.
 func TestNoScan(t *testing.T) {
 	_, stderr, code := runAdv(t, t.TempDir(), "", "check")
-	if code != 1 || !strings.Contains(stderr, "no scan stored yet") {
+	if code != 1 || !strings.Contains(stderr, "no scan in the database yet: run 'upkeep scan'") {
 		t.Errorf("exit %d, %q", code, stderr)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
 	"strings"
 	"time"
 
@@ -14,7 +13,6 @@ import (
 	"upkeep/advisories"
 	"upkeep/internal/output"
 	"upkeep/inventory"
-	"upkeep/inventory/store"
 	"upkeep/plan"
 )
 
@@ -22,11 +20,7 @@ import (
 type planOptions struct {
 	f *factory
 
-	// judging, as in check
-	at              string
-	within          int
-	extendedSupport bool
-	waivers         string
+	judging // as in check: the same flags give the same verdicts
 
 	// planning
 	groupBy  []string
@@ -40,7 +34,7 @@ type planOptions struct {
 	hosts   int
 
 	// parsed
-	atDate time.Time
+	opt    advisories.Options
 	format output.Format
 	strat  plan.Strategy
 }
@@ -78,11 +72,8 @@ Waves follow the Env tag: dev, then staging, then prod, a canary host first.
 			return o.run(cmd.Context())
 		},
 	}
+	o.judging.addFlags(cmd)
 	fl := cmd.Flags()
-	fl.StringVar(&o.at, "at", "", "judge and plan as of this day, YYYY-MM-DD (default today)")
-	fl.IntVar(&o.within, "within", 90, "days: a cycle that ends within this window is eol-soon, and no target")
-	fl.BoolVar(&o.extendedSupport, "extended-support", false, "count extended (often paid) support phases, such as Ubuntu ESM, as supported")
-	fl.StringVar(&o.waivers, "waivers", "", "YAML file of accepted findings (see 'upkeep check --help')")
 	fl.StringSliceVar(&o.groupBy, "group-by", []string{"Role", "Env"}, "tag keys that split hosts into cohorts (the Env tag always does)")
 	fl.StringSliceVar(&o.waves, "waves", nil, "Env values in the order their waves run (default: every value found, dev before staging before prod)")
 	fl.StringVar(&o.strategy, "strategy", "minimal", "target cycle: minimal (smallest jump to a supported cycle) or latest")
@@ -102,21 +93,16 @@ func (o *planOptions) validate() error {
 	if o.strat, err = plan.ParseStrategy(o.strategy); err != nil {
 		return usageErrorf("%w", err)
 	}
-	if o.at == "" {
-		now := o.f.now().UTC()
-		o.atDate = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	} else if o.atDate, err = time.Parse("2006-01-02", o.at); err != nil {
-		return usageErrorf("--at %q: want a day as YYYY-MM-DD", o.at)
-	}
 	switch {
-	case o.within < 0:
-		return usageErrorf("--within %d: want zero or more days", o.within)
 	case o.explain < 0:
 		return usageErrorf("--explain %d: want a step number", o.explain)
 	case o.hosts < 0:
 		return usageErrorf("--hosts %d: want zero (all) or more", o.hosts)
 	case o.explain > 0 && o.output != "table":
 		return usageErrorf("--explain prints text: drop --output, or use --output json and read the step there")
+	}
+	if o.opt, err = o.judging.options(o.f); err != nil {
+		return err
 	}
 	for _, g := range o.groupBy {
 		if strings.TrimSpace(g) == "" {
@@ -127,36 +113,27 @@ func (o *planOptions) validate() error {
 }
 
 func (o *planOptions) run(ctx context.Context) error {
-	data, err := advisories.Load()
-	if err != nil {
-		return fmt.Errorf("load advisory data: %w", err)
-	}
-	var waivers []advisories.Waiver
-	if o.waivers != "" {
-		b, err := os.ReadFile(o.waivers)
-		if err != nil {
-			return usageErrorf("read waivers: %w", err)
-		}
-		if waivers, err = advisories.ParseWaivers(o.waivers, b); err != nil {
-			return usageErrorf("%w", err)
-		}
-	}
-	obs, err := o.latestObservations(ctx)
+	data, err := loadData(o.f)
 	if err != nil {
 		return err
 	}
-	reports := data.Judge(obs, advisories.Options{At: o.atDate, Within: o.within, ExtendedSupport: o.extendedSupport, Waivers: waivers})
+	obs, _, err := loadObservations(ctx, o.f, "plan")
+	if err != nil {
+		return err
+	}
+	warnStale(o.f.io.errOut, data, o.opt.At)
+	reports := data.Judge(obs, o.opt)
 	in := planInput(reports, obs)
-	in.At = o.atDate
-	in.DataDate = data.Date.Format("2006-01-02")
+	in.At = o.opt.At
+	in.DataDate = data.Date.Format(time.DateOnly)
 	in.Catalog = plan.NewCatalog(data, nil)
 	in.Options = plan.Options{
 		GroupBy:         o.groupBy,
 		Waves:           o.waves,
 		Strategy:        o.strat,
 		All:             o.all,
-		Within:          time.Duration(o.within) * 24 * time.Hour,
-		ExtendedSupport: o.extendedSupport,
+		Within:          time.Duration(o.opt.Within) * 24 * time.Hour,
+		ExtendedSupport: o.opt.ExtendedSupport,
 	}
 	p, err := plan.Build(in)
 	if err != nil {
@@ -185,27 +162,6 @@ func (o *planOptions) run(ctx context.Context) error {
 		return plan.WriteCSV(w, p)
 	}
 	return plan.WriteText(w, p, o.hosts)
-}
-
-// latestObservations loads every host of the newest scan.
-func (o *planOptions) latestObservations(ctx context.Context) ([]inventory.Observation, error) {
-	db, err := o.f.openStore(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	scan, err := db.LatestScan(ctx)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("no scan in the database yet: run 'upkeep scan' (or 'upkeep demo' and 'upkeep --demo plan')")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("find the latest scan: %w", err)
-	}
-	obs, err := db.Observations(ctx, scan.ID)
-	if err != nil {
-		return nil, fmt.Errorf("load scan %d: %w", scan.ID, err)
-	}
-	return obs, nil
 }
 
 // planInput turns the judge's reports into the planner's hosts and

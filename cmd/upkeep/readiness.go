@@ -64,7 +64,7 @@ func (o *readinessOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	obs, _, err := loadObservations(ctx, o.f)
+	obs, _, err := loadObservations(ctx, o.f, "readiness")
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,7 +12,6 @@ import (
 
 	"upkeep/advisories"
 	"upkeep/internal/output"
-	"upkeep/inventory/store"
 	"upkeep/plan"
 	"upkeep/report"
 )
@@ -22,11 +20,7 @@ import (
 type reportOptions struct {
 	f *factory
 
-	// judging, named and defaulted as in check
-	at              string
-	within          int
-	extendedSupport bool
-	waivers         string
+	judging // as in check: the same flags give the same verdicts
 
 	// output
 	output string
@@ -34,7 +28,7 @@ type reportOptions struct {
 	hosts  int
 
 	// parsed
-	atDate time.Time
+	opt    advisories.Options
 	format output.Format
 }
 
@@ -74,11 +68,8 @@ has the same sections without the charts; JSON is the report's model.
 			return o.run(cmd.Context())
 		},
 	}
+	o.judging.addFlags(cmd)
 	fl := cmd.Flags()
-	fl.StringVar(&o.at, "at", "", "judge as of this day, YYYY-MM-DD (default today), to plan ahead")
-	fl.IntVar(&o.within, "within", 180, "days before an end-of-life date that count as eol-soon")
-	fl.BoolVar(&o.extendedSupport, "extended-support", false, "count extended phases (Debian LTS, Ubuntu ESM, RHEL ELS, paid vendor support) as support")
-	fl.StringVar(&o.waivers, "waivers", "", "waivers file (default upkeep.yaml in the working directory, if present)")
 	fl.StringVarP(&o.output, "output", "o", "html", "output format: html, markdown or json")
 	fl.StringVar(&o.out, "out", "", "write the report to this file instead of stdout")
 	fl.IntVar(&o.hosts, "hosts", 5, "host names to print per row (0: all; json always lists all)")
@@ -91,47 +82,33 @@ func (o *reportOptions) validate() error {
 	if o.format, err = output.Parse(o.output, output.HTML, output.Markdown, output.JSON); err != nil {
 		return usageErrorf("%w", err)
 	}
-	now := o.f.now().UTC()
-	o.atDate = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	if o.at != "" {
-		if o.atDate, err = time.Parse(time.DateOnly, o.at); err != nil {
-			return usageErrorf("--at %q: want a day as YYYY-MM-DD", o.at)
-		}
-	}
-	switch {
-	case o.within < 0:
-		return usageErrorf("--within %d: want 0 or more days", o.within)
-	case o.hosts < 0:
+	if o.hosts < 0 {
 		return usageErrorf("--hosts %d: want zero (all) or more", o.hosts)
+	}
+	if o.opt, err = o.judging.options(o.f); err != nil {
+		return err
 	}
 	return nil
 }
 
 func (o *reportOptions) run(ctx context.Context) error {
-	waivers, err := loadWaivers(o.waivers)
-	if err != nil {
-		return err
-	}
 	d, err := loadData(o.f)
 	if err != nil {
 		return err
 	}
-	obs, scan, err := loadObservations(ctx, o.f)
-	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("no scan in the database yet: run 'upkeep scan' (or 'upkeep demo' and 'upkeep --demo report')")
-	}
+	obs, scan, err := loadObservations(ctx, o.f, "report")
 	if err != nil {
 		return err
 	}
-	warnStale(o.f.io.errOut, d, o.atDate)
-	opt := advisories.Options{At: o.atDate, Within: o.within, ExtendedSupport: o.extendedSupport, Waivers: waivers}
+	warnStale(o.f.io.errOut, d, o.opt.At)
+	opt := o.opt
 	reports := d.Judge(obs, opt)
 
 	in := planInput(reports, obs)
-	in.At = o.atDate
+	in.At = opt.At
 	in.DataDate = d.Date.Format(time.DateOnly)
 	in.Catalog = plan.NewCatalog(d, nil)
-	in.Options = plan.Options{Within: time.Duration(o.within) * 24 * time.Hour, ExtendedSupport: o.extendedSupport}
+	in.Options = plan.Options{Within: time.Duration(opt.Within) * 24 * time.Hour, ExtendedSupport: opt.ExtendedSupport}
 	p, err := plan.Build(in)
 	if err != nil {
 		return fmt.Errorf("plan for the report: %w", err)
@@ -141,7 +118,7 @@ func (o *reportOptions) run(ctx context.Context) error {
 	if path, err := o.f.databasePath(); err == nil {
 		dbName = filepath.Base(path) // the name only: a shared report should not carry this machine's paths
 	}
-	r, err := report.Build(report.Input{Fleet: scan.Targets, Database: dbName, Scan: scan, At: o.atDate, Data: d,
+	r, err := report.Build(report.Input{Fleet: scan.Targets, Database: dbName, Scan: scan, At: opt.At, Data: d,
 		Hosts: reports, Readiness: d.Readiness(reports, opt), Plan: p})
 	if err != nil {
 		return err

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"upkeep/advisories"
+	"upkeep/inventory"
+	"upkeep/inventory/store"
+)
+
+// judging holds the flags of every command that judges a scan (check,
+// readiness, plan, report), so that they are named, defaulted and read the
+// same way everywhere: the same flags give the same verdicts in each.
+type judging struct {
+	at              string
+	within          int
+	extendedSupport bool
+	waivers         string
+}
+
+func (j *judging) addFlags(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&j.at, "at", "", "judge as of this day, YYYY-MM-DD (default today), to plan ahead")
+	fl.IntVar(&j.within, "within", 180, "days before an end-of-life date that count as eol-soon")
+	fl.BoolVar(&j.extendedSupport, "extended-support", false, "count extended phases (Debian LTS, Ubuntu ESM, RHEL ELS, paid vendor support) as support")
+	fl.StringVar(&j.waivers, "waivers", "", "waivers file (default upkeep.yaml in the working directory, if present)")
+}
+
+// options validates the flags and turns them into judge options, waivers
+// read. The evaluation day is captured here, once, and passed down.
+func (j *judging) options(f *factory) (advisories.Options, error) {
+	var opt advisories.Options
+	at := f.now().UTC()
+	if j.at != "" {
+		t, err := time.Parse(time.DateOnly, j.at)
+		if err != nil {
+			return opt, usageErrorf("--at %q: want a day as YYYY-MM-DD", j.at)
+		}
+		at = t
+	}
+	opt.At = time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC)
+	if j.within < 0 {
+		return opt, usageErrorf("--within %d: want 0 or more days", j.within)
+	}
+	opt.Within = j.within
+	opt.ExtendedSupport = j.extendedSupport
+	ws, err := loadWaivers(j.waivers)
+	if err != nil {
+		return opt, err
+	}
+	opt.Waivers = ws
+	return opt, nil
+}
+
+// loadWaivers reads --waivers, or upkeep.yaml when it exists.
+func loadWaivers(name string) ([]advisories.Waiver, error) {
+	explicit := name != ""
+	if !explicit {
+		name = "upkeep.yaml"
+	}
+	b, err := os.ReadFile(name)
+	if err != nil {
+		if !explicit && errors.Is(err, os.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, usageErrorf("read waivers: %w", err)
+	}
+	ws, err := advisories.ParseWaivers(name, b)
+	if err != nil {
+		return nil, usageErrorf("waivers: %w", err)
+	}
+	return ws, nil
+}
+
+// loadData returns the advisory data: the last `upkeep data update` when
+// there is one, else the embedded snapshot. A stored update that cannot be
+// read is a data error, not a silent fallback.
+func loadData(f *factory) (*advisories.Data, error) {
+	d, err := advisories.Load()
+	if err != nil {
+		return nil, usageErrorf("%w", err)
+	}
+	p, err := updatePath(f)
+	if err != nil {
+		return d, nil
+	}
+	b, err := os.ReadFile(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return d, nil
+	}
+	if err != nil {
+		return nil, usageErrorf("read end-of-life update %s: %w", p, err)
+	}
+	ps, date, err := advisories.ReadUpdate(b)
+	if err != nil {
+		return nil, usageErrorf("end-of-life update %s is corrupt: %w (run 'upkeep data update' again, or delete the file to use the embedded data)", p, err)
+	}
+	return d.WithProducts(ps, date, p), nil
+}
+
+// warnStale prints a warning when the data is older than 90 days at the
+// evaluation day: verdicts may have changed since.
+func warnStale(w io.Writer, d *advisories.Data, at time.Time) {
+	age := int(at.Sub(d.Date).Hours() / 24)
+	if age > 90 {
+		fmt.Fprintf(w, "upkeep: warning: end-of-life data is %d days old at %s (%s); refresh with 'upkeep data update'\n",
+			age, at.Format(time.DateOnly), d.Date.Format(time.DateOnly))
+	}
+}
+
+// dataLine is the provenance line every report carries.
+func dataLine(d *advisories.Data, at time.Time) string {
+	src := d.Source + " " + d.Date.Format(time.DateOnly)
+	if d.Commit != "" {
+		src += " (commit " + d.Commit[:min(7, len(d.Commit))] + ")"
+	}
+	if d.Origin != "" && d.Origin != "embedded" {
+		src += " (updated)"
+	}
+	return fmt.Sprintf("Data: %s; Amazon Linux 2023 packages %s. Judged at %s.", src, d.AL2023Release(), at.Format(time.DateOnly))
+}
+
+// loadObservations reads every host of the latest scan. With no scan yet it
+// says how to make one, naming the command the user ran.
+func loadObservations(ctx context.Context, f *factory, command string) ([]inventory.Observation, inventory.Scan, error) {
+	db, err := f.openStore(ctx)
+	if err != nil {
+		return nil, inventory.Scan{}, err
+	}
+	defer db.Close()
+	scan, err := db.LatestScan(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		if f.demo {
+			return nil, scan, fmt.Errorf("the demo database is empty: run 'upkeep demo' first")
+		}
+		return nil, scan, fmt.Errorf("no scan in the database yet: run 'upkeep scan' (or 'upkeep demo', then 'upkeep --demo %s')", command)
+	}
+	if err != nil {
+		return nil, scan, fmt.Errorf("find the latest scan: %w", err)
+	}
+	obs, err := db.Observations(ctx, scan.ID)
+	if err != nil {
+		return nil, scan, fmt.Errorf("read scan %d: %w", scan.ID, err)
+	}
+	return obs, scan, nil
+}
+
+// hostMatches reports whether a host's id or name matches one of the
+// --host patterns (shell globs); no patterns match every host.
+func hostMatches(patterns []string, h inventory.Host) bool {
+	if len(patterns) == 0 {
+		return true
+	}
+	for _, p := range patterns {
+		a, _ := path.Match(p, h.ID)
+		b, _ := path.Match(p, h.Name)
+		if a || b {
+			return true
+		}
+	}
+	return false
+}
