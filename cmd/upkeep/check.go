@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,7 +13,6 @@ import (
 	"upkeep/advisories"
 	"upkeep/advisories/report"
 	"upkeep/internal/output"
-	"upkeep/inventory"
 )
 
 // judgeFlags are the flags check and readiness share: the judging flags
@@ -141,23 +139,10 @@ func (o *checkOptions) run(ctx context.Context) error {
 			return err
 		}
 		reports = []advisories.HostReport{hr}
-	} else {
-		obs, _, err := loadObservations(ctx, o.f, "check")
-		if err != nil {
-			return err
-		}
-		var keep []inventory.Observation
-		for _, ob := range obs {
-			if hostMatches(o.hosts, ob.Host) {
-				keep = append(keep, ob)
-			}
-		}
-		if len(o.hosts) > 0 && len(keep) == 0 {
-			return usageErrorf("--host %s: no such host in the latest scan", strings.Join(o.hosts, ","))
-		}
-		reports = d.Judge(keep, opt)
+		warnStale(o.f.io.errOut, d, opt.At)
+	} else if reports, _, _, err = judgeLatest(ctx, o.f, d, opt, "check", o.hosts); err != nil {
+		return err
 	}
-	warnStale(o.f.io.errOut, d, opt.At)
 	var fs []advisories.Finding
 	unscanned := 0
 	for _, hr := range reports {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -167,4 +168,28 @@ func hostMatches(patterns []string, h inventory.Host) bool {
 		}
 	}
 	return false
+}
+
+// judgeLatest judges the hosts of the latest scan that --host names (all
+// when none), after warning if the data is stale. command names the caller
+// for the no-scan hint.
+func judgeLatest(ctx context.Context, f *factory, d *advisories.Data, opt advisories.Options, command string, hosts []string) ([]advisories.HostReport, []inventory.Observation, inventory.Scan, error) {
+	obs, scan, err := loadObservations(ctx, f, command)
+	if err != nil {
+		return nil, nil, scan, err
+	}
+	keep := obs
+	if len(hosts) > 0 {
+		keep = nil
+		for _, o := range obs {
+			if hostMatches(hosts, o.Host) {
+				keep = append(keep, o)
+			}
+		}
+		if len(keep) == 0 {
+			return nil, nil, scan, usageErrorf("--host %s: no such host in scan %d (see 'upkeep inventory')", strings.Join(hosts, ","), scan.ID)
+		}
+	}
+	warnStale(f.io.errOut, d, opt.At)
+	return d.Judge(keep, opt), keep, scan, nil
 }

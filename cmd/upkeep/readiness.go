@@ -3,14 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"upkeep/advisories"
 	"upkeep/advisories/report"
-	"upkeep/inventory"
 )
 
 type readinessOptions struct {
@@ -64,21 +62,10 @@ func (o *readinessOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	obs, _, err := loadObservations(ctx, o.f, "readiness")
+	reports, _, _, err := judgeLatest(ctx, o.f, d, opt, "readiness", o.hosts)
 	if err != nil {
 		return err
 	}
-	var keep []inventory.Observation
-	for _, ob := range obs {
-		if hostMatches(o.hosts, ob.Host) {
-			keep = append(keep, ob)
-		}
-	}
-	if len(o.hosts) > 0 && len(keep) == 0 {
-		return usageErrorf("--host %s: no such host in the latest scan", strings.Join(o.hosts, ","))
-	}
-	warnStale(o.f.io.errOut, d, opt.At)
-	reports := d.Judge(keep, opt)
 	hs := d.Readiness(reports, opt)
 	meta := report.Meta{DataLine: dataLine(d, opt.At), DataDate: d.Date.Format(time.DateOnly)}
 	if err := report.WriteReadiness(o.f.io.out, format, hs, len(o.hosts) > 0, meta); err != nil {

@@ -96,13 +96,11 @@ func (o *reportOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	obs, scan, err := loadObservations(ctx, o.f, "report")
+	opt := o.opt
+	reports, obs, scan, err := judgeLatest(ctx, o.f, d, opt, "report", nil)
 	if err != nil {
 		return err
 	}
-	warnStale(o.f.io.errOut, d, o.opt.At)
-	opt := o.opt
-	reports := d.Judge(obs, opt)
 
 	in := planInput(reports, obs)
 	in.At = opt.At
