@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"upkeep/inventory"
@@ -25,11 +24,20 @@ const (
 )
 
 // ssmTuning lets tests shorten the SSM client's retries and polling without
-// changing what a real scan does; its zero value means the defaults.
+// changing what a real scan does; its zero value means the defaults. It also
+// holds --fetch-concurrency (opt.Fetchers), the one tuning knob users get.
 type ssmTuning struct {
 	retry ssm.Retry
-	opt   ssm.Options // only the timing fields are read: PollMin, PollMax, PersistBase, Fetchers
+	opt   ssm.Options // only PollMin, PollMax, PersistBase and Fetchers are read
 }
+
+// GetCommandInvocation calls in flight per region. AWS publishes no rate for
+// it (docs/aws.md, "Cost and limits"), so the default stays modest; the cap
+// keeps a typo from opening hundreds of connections to one endpoint.
+const (
+	defaultFetchConcurrency = 8
+	maxFetchConcurrency     = 64
+)
 
 // SendCommand's MaxConcurrency and MaxErrors syntax (API model).
 var (
@@ -52,6 +60,7 @@ func addSSMFlags(cmd *cobra.Command, o *scanOptions) {
 	fl.DurationVar(&o.timeout, "timeout", 10*time.Minute, "execution timeout of the collector on each host")
 	fl.StringVar(&o.s3Bucket, "s3-bucket", "", "have SSM write full outputs to this bucket and read them from there (no 24,000-character limit)")
 	fl.StringVar(&o.s3Prefix, "s3-prefix", "", "key prefix for --s3-bucket")
+	fl.IntVar(&o.ssmTune.opt.Fetchers, "fetch-concurrency", defaultFetchConcurrency, "GetCommandInvocation calls in flight at once, per region (1-64)")
 	fl.Int64Var(&o.resume, "resume", 0, "finish interrupted SSM scan SCAN_ID: scan only its hosts that have no result")
 }
 
@@ -95,6 +104,8 @@ func (o *scanOptions) checkSSM() (ssm.Selector, error) {
 		return sel, usageErrorf("--max-errors %q: use a number (0, 5) or a percentage (100%%)", o.maxErrors)
 	case o.timeout < time.Second || o.timeout > 48*time.Hour:
 		return sel, usageErrorf("--timeout %s: SSM allows 1s to 48h", o.timeout)
+	case o.ssmTune.opt.Fetchers < 1 || o.ssmTune.opt.Fetchers > maxFetchConcurrency:
+		return sel, usageErrorf("--fetch-concurrency %d: use 1 to %d", o.ssmTune.opt.Fetchers, maxFetchConcurrency)
 	case o.s3Prefix != "" && o.s3Bucket == "":
 		return sel, usageErrorf("--s3-prefix needs --s3-bucket")
 	case o.s3Bucket != "" && o.source == sourceInventory:
@@ -393,153 +404,4 @@ func (o *scanOptions) scanRegions(ctx context.Context, db *store.DB, scanID int6
 	}
 	o.summary(ctx, db, scanID, begin, false)
 	return o.exitFor(ctx, db, scanID)
-}
-
-// exitFor maps a finished scan's counts to the exit code: 0 when every
-// targeted host was scanned, 3 when some were, 1 when none was.
-func (o *scanOptions) exitFor(ctx context.Context, db *store.DB, scanID int64) error {
-	scan, err := db.Scan(ctx, scanID)
-	if err != nil {
-		return err
-	}
-	scanned, hosts := 0, 0
-	for st, n := range scan.Counts {
-		hosts += n
-		if st.Scanned() {
-			scanned += n
-		}
-	}
-	switch {
-	case hosts > 0 && scanned == hosts:
-		return nil
-	case scanned == 0:
-		return errSilent(exitFailure)
-	default:
-		return errSilent(exitPartial)
-	}
-}
-
-// hints says what to do about each kind of host that was not scanned.
-var hints = []struct {
-	status inventory.Status
-	hint   string
-}{
-	{inventory.StatusPending, "no result yet (interrupted)"},
-	{inventory.StatusOffline, "the SSM agent is not online (instance stopped, agent down or no route to SSM)"},
-	{inventory.StatusUndeliverable, "the SSM agent is not running, not registered, or the instance is not managed"},
-	{inventory.StatusTimedOut, "the collector did not finish in time: raise --timeout or look at the host's load"},
-	{inventory.StatusFailed, "the collector or SSM reported an error: read the error column"},
-	{inventory.StatusTruncated, "output over SSM's 24,000-character limit: scan them again with --s3-bucket"},
-	{inventory.StatusUnparsable, "the output is not a collector record: report it as a bug, with the output"},
-	{inventory.StatusThrottled, "AWS kept throttling after every retry: resume later, or lower --max-concurrency"},
-	{inventory.StatusUnsupported, "not Linux (Windows, macOS): the collector needs a POSIX sh"},
-}
-
-// summary prints the counts by status and what to do about each failure
-// class, to stderr.
-func (o *scanOptions) summary(ctx context.Context, db *store.DB, scanID int64, begin time.Time, interrupted bool) {
-	if o.quiet {
-		return
-	}
-	w := o.f.io.errOut
-	scan, err := db.Scan(ctx, scanID)
-	if err != nil {
-		fmt.Fprintf(w, "upkeep: scan %d: cannot read its counts: %v\n", scanID, err)
-		return
-	}
-	hosts := 0
-	for _, n := range scan.Counts {
-		hosts += n
-	}
-	state := "done"
-	if interrupted {
-		state = "interrupted"
-	}
-	fmt.Fprintf(w, "scan %d %s: %d hosts: %s (%.1fs)\n", scanID, state, hosts, countsText(scan.Counts), time.Since(begin).Seconds())
-	resumable := false
-	for _, h := range hints {
-		n := scan.Counts[h.status]
-		if n == 0 {
-			continue
-		}
-		fmt.Fprintf(w, "  %s %s: %s; see 'upkeep inventory --scan %d --status %s'\n", hostsText(n), h.status, h.hint, scanID, h.status)
-		if h.status != inventory.StatusUnsupported {
-			resumable = true
-		}
-	}
-	if resumable {
-		fmt.Fprintf(w, "  to scan only the hosts with no result once fixed: upkeep scan --resume %d\n", scanID)
-	}
-}
-
-// progress shows hosts sent / done / failed on a terminal (a bar on stderr),
-// a line per host with --verbose, and nothing otherwise.
-type progress struct {
-	o     *scanOptions
-	mu    sync.Mutex
-	bar   *progressbar.ProgressBar
-	sent  int
-	done  int
-	notOK int
-}
-
-func (o *scanOptions) newProgress(total int) *progress {
-	p := &progress{o: o}
-	if o.f.io.errTTY && !o.quiet && !o.verbose && total > 0 {
-		p.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(o.f.io.errOut),
-			progressbar.OptionSetDescription("scanning"), progressbar.OptionShowCount(), progressbar.OptionShowIts(),
-			progressbar.OptionSetItsString("hosts"), progressbar.OptionSetPredictTime(true),
-			progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
-	}
-	return p
-}
-
-func (p *progress) Sent(region string, hosts int) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.sent += hosts
-	if p.bar != nil {
-		p.bar.Describe(fmt.Sprintf("sent %d, failed %d", p.sent, p.notOK))
-	}
-	if p.o.verbose {
-		fmt.Fprintf(p.o.f.io.errOut, "%s: sent to %s\n", region, hostsText(hosts))
-	}
-}
-
-func (p *progress) Done(ob inventory.Observation) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.done++
-	if !ob.Status.Scanned() {
-		p.notOK++
-	}
-	if p.bar != nil {
-		p.bar.Describe(fmt.Sprintf("sent %d, failed %d", p.sent, p.notOK))
-		_ = p.bar.Add(1)
-	}
-	if p.o.verbose {
-		fmt.Fprintf(p.o.f.io.errOut, "%s %s: %s\n", ob.Host.ID, ob.Host.Region, describeSSM(ob))
-	}
-}
-
-func (p *progress) finish() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.bar != nil {
-		_ = p.bar.Finish()
-	}
-}
-
-func hostsText(n int) string {
-	if n == 1 {
-		return "1 host"
-	}
-	return fmt.Sprintf("%d hosts", n)
-}
-
-func describeSSM(ob inventory.Observation) string {
-	if ob.Status == inventory.StatusInventory {
-		return fmt.Sprintf("inventory, %d packages", len(ob.Report.Packages))
-	}
-	return describe(ob)
 }

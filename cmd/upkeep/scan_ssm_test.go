@@ -27,7 +27,7 @@ import (
 // SDK-style defaults (scan_ssm.go).
 var fastSSM = ssmTuning{
 	retry: ssm.Retry{MaxAttempts: 10, BaseDelay: 5 * time.Millisecond, MaxBackoff: 100 * time.Millisecond, NoQuota: true},
-	opt:   ssm.Options{PollMin: 50 * time.Millisecond, PollMax: 300 * time.Millisecond, PersistBase: 20 * time.Millisecond},
+	opt:   ssm.Options{PollMin: 50 * time.Millisecond, PollMax: 300 * time.Millisecond, PersistBase: 20 * time.Millisecond, Fetchers: 8},
 }
 
 // isolateAWS keeps the SDK away from this machine's AWS config, credentials

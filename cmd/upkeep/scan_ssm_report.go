@@ -1,0 +1,165 @@
+package main
+
+// The end of an SSM scan as the user sees it: the exit code, the summary by
+// status with what to do about each, and the progress shown while it runs.
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"upkeep/inventory"
+	"upkeep/inventory/store"
+)
+
+// exitFor maps a finished scan's counts to the exit code: 0 when every
+// targeted host was scanned, 3 when some were, 1 when none was.
+func (o *scanOptions) exitFor(ctx context.Context, db *store.DB, scanID int64) error {
+	scan, err := db.Scan(ctx, scanID)
+	if err != nil {
+		return err
+	}
+	scanned, hosts := 0, 0
+	for st, n := range scan.Counts {
+		hosts += n
+		if st.Scanned() {
+			scanned += n
+		}
+	}
+	switch {
+	case hosts > 0 && scanned == hosts:
+		return nil
+	case scanned == 0:
+		return errSilent(exitFailure)
+	default:
+		return errSilent(exitPartial)
+	}
+}
+
+// hints says what to do about each kind of host that was not scanned.
+var hints = []struct {
+	status inventory.Status
+	hint   string
+}{
+	{inventory.StatusPending, "no result yet (interrupted)"},
+	{inventory.StatusOffline, "the SSM agent is not online (instance stopped, agent down or no route to SSM)"},
+	{inventory.StatusUndeliverable, "the SSM agent is not running, not registered, or the instance is not managed"},
+	{inventory.StatusTimedOut, "the collector did not finish in time: raise --timeout or look at the host's load"},
+	{inventory.StatusFailed, "the collector or SSM reported an error: read the error column"},
+	{inventory.StatusTruncated, "output over SSM's 24,000-character limit: scan them again with --s3-bucket"},
+	{inventory.StatusUnparsable, "the output is not a collector record: report it as a bug, with the output"},
+	{inventory.StatusThrottled, "AWS kept throttling after every retry: resume later, or lower --max-concurrency"},
+	{inventory.StatusUnsupported, "not Linux (Windows, macOS): the collector needs a POSIX sh"},
+}
+
+// summary prints the counts by status and what to do about each failure
+// class, to stderr.
+func (o *scanOptions) summary(ctx context.Context, db *store.DB, scanID int64, begin time.Time, interrupted bool) {
+	if o.quiet {
+		return
+	}
+	w := o.f.io.errOut
+	scan, err := db.Scan(ctx, scanID)
+	if err != nil {
+		fmt.Fprintf(w, "upkeep: scan %d: cannot read its counts: %v\n", scanID, err)
+		return
+	}
+	hosts := 0
+	for _, n := range scan.Counts {
+		hosts += n
+	}
+	state := "done"
+	if interrupted {
+		state = "interrupted"
+	}
+	fmt.Fprintf(w, "scan %d %s: %d hosts: %s (%.1fs)\n", scanID, state, hosts, countsText(scan.Counts), time.Since(begin).Seconds())
+	resumable := false
+	for _, h := range hints {
+		n := scan.Counts[h.status]
+		if n == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "  %s %s: %s; see 'upkeep inventory --scan %d --status %s'\n", hostsText(n), h.status, h.hint, scanID, h.status)
+		if h.status != inventory.StatusUnsupported {
+			resumable = true
+		}
+	}
+	if resumable {
+		fmt.Fprintf(w, "  to scan only the hosts with no result once fixed: upkeep scan --resume %d\n", scanID)
+	}
+}
+
+// progress shows hosts sent / done / failed on a terminal (a bar on stderr),
+// a line per host with --verbose, and nothing otherwise.
+type progress struct {
+	o     *scanOptions
+	mu    sync.Mutex
+	bar   *progressbar.ProgressBar
+	sent  int
+	done  int
+	notOK int
+}
+
+func (o *scanOptions) newProgress(total int) *progress {
+	p := &progress{o: o}
+	if o.f.io.errTTY && !o.quiet && !o.verbose && total > 0 {
+		p.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(o.f.io.errOut),
+			progressbar.OptionSetDescription("scanning"), progressbar.OptionShowCount(), progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString("hosts"), progressbar.OptionSetPredictTime(true),
+			progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
+	}
+	return p
+}
+
+func (p *progress) Sent(region string, hosts int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.sent += hosts
+	if p.bar != nil {
+		p.bar.Describe(fmt.Sprintf("sent %d, failed %d", p.sent, p.notOK))
+	}
+	if p.o.verbose {
+		fmt.Fprintf(p.o.f.io.errOut, "%s: sent to %s\n", region, hostsText(hosts))
+	}
+}
+
+func (p *progress) Done(ob inventory.Observation) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done++
+	if !ob.Status.Scanned() {
+		p.notOK++
+	}
+	if p.bar != nil {
+		p.bar.Describe(fmt.Sprintf("sent %d, failed %d", p.sent, p.notOK))
+		_ = p.bar.Add(1)
+	}
+	if p.o.verbose {
+		fmt.Fprintf(p.o.f.io.errOut, "%s %s: %s\n", ob.Host.ID, ob.Host.Region, describeSSM(ob))
+	}
+}
+
+func (p *progress) finish() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.bar != nil {
+		_ = p.bar.Finish()
+	}
+}
+
+func hostsText(n int) string {
+	if n == 1 {
+		return "1 host"
+	}
+	return fmt.Sprintf("%d hosts", n)
+}
+
+func describeSSM(ob inventory.Observation) string {
+	if ob.Status == inventory.StatusInventory {
+		return fmt.Sprintf("inventory, %d packages", len(ob.Report.Packages))
+	}
+	return describe(ob)
+}
