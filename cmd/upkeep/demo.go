@@ -27,6 +27,7 @@ type demoOptions struct {
 	scanLocal    func(ctx context.Context) ([]byte, error)
 	localTimeout time.Duration
 	noLocal      bool
+	judging      // for the headline of findings: as check, readiness and plan judge
 }
 
 func newDemoCmd(f *factory) *cobra.Command {
@@ -38,7 +39,8 @@ func newDemoCmd(f *factory) *cobra.Command {
 (Amazon Linux 2 with a hand-built nginx 1.10.3, PHP 7.4 and MySQL 5.7; Amazon
 Linux 2023, Ubuntu, Debian and Rocky Linux hosts; prod, staging and dev), scans
 this machine with the same read-only collector a real scan runs, stores both
-as one scan, and prints a summary with what to try next.
+as one scan, and prints a summary: the inventory, what check, readiness and
+plan find (judged today, or --at), and what to try next.
 
 It touches only the demo database (demo.db in upkeep's data folder, the one
 every command uses with --demo), never your own, unless you name one with
@@ -47,6 +49,7 @@ Nothing goes to the network and nothing on this machine changes.
 
 ` + exitCodesHelp,
 		Example: `  upkeep demo
+  upkeep demo --at 2027-06-30      # judge the demo fleet as of a later day
   upkeep --demo inventory
   upkeep --demo inventory where nginx`,
 		Args: cobra.NoArgs,
@@ -55,6 +58,7 @@ Nothing goes to the network and nothing on this machine changes.
 		},
 	}
 	cmd.Flags().BoolVar(&o.noLocal, "no-local", false, "load only the bundled fleet; do not scan this machine")
+	o.judging.addFlags(cmd)
 	return cmd
 }
 
@@ -127,7 +131,12 @@ func (o *demoOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeDemoSummary(f.io.out, sum)
+	db.Close() // judging opens the database again, as every command does
+	h, err := o.judgeDemo(ctx)
+	if err != nil {
+		return err
+	}
+	return writeDemoSummary(f.io.out, sum, &h)
 }
 
 // localObservation scans this machine, named as `upkeep scan --local`
@@ -169,7 +178,7 @@ func removeDatabase(path string) error {
 }
 
 // writeDemoSummary prints the summary and what to try next.
-func writeDemoSummary(w io.Writer, s demoSummary) error {
+func writeDemoSummary(w io.Writer, s demoSummary, h *demoFindings) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "upkeep demo: %d hosts in scan %d\n\n", s.Hosts, s.ScanID)
 	b.WriteString("Hosts by OS\n")
@@ -190,6 +199,11 @@ func writeDemoSummary(w io.Writer, s demoSummary) error {
 			fmt.Fprintf(&b, "  %-*s  %2d hosts  %s\n", width, m.Product, m.Hosts, strings.Join(parts, ", "))
 		}
 	}
+	if h != nil {
+		if err := writeDemoFindings(&b, *h); err != nil {
+			return err
+		}
+	}
 	b.WriteString(`
 What to try next
   upkeep --demo inventory                every host: OS, packages, probes, open ports
@@ -197,6 +211,7 @@ What to try next
   upkeep --demo check                    what is past or near its end of life
   upkeep --demo readiness                what blocks the move to Amazon Linux 2023
   upkeep --demo plan                     the upgrade order, wave by wave
+  upkeep --demo report --out fleet.html  the whole story in one HTML file, with charts
 `)
 	_, err := io.WriteString(w, b.String())
 	return err

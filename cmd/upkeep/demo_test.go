@@ -86,6 +86,7 @@ func TestDemoSummary(t *testing.T) {
 		t.Error("--no-local ran the collector")
 		return nil, nil
 	}}
+	o.judging.at, o.judging.within = "2026-11-24", 180 // the flags' defaults are not bound here
 	if err := o.run(context.Background()); err != nil {
 		t.Fatalf("%v: %s", err, errOut)
 	}
@@ -113,6 +114,21 @@ func TestDemoSummary(t *testing.T) {
 	wantNginx := []count{{"1.10.3", 7}, {"1.18.0", 7}, {"1.22.1", 2}, {"1.24.0", 2}}
 	if got := sum.Middleware[0]; got.Hosts != 18 || !slices.Equal(got.Versions, wantNginx) {
 		t.Errorf("nginx spread %v on %d hosts, want %v on 18", got.Versions, got.Hosts, wantNginx)
+	}
+	// The headline is what check, readiness and plan say of the same scan
+	// (their own golden tests pin the details).
+	for _, want := range []string{
+		"judged at 2026-11-24 with end-of-life data of 2026-08-22",
+		"past end of life         23 hosts (109 findings)",
+		"end of life soon         17 hosts",
+		"Amazon Linux 2023         4 ready, 25 need work, 4 blocked",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+	if !regexpMatch(`upgrade plan +\d+ steps in 3 waves; the first:\n    1\. \[dev\] `, out.String()) {
+		t.Errorf("summary does not start the plan with the dev wave:\n%s", out)
 	}
 	if !strings.Contains(out.String(), "What to try next") {
 		t.Errorf("no next steps in:\n%s", out)

@@ -15,6 +15,7 @@ import (
 	"upkeep/advisories"
 	"upkeep/inventory"
 	"upkeep/inventory/store"
+	"upkeep/plan"
 )
 
 // judging holds the flags of every command that judges a scan (check,
@@ -81,30 +82,64 @@ func loadWaivers(name string) ([]advisories.Waiver, error) {
 	return ws, nil
 }
 
-// loadData returns the advisory data: the last `upkeep data update` when
-// there is one, else the embedded snapshot. A stored update that cannot be
-// read is a data error, not a silent fallback.
+// loadData is loadDataContext for the judging commands, which do not pass
+// their context here yet; the read is one short local transaction.
 func loadData(f *factory) (*advisories.Data, error) {
+	d, _, err := loadDataContext(context.Background(), f)
+	return d, err
+}
+
+// loadDataContext returns the advisory data: the end-of-life update that
+// 'upkeep data update' stored in the database when there is one (and that
+// stored dataset), else the embedded snapshot (and nil). A stored update
+// that cannot be read is a data error, not a silent fallback. With no
+// database file there is no update: none is created just to look.
+func loadDataContext(ctx context.Context, f *factory) (*advisories.Data, *store.Dataset, error) {
 	d, err := advisories.Load()
 	if err != nil {
-		return nil, usageErrorf("%w", err)
+		return nil, nil, usageErrorf("%w", err)
 	}
-	p, err := updatePath(f)
+	p, err := f.databasePath()
 	if err != nil {
-		return d, nil
+		return d, nil, nil
 	}
-	b, err := os.ReadFile(p)
-	if errors.Is(err, os.ErrNotExist) {
-		return d, nil
+	if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
+		noteLegacyUpdate(f)
+		return d, nil, nil
+	}
+	db, err := store.Open(ctx, p)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read end-of-life data: open database %s: %w", p, err)
+	}
+	defer db.Close()
+	ds, err := db.Dataset(ctx, eolDataset)
+	if errors.Is(err, store.ErrNotFound) {
+		noteLegacyUpdate(f)
+		return d, nil, nil
 	}
 	if err != nil {
-		return nil, usageErrorf("read end-of-life update %s: %w", p, err)
+		return nil, nil, usageErrorf("%w in %s (run 'upkeep data update' again to replace it)", err, p)
 	}
-	ps, date, err := advisories.ReadUpdate(b)
+	ps, date, err := advisories.ReadUpdate(ds.Body)
 	if err != nil {
-		return nil, usageErrorf("end-of-life update %s is corrupt: %w (run 'upkeep data update' again, or delete the file to use the embedded data)", p, err)
+		return nil, nil, usageErrorf("end-of-life data stored in %s is corrupt: %w (run 'upkeep data update', or 'upkeep data update --from-file FILE', to replace it)", p, err)
 	}
-	return d.WithProducts(ps, date, p), nil
+	if date.IsZero() {
+		date = ds.Date
+	}
+	return d.WithProducts(ps, date, ds.Source), &ds, nil
+}
+
+// noteLegacyUpdate points at an update file an upkeep before schema 2 left
+// next to the database: it is no longer read, and one command stores it.
+func noteLegacyUpdate(f *factory) {
+	p, err := legacyUpdatePath(f)
+	if err != nil {
+		return
+	}
+	if _, err := os.Stat(p); err == nil {
+		fmt.Fprintf(f.io.errOut, "upkeep: note: %s (from an earlier upkeep) is no longer read; store it with 'upkeep data update --from-file %s', then delete it\n", p, p)
+	}
 }
 
 // warnStale prints a warning when the data is older than 90 days at the
@@ -192,4 +227,18 @@ func judgeLatest(ctx context.Context, f *factory, d *advisories.Data, opt adviso
 	}
 	warnStale(f.io.errOut, d, opt.At)
 	return d.Judge(keep, opt), keep, scan, nil
+}
+
+// buildPlan plans judged hosts with the judging options and the planner's
+// defaults otherwise, as the commands that show a plan beside other things
+// (report, demo) do; `upkeep plan` adds its own planning flags.
+func buildPlan(d *advisories.Data, reports []advisories.HostReport, obs []inventory.Observation, opt advisories.Options, po plan.Options) (*plan.Plan, error) {
+	in := planInput(reports, obs)
+	in.At = opt.At
+	in.DataDate = d.Date.Format(time.DateOnly)
+	in.Catalog = plan.NewCatalog(d, nil)
+	po.Within = time.Duration(opt.Within) * 24 * time.Hour
+	po.ExtendedSupport = opt.ExtendedSupport
+	in.Options = po
+	return plan.Build(in)
 }

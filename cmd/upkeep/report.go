@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -102,12 +101,7 @@ func (o *reportOptions) run(ctx context.Context) error {
 		return err
 	}
 
-	in := planInput(reports, obs)
-	in.At = opt.At
-	in.DataDate = d.Date.Format(time.DateOnly)
-	in.Catalog = plan.NewCatalog(d, nil)
-	in.Options = plan.Options{Within: time.Duration(opt.Within) * 24 * time.Hour, ExtendedSupport: opt.ExtendedSupport}
-	p, err := plan.Build(in)
+	p, err := buildPlan(d, reports, obs, opt, plan.Options{})
 	if err != nil {
 		return fmt.Errorf("plan for the report: %w", err)
 	}
