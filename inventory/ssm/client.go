@@ -105,6 +105,7 @@ func NewClients(cfg aws.Config, region, endpointURL string) (*Clients, error) {
 		return nil, errors.New("no AWS region: pass --region, set AWS_REGION, or set region in the profile")
 	}
 	client := awsssm.NewFromConfig(cfg, func(o *awsssm.Options) {
+		o.APIOptions = append(o.APIOptions, addCompat)
 		if endpointURL != "" {
 			o.BaseEndpoint = aws.String(endpointURL)
 		}

@@ -57,6 +57,10 @@ func (t Target) Observation(scanID int64) inventory.Observation {
 	return inventory.Observation{ScanID: scanID, Host: t.Host, Status: t.Status, Error: t.Error}
 }
 
+// maxPages bounds one listing, whatever tokens a server hands out: enough
+// for 500,000 instances or invocations at 50 a page (pages may be empty).
+const maxPages = 10000
+
 // pageSize is the largest page DescribeInstanceInformation allows (5-50).
 const pageSize = 50
 
@@ -69,6 +73,9 @@ func (s *Scanner) Discover(ctx context.Context, sel Selector, source string) ([]
 	switch {
 	case sel.All:
 		list, err := s.describe(ctx, nil)
+		if u, ok := unsupported(err); ok {
+			return nil, fmt.Errorf("discover instances in %s: %w: --all needs it to list instances; name them with --instance-ids instead", region, u)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("discover instances in %s: %w", region, err)
 		}
@@ -89,19 +96,35 @@ func (s *Scanner) Discover(ctx context.Context, sel Selector, source string) ([]
 			fs = append(fs, types.InstanceInformationStringFilter{Key: aws.String("tag:" + k), Values: byKey[k]})
 		}
 		list, err := s.describe(ctx, fs)
+		if u, ok := unsupported(err); ok {
+			return nil, fmt.Errorf("discover instances in %s by tag: %w: --tag needs it; name the instances with --instance-ids instead", region, u)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("discover instances in %s by tag: %w", region, err)
 		}
 		infos = list
 	default:
 		ids := dedupe(sel.InstanceIDs)
+		asked := map[string]bool{}
+		for _, id := range ids {
+			asked[id] = true
+		}
 		for i := 0; i < len(ids); i += pageSize {
 			chunk := ids[i:min(i+pageSize, len(ids))]
 			list, err := s.describeIDs(ctx, chunk)
+			if _, ok := unsupported(err); ok {
+				return blindTargets(ids, region, source), nil
+			}
 			if err != nil {
 				return nil, fmt.Errorf("discover instances in %s: %w", region, err)
 			}
-			infos = append(infos, list...)
+			for _, in := range list {
+				// A server that ignores the InstanceIds filter answers with
+				// every instance: keep only those asked for.
+				if asked[aws.ToString(in.InstanceId)] {
+					infos = append(infos, in)
+				}
+			}
 		}
 	}
 	tags := selectorTags(sel)
@@ -146,8 +169,11 @@ func (s *Scanner) describeIDs(ctx context.Context, ids []string) ([]types.Instan
 func (s *Scanner) describe(ctx context.Context, fs []types.InstanceInformationStringFilter) ([]types.InstanceInformation, error) {
 	var out []types.InstanceInformation
 	in := &awsssm.DescribeInstanceInformationInput{Filters: fs, MaxResults: aws.Int32(pageSize)}
-	p := awsssm.NewDescribeInstanceInformationPaginator(s.api, in)
-	for p.HasMorePages() {
+	// A server that hands back the token it was given would loop forever.
+	p := awsssm.NewDescribeInstanceInformationPaginator(s.api, in, func(o *awsssm.DescribeInstanceInformationPaginatorOptions) {
+		o.StopOnDuplicateToken = true
+	})
+	for pages := 0; p.HasMorePages() && pages < maxPages; pages++ {
 		var page *awsssm.DescribeInstanceInformationOutput
 		err := s.persist.do(ctx, func() error {
 			var err error
@@ -188,7 +214,9 @@ func target(in types.InstanceInformation, region, source string, tags map[string
 	case in.PlatformType != "" && in.PlatformType != types.PlatformTypeLinux:
 		t.Status = inventory.StatusUnsupported
 		t.Error = fmt.Sprintf("platform %s: the collector is a POSIX sh script for Linux", in.PlatformType)
-	case in.PingStatus != types.PingStatusOnline:
+	case in.PingStatus != "" && in.PingStatus != types.PingStatusOnline:
+		// PingStatus is optional in the API: when a server leaves it out,
+		// the command is sent and SSM's own answer decides.
 		t.Status = inventory.StatusOffline
 		t.Error = fmt.Sprintf("SSM agent ping status %s", in.PingStatus)
 		if in.LastPingDateTime != nil {
@@ -196,6 +224,19 @@ func target(in types.InstanceInformation, region, source string, tags map[string
 		}
 	}
 	return t
+}
+
+// blindTargets are the targets of an instance-id selector when the endpoint
+// cannot describe instances: nothing is known of them but their id, so each
+// is sent the collector and SSM's answer decides (an id it does not manage
+// is rejected by SendCommand and stored undeliverable).
+func blindTargets(ids []string, region, source string) []Target {
+	out := make([]Target, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, Target{Host: inventory.Host{ID: id, Region: region, Source: source}, Status: inventory.StatusPending})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Host.ID < out[j].Host.ID })
+	return out
 }
 
 // Unmanaged is the row of an instance id that no region's SSM knows: no

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -41,6 +42,12 @@ func (r *run) poll(ctx context.Context, cmd string, batch []Target) {
 		}
 		delay = min(delay*3/2, s.opt.PollMax)
 		invs, err := r.list(ctx, cmd)
+		if _, ok := unsupported(err); ok {
+			// No ListCommandInvocations: ask each host's invocation
+			// instead, as the AWS CLI's command-executed waiter does.
+			r.pollEach(ctx, cmd, waiting, deadline, delay)
+			return
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return
@@ -80,14 +87,78 @@ func (r *run) poll(ctx context.Context, cmd string, batch []Target) {
 			}
 		}
 		if len(waiting) > 0 && time.Now().After(deadline) {
-			var ids []string
-			for id, t := range waiting {
-				r.emit(ctx, r.obs(t, inventory.StatusTimedOut, fmt.Sprintf("no final status from SSM within %s (command %s)",
-					(s.opt.DeliveryTimeout+s.opt.ExecutionTimeout).Round(time.Second), cmd)))
-				ids = append(ids, id)
+			r.expire(ctx, cmd, waiting)
+			return
+		}
+	}
+}
+
+// expire stores the hosts that never reached a final status as timed out
+// and cancels what is left of the command.
+func (r *run) expire(ctx context.Context, cmd string, waiting map[string]Target) {
+	s := r.s
+	var ids []string
+	for id, t := range waiting {
+		r.emit(ctx, r.obs(t, inventory.StatusTimedOut, fmt.Sprintf("no final status from SSM within %s (command %s)",
+			(s.opt.DeliveryTimeout+s.opt.ExecutionTimeout).Round(time.Second), cmd)))
+		ids = append(ids, id)
+	}
+	// Best effort, as for Ctrl-C: the hosts are recorded either way.
+	_, _ = s.api.CancelCommand(ctx, &awsssm.CancelCommandInput{CommandId: aws.String(cmd), InstanceIds: ids})
+}
+
+// pollEach polls a command host by host with GetCommandInvocation, for an
+// endpoint without ListCommandInvocations. One call per host and round
+// instead of one per 50 hosts, so it is the fallback, never the default. A
+// final answer is judged at once: it already carries the output.
+func (r *run) pollEach(ctx context.Context, cmd string, waiting map[string]Target, deadline time.Time, delay time.Duration) {
+	s := r.s
+	for first := true; len(waiting) > 0; first = false {
+		if !first {
+			select {
+			case <-time.After(delay):
+			case <-ctx.Done():
+				return
 			}
-			// Best effort, as for Ctrl-C: the hosts are recorded either way.
-			_, _ = s.api.CancelCommand(ctx, &awsssm.CancelCommandInput{CommandId: aws.String(cmd), InstanceIds: ids})
+			delay = min(delay*3/2, s.opt.PollMax)
+		}
+		ids := make([]string, 0, len(waiting))
+		for id := range waiting {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			if r.isStopped() || ctx.Err() != nil {
+				return
+			}
+			t := waiting[id]
+			f := fetch{cmd: cmd, t: t}
+			out, err := r.get(ctx, f)
+			var missing *types.InvocationDoesNotExist
+			switch {
+			case errors.As(err, &missing):
+				continue // not known yet
+			case err != nil && ctx.Err() != nil:
+				return
+			case err != nil:
+				delete(waiting, id)
+				r.emit(ctx, r.fetchFailed(f, err))
+				continue
+			case !final(out.Status, out.StatusDetails):
+				continue
+			}
+			delete(waiting, id)
+			f.status, f.details = out.Status, aws.ToString(out.StatusDetails)
+			if o, done := r.classify(f); done {
+				r.emit(ctx, o)
+				continue
+			}
+			if o, ok := r.result(ctx, f, out); ok {
+				r.emit(ctx, o)
+			}
+		}
+		if len(waiting) > 0 && time.Now().After(deadline) {
+			r.expire(ctx, cmd, waiting)
 			return
 		}
 	}
@@ -100,8 +171,8 @@ func (r *run) list(ctx context.Context, cmd string) ([]types.CommandInvocation, 
 	var out []types.CommandInvocation
 	p := awsssm.NewListCommandInvocationsPaginator(r.s.api, &awsssm.ListCommandInvocationsInput{
 		CommandId: aws.String(cmd), MaxResults: aws.Int32(MaxInstancesPerCommand),
-	})
-	for p.HasMorePages() {
+	}, func(o *awsssm.ListCommandInvocationsPaginatorOptions) { o.StopOnDuplicateToken = true })
+	for pages := 0; p.HasMorePages() && pages < maxPages; pages++ {
 		var page *awsssm.ListCommandInvocationsOutput
 		err := r.s.persist.do(ctx, func() error {
 			var err error
@@ -181,13 +252,7 @@ func (r *run) fetch(ctx context.Context, f fetch) (inventory.Observation, bool) 
 	var out *awsssm.GetCommandInvocationOutput
 	var err error
 	for attempt := 0; ; attempt++ {
-		err = s.persist.do(ctx, func() error {
-			var err error
-			out, err = s.api.GetCommandInvocation(ctx, &awsssm.GetCommandInvocationInput{
-				CommandId: aws.String(f.cmd), InstanceId: aws.String(f.t.Host.ID),
-			})
-			return err
-		})
+		out, err = r.get(ctx, f)
 		var missing *types.InvocationDoesNotExist
 		if err == nil || !errors.As(err, &missing) || attempt >= 4 {
 			break
@@ -204,12 +269,36 @@ func (r *run) fetch(ctx context.Context, f fetch) (inventory.Observation, bool) 
 		if ctx.Err() != nil {
 			return inventory.Observation{}, false
 		}
-		st := inventory.StatusFailed
-		if isThrottle(err) {
-			st = inventory.StatusThrottled
-		}
-		return r.obs(f.t, st, fmt.Sprintf("get result of command %s: %v", f.cmd, err)), true
+		return r.fetchFailed(f, err), true
 	}
+	return r.result(ctx, f, out)
+}
+
+// get is one GetCommandInvocation, with upkeep's own retries on throttling.
+func (r *run) get(ctx context.Context, f fetch) (*awsssm.GetCommandInvocationOutput, error) {
+	var out *awsssm.GetCommandInvocationOutput
+	err := r.s.persist.do(ctx, func() error {
+		var err error
+		out, err = r.s.api.GetCommandInvocation(ctx, &awsssm.GetCommandInvocationInput{
+			CommandId: aws.String(f.cmd), InstanceId: aws.String(f.t.Host.ID),
+		})
+		return err
+	})
+	return out, err
+}
+
+func (r *run) fetchFailed(f fetch, err error) inventory.Observation {
+	st := inventory.StatusFailed
+	if isThrottle(err) {
+		st = inventory.StatusThrottled
+	}
+	return r.obs(f.t, st, fmt.Sprintf("get result of command %s: %v", f.cmd, err))
+}
+
+// result judges a final invocation's output, read in full from S3 when a
+// bucket was given. ok is false when the scan was interrupted meanwhile.
+func (r *run) result(ctx context.Context, f fetch, out *awsssm.GetCommandInvocationOutput) (inventory.Observation, bool) {
+	s := r.s
 	stdout := aws.ToString(out.StandardOutputContent)
 	if s.opt.S3Bucket != "" {
 		full, err := s.objects.Get(ctx, s.opt.S3Bucket, s3Key(s.opt.S3Prefix, f.cmd, f.t.Host.ID, "stdout"))
@@ -246,6 +335,11 @@ func (r *run) judge(f fetch, out *awsssm.GetCommandInvocationOutput, stdout stri
 			msg += ": " + line
 		}
 		return r.obs(f.t, inventory.StatusFailed, msg)
+	}
+	if strings.TrimSpace(stdout) == "" {
+		// Success with nothing printed: the collector always prints its
+		// header, so the output was lost (or the server returns none).
+		return r.obs(f.t, inventory.StatusUnparsable, "empty output: SSM reported Success but StandardOutputContent is empty (the collector always prints a header; scan again, or use --s3-bucket)")
 	}
 	rep, err := inventory.Parse([]byte(stdout))
 	switch {

@@ -27,6 +27,9 @@ func isThrottle(err error) bool {
 // isTransient reports whether err is worth another try later: throttling,
 // 5xx, a dropped connection.
 func isTransient(err error) bool {
+	if _, ok := unsupported(err); ok {
+		return false
+	}
 	if isThrottle(err) {
 		return true
 	}
