@@ -101,7 +101,11 @@ func order(steps []*Step) ([]*Step, error) {
 			edges = append(edges, [2]int{idx[d.on], i})
 		}
 	}
-	got, err := topo(len(steps), edges, func(i, j int) bool { return less(steps[i], steps[j]) })
+	got, err := topo(len(steps), edges, func(i, j int) bool { return less(steps[i], steps[j]) }, func(i, next int) {
+		if next >= 0 && steps[next].wave == steps[i].wave {
+			steps[i].ahead = steps[next]
+		}
+	})
 	if err != nil {
 		var ce *cycleIdx
 		if errors.As(err, &ce) {
@@ -144,8 +148,10 @@ func (c *cycleIdx) Error() string { return fmt.Sprintf("dependency cycle through
 
 // topo returns an order of n nodes in which every edge {a, b} has a before b,
 // choosing by less among the nodes that are ready; or a *cycleIdx naming one
-// loop when there is none.
-func topo(n int, edges [][2]int, less func(i, j int) bool) ([]int, error) {
+// loop when there is none. picked, when not nil, learns each node taken and
+// the best node left ready beside it (-1 if none), which is what the node
+// was chosen ahead of.
+func topo(n int, edges [][2]int, less func(i, j int) bool, picked func(i, next int)) ([]int, error) {
 	indeg := make([]int, n)
 	out := make([][]int, n)
 	for _, e := range edges {
@@ -163,6 +169,13 @@ func topo(n int, edges [][2]int, less func(i, j int) bool) ([]int, error) {
 	for h.Len() > 0 {
 		i := heap.Pop(h).(int)
 		res = append(res, i)
+		if picked != nil {
+			next := -1
+			if h.Len() > 0 {
+				next = h.items[0]
+			}
+			picked(i, next)
+		}
 		for _, j := range out[i] {
 			indeg[j]--
 			if indeg[j] == 0 {
@@ -243,15 +256,22 @@ func (s *Step) dependsOn() []int {
 	return slices.Compact(out)
 }
 
-// explainPlace says, in words, why the step is where it is.
+// explainPlace says, in words, why the step is where it is: its wave, each
+// rule that holds it after other steps, and what it was taken ahead of among
+// the steps of its wave that were ready at the same time.
 func explainPlace(s *Step, waves []string) []string {
 	var w []string
-	w = append(w, fmt.Sprintf("wave %d of %d (%s)", s.wave+1, len(waves), s.Wave))
+	if s.wave == 0 {
+		w = append(w, fmt.Sprintf("wave 1 of %d (%s): the first wave", len(waves), s.Wave))
+	} else {
+		w = append(w, fmt.Sprintf("wave %d of %d (%s): after every step of %s", s.wave+1, len(waves), s.Wave, strings.Join(waves[:s.wave], ", ")))
+	}
 	type byRule struct {
 		rule  *Rule
 		steps []int
 	}
 	var groups []*byRule
+	last := 0
 	for _, d := range s.deps {
 		var g *byRule
 		for _, x := range groups {
@@ -264,22 +284,43 @@ func explainPlace(s *Step, waves []string) []string {
 			groups = append(groups, g)
 		}
 		g.steps = append(g.steps, d.on.Number)
+		last = max(last, d.on.Number)
 	}
 	for _, g := range groups {
 		sort.Ints(g.steps)
+		g.steps = slices.Compact(g.steps)
 		w = append(w, fmt.Sprintf("after %s [%s]: %s", stepList(g.steps), g.rule.Name, g.rule.Reason))
 	}
-	switch {
-	case s.Urgency >= 3:
-		w = append(w, fmt.Sprintf("urgency %d: past end of life and exposed, so ahead of less urgent steps in its wave once its dependencies are done", s.Urgency))
-	case s.Urgency > 0:
-		w = append(w, fmt.Sprintf("urgency %d: ahead of steps that are not yet due", s.Urgency))
+	ready := "no dependencies"
+	if last > 0 {
+		ready = fmt.Sprintf("ready once step %d is done", last)
 	}
-	w = append(w, fmt.Sprintf("risk score %d: among equally urgent ready steps, lower risk goes first", s.Score))
+	u := s.facts.urgency
+	switch a := s.ahead; {
+	case a == nil:
+		w = append(w, fmt.Sprintf("%s; the only step of its wave ready at that point (urgency %d: %s)", ready, s.Urgency, u))
+	case a.Urgency != s.Urgency:
+		w = append(w, fmt.Sprintf("%s; taken before step %d (%s), also ready, as more urgent: urgency %d (%s) against %d",
+			ready, a.Number, describeShort(a), s.Urgency, u, a.Urgency))
+	case a.Score != s.Score:
+		w = append(w, fmt.Sprintf("%s; taken before step %d (%s), also ready and as urgent (%d: %s), as lower risk: score %d against %d, so the team learns on the easier step",
+			ready, a.Number, describeShort(a), s.Urgency, u, s.Score, a.Score))
+	default:
+		w = append(w, fmt.Sprintf("%s; taken before step %d (%s), as urgent (%d: %s) and as risky (score %d): cohort and product names break the tie",
+			ready, a.Number, describeShort(a), s.Urgency, u, s.Score))
+	}
 	if s.Canary != "" {
 		w = append(w, fmt.Sprintf("production: do %s first, watch it, then the other %s", s.Canary, plural(s.HostCount-1, "host")))
 	}
 	return w
+}
+
+// describeShort names a step in a sentence: "PHP 7.4 → 8.3 on web/prod #1".
+func describeShort(s *Step) string {
+	if s.Action == ActionKeep {
+		return fmt.Sprintf("%s %s kept on %s", s.ProductLabel, s.FromCycle, s.Cohort)
+	}
+	return fmt.Sprintf("%s %s → %s on %s", s.ProductLabel, s.FromCycle, s.To, s.Cohort)
 }
 
 func stepList(n []int) string {

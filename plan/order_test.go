@@ -33,7 +33,7 @@ func TestTopoProperties(t *testing.T) {
 		edges := randomDAG(r, n, r.Float64()*0.3)
 		prio := r.Perm(n) // an arbitrary tie-break, fixed per graph
 		less := func(i, j int) bool { return prio[i] < prio[j] }
-		got, err := topo(n, edges, less)
+		got, err := topo(n, edges, less, nil)
 		if err != nil {
 			t.Fatalf("iter %d: acyclic graph reported as %v", iter, err)
 		}
@@ -57,7 +57,7 @@ func TestTopoProperties(t *testing.T) {
 		}
 		shuffled := slices.Clone(edges)
 		r.Shuffle(len(shuffled), func(a, b int) { shuffled[a], shuffled[b] = shuffled[b], shuffled[a] })
-		again, err := topo(n, shuffled, less)
+		again, err := topo(n, shuffled, less, nil)
 		if err != nil || !slices.Equal(got, again) {
 			t.Fatalf("iter %d: order changed with edge order: %v then %v (%v)", iter, got, again, err)
 		}
@@ -77,7 +77,7 @@ func TestTopoCycles(t *testing.T) {
 		}
 		e := edges[r.Intn(len(edges))]
 		edges = append(edges, [2]int{e[1], e[0]})
-		_, err := topo(n, edges, func(i, j int) bool { return i < j })
+		_, err := topo(n, edges, func(i, j int) bool { return i < j }, nil)
 		var ce *cycleIdx
 		if !errors.As(err, &ce) {
 			t.Fatalf("iter %d: cyclic graph gave %v", iter, err)
@@ -95,7 +95,7 @@ func TestTopoCycles(t *testing.T) {
 				t.Fatalf("iter %d: loop %v uses %d→%d, not an edge", iter, loop, loop[k-1], loop[k])
 			}
 		}
-		_, err2 := topo(n, edges, func(i, j int) bool { return i < j })
+		_, err2 := topo(n, edges, func(i, j int) bool { return i < j }, nil)
 		if err.Error() != err2.Error() {
 			t.Fatalf("iter %d: cycle reported differently: %v then %v", iter, err, err2)
 		}
@@ -104,11 +104,11 @@ func TestTopoCycles(t *testing.T) {
 
 // TestTopoPriority: with no edges, nodes come out in priority order.
 func TestTopoPriority(t *testing.T) {
-	got, err := topo(5, nil, func(i, j int) bool { return i > j })
+	got, err := topo(5, nil, func(i, j int) bool { return i > j }, nil)
 	if err != nil || fmt.Sprint(got) != "[4 3 2 1 0]" {
 		t.Errorf("topo without edges = %v, %v; want [4 3 2 1 0]", got, err)
 	}
-	got, _ = topo(3, [][2]int{{0, 2}}, func(i, j int) bool { return i > j })
+	got, _ = topo(3, [][2]int{{0, 2}}, func(i, j int) bool { return i > j }, nil)
 	if fmt.Sprint(got) != "[1 0 2]" {
 		t.Errorf("topo with 0→2 = %v; want [1 0 2]", got)
 	}

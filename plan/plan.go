@@ -116,7 +116,7 @@ type Step struct {
 	Risk         Risk     `json:"risk"`
 	Score        int      `json:"risk_score"`
 	Reasons      []string `json:"reasons"`
-	Why          []string `json:"why"` // why the step is where it is
+	Why          []string `json:"why"` // why the step is where it is: wave, dependencies by rule, what it was taken ahead of
 	Hint         string   `json:"hint"`
 	Packages     []string `json:"packages,omitempty"` // installed packages of the product
 	Status       string   `json:"status"`             // the finding's verdict: eol, eol-soon, ...
@@ -126,7 +126,8 @@ type Step struct {
 
 	deps     []dep // edges into this step, with the rule that made each
 	wave     int
-	prevWave int // the nearest earlier wave with the same change, -1 if none
+	prevWave int   // the nearest earlier wave with the same change, -1 if none
+	ahead    *Step // the best other step of the wave that was also ready when this one was taken
 	c        *Cohort
 	facts    *facts
 }

@@ -78,6 +78,14 @@ func checkInvariants(t *testing.T, p *Plan) {
 		if s.Risk == "" {
 			t.Errorf("step %d has no risk", s.Number)
 		}
+		// Why here: the wave, a line per rule that holds it back, and what
+		// it was taken ahead of.
+		if len(s.Why) < 2 || !strings.HasPrefix(s.Why[0], "wave ") {
+			t.Errorf("step %d: why %q, want its wave and its place among the ready steps", s.Number, s.Why)
+		}
+		if len(s.DependsOn) > 0 && !strings.Contains(strings.Join(s.Why, "\n"), "after step") {
+			t.Errorf("step %d depends on %v but its why names no rule", s.Number, s.DependsOn)
+		}
 		if w := waveIdx[s.Wave]; w < last {
 			t.Errorf("step %d in wave %s after a later wave", s.Number, s.Wave)
 		} else {

@@ -75,7 +75,12 @@ func WriteText(w io.Writer, p *Plan, hostLimit int) error {
 		fmt.Fprintf(w, "\n%d. %s  [%s risk]  on %s\n", s.Number, change(s), s.Risk, s.OnOS)
 		fmt.Fprintf(w, "   cohort %s (%s)\n", s.Cohort, hostsText(s, hostLimit))
 		fmt.Fprintf(w, "   depends on: %s\n", deps(s))
+		fmt.Fprintln(w, "   risk:")
 		for _, r := range s.Reasons {
+			fmt.Fprintf(w, "   - %s\n", r)
+		}
+		fmt.Fprintln(w, "   why here:")
+		for _, r := range s.Why {
 			fmt.Fprintf(w, "   - %s\n", r)
 		}
 		if s.Hint != "" {
@@ -97,8 +102,9 @@ func writeNotes(w io.Writer, notes []string, bullet string) {
 	}
 }
 
-// WriteMarkdown writes the plan as a Markdown document: a summary table, then
-// one section per step with its reasons.
+// WriteMarkdown writes the plan as a Markdown document for a pull request or
+// a wiki: a summary table, then per wave one section per step with its hosts,
+// risk and reasons, why it is where it is, what it waits for, and the hint.
 func WriteMarkdown(w io.Writer, p *Plan, hostLimit int) error {
 	title, sub := p.header()
 	fmt.Fprintf(w, "# %s\n\n_%s_\n\n", title, sub)
@@ -107,21 +113,46 @@ func WriteMarkdown(w io.Writer, p *Plan, hostLimit int) error {
 	for _, s := range p.Steps {
 		fmt.Fprintf(w, "| %d | %s | %s | %d | %s | %s | %s | %s |\n", s.Number, md(s.Wave), md(s.Cohort), s.HostCount, md(change(s)), s.Kind, s.Risk, deps(s))
 	}
+	wave := ""
 	for _, s := range p.Steps {
-		fmt.Fprintf(w, "\n## %d. %s on %s\n\n", s.Number, md(change(s)), md(s.Cohort))
-		fmt.Fprintf(w, "- wave: %s; runs on %s\n", md(s.Wave), md(s.OnOS))
-		fmt.Fprintf(w, "- hosts: %s\n", md(hostsText(s, hostLimit)))
-		fmt.Fprintf(w, "- depends on: %s\n", deps(s))
-		fmt.Fprintf(w, "- risk: **%s** (score %d)\n", s.Risk, s.Score)
+		if s.Wave != wave {
+			wave = s.Wave
+			fmt.Fprintf(w, "\n## Wave %s\n", md(wave))
+		}
+		fmt.Fprintf(w, "\n### %d. %s on %s\n\n", s.Number, md(change(s)), md(s.Cohort))
+		fmt.Fprintf(w, "- **Hosts:** %s\n", md(hostsText(s, hostLimit)))
+		if s.Canary != "" {
+			fmt.Fprintf(w, "- **Canary:** %s\n", md(s.Canary))
+		}
+		fmt.Fprintf(w, "- **Runs on:** %s\n", md(s.OnOS))
+		fmt.Fprintf(w, "- **Risk:** %s (score %d)\n", s.Risk, s.Score)
 		for _, r := range s.Reasons {
 			fmt.Fprintf(w, "  - %s\n", md(r))
 		}
+		fmt.Fprintln(w, "- **Why here:**")
+		for _, r := range s.Why {
+			fmt.Fprintf(w, "  - %s\n", md(r))
+		}
+		fmt.Fprintf(w, "- **Depends on:** %s\n", depsNamed(p, s))
 		if s.Hint != "" {
-			fmt.Fprintf(w, "- hint: `%s`\n", strings.ReplaceAll(s.Hint, "`", "'"))
+			fmt.Fprintf(w, "- **Hint:** `%s`\n", strings.ReplaceAll(s.Hint, "`", "'"))
 		}
 	}
 	writeNotes(w, p.Notes, "## ")
 	return nil
+}
+
+// depsNamed lists a step's dependencies with what each one does, so a
+// reader of one section need not scroll back to the table.
+func depsNamed(p *Plan, s *Step) string {
+	if len(s.DependsOn) == 0 {
+		return "nothing"
+	}
+	out := make([]string, len(s.DependsOn))
+	for i, d := range s.DependsOn {
+		out[i] = fmt.Sprintf("%d (%s)", d, md(describeShort(p.Steps[d-1])))
+	}
+	return strings.Join(out, ", ")
 }
 
 func md(s string) string { return strings.ReplaceAll(s, "|", `\|`) }

@@ -231,18 +231,29 @@ func assessRisk(s *Step, in Input, breaking []Breaking) {
 	if s.Action == ActionKeep {
 		s.Risk = RiskLow
 	}
+	// Urgency orders ready steps; its parts are kept in words so that the
+	// step's "why here" can say which of them put it ahead.
+	var parts []string
 	switch advisories.Verdict(s.Status) {
 	case advisories.VerdictEOL:
 		s.Urgency = 2
+		parts = append(parts, "past end of life")
 		if x.days > 365 {
 			s.Urgency++
+			parts[0] += " for more than a year"
 		}
 	case advisories.VerdictEOLSoon:
 		s.Urgency = 1
+		parts = append(parts, "end of life within the window")
 	}
 	if s.Urgency > 0 && len(x.ports) > 0 {
 		s.Urgency++
+		parts = append(parts, "listening on "+portList(x.ports))
 	}
+	if len(parts) == 0 {
+		parts = append(parts, "not yet due")
+	}
+	x.urgency = strings.Join(parts, ", ")
 }
 
 // plural is "1 host", "3 hosts".

@@ -23,6 +23,7 @@ type facts struct {
 	waived    string // waiver reason, when every host's finding is waived
 	versions  []string
 	label     string
+	urgency   string // the parts of the step's urgency, in words
 
 	// target facts
 	moved       bool   // the step runs on a new OS release

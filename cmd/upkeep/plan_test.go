@@ -54,6 +54,7 @@ type planJSON struct {
 		DependsOn []int    `json:"depends_on"`
 		Risk      string   `json:"risk"`
 		Reasons   []string `json:"reasons"`
+		Why       []string `json:"why"`
 		Hint      string   `json:"hint"`
 		Canary    string   `json:"canary"`
 	} `json:"steps"`
@@ -108,8 +109,8 @@ func TestPlanDemoGolden(t *testing.T) {
 	osMove := map[string]int{} // cohort -> step of its OS move
 	al2Nginx := 0
 	for i, s := range p.Steps {
-		if s.Step != i+1 || len(s.Reasons) == 0 || s.Risk == "" || len(s.Hosts) == 0 {
-			t.Errorf("step %d (#%d): reasons %d, risk %q, hosts %d", s.Step, i+1, len(s.Reasons), s.Risk, len(s.Hosts))
+		if s.Step != i+1 || len(s.Reasons) == 0 || len(s.Why) == 0 || s.Risk == "" || len(s.Hosts) == 0 {
+			t.Errorf("step %d (#%d): reasons %d, why %d, risk %q, hosts %d", s.Step, i+1, len(s.Reasons), len(s.Why), s.Risk, len(s.Hosts))
 		}
 		if wave[s.Wave] < last {
 			t.Errorf("step %d in %s after a later wave", s.Step, s.Wave)
