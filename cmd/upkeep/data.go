@@ -12,19 +12,27 @@ import (
 
 	"upkeep/advisories"
 	"upkeep/internal/output"
+	"upkeep/inventory/store"
 )
 
-// updateFile is where 'upkeep data update' keeps its snapshot: next to the
-// database, so --db and --demo choose it too. The embedded data stays the
-// fallback.
-const updateFile = "endoflife-update.json"
+// eolDataset is the name 'upkeep data update' stores its snapshot under, in
+// the database: --db and --demo choose it with the scans. The embedded
+// snapshot stays the fallback.
+const eolDataset = "endoflife"
 
-func updatePath(f *factory) (string, error) {
+// legacyUpdateFile is where upkeep before schema 2 kept the snapshot, next
+// to the database. It is no longer read (docs/schema.md): an update belongs
+// with the scans it judges, and a second place to look would make "which
+// data is in use" a guess. While nothing is stored, upkeep says how to
+// store it.
+const legacyUpdateFile = "endoflife-update.json"
+
+func legacyUpdatePath(f *factory) (string, error) {
 	p, err := f.databasePath()
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(filepath.Dir(p), updateFile), nil
+	return filepath.Join(filepath.Dir(p), legacyUpdateFile), nil
 }
 
 func newDataCmd(f *factory) *cobra.Command {
@@ -60,25 +68,32 @@ func newDataStatusCmd(f *factory) *cobra.Command {
 					return usageErrorf("--at %q: want YYYY-MM-DD", at)
 				}
 			}
-			d, err := loadData(f)
+			d, stored, err := loadDataContext(cmd.Context(), f)
 			if err != nil {
 				return err
 			}
 			age := func(t time.Time) int { return int(now.Sub(t).Hours() / 24) }
-			eolSource := "endoflife.date, embedded snapshot (commit " + d.Commit + ")"
-			if d.Origin != "embedded" {
-				eolSource = "endoflife.date API, fetched by 'upkeep data update' (" + d.Origin + ")"
-			}
 			type row struct {
-				Name    string `json:"name"`
-				Source  string `json:"source"`
-				Date    string `json:"date"`
-				AgeDays int    `json:"age_days"`
-				Stale   bool   `json:"stale"`
+				Name      string `json:"name"`
+				Origin    string `json:"origin"` // embedded, or database: what the judging commands use
+				Source    string `json:"source"`
+				Date      string `json:"date"`
+				FetchedAt string `json:"fetched_at,omitempty"`
+				AgeDays   int    `json:"age_days"`
+				Stale     bool   `json:"stale"`
 			}
+			eol := row{Name: "endoflife", Origin: "embedded", Source: "endoflife.date, embedded snapshot (commit " + d.Commit + ")"}
+			if stored != nil {
+				eol.Origin = "database"
+				eol.FetchedAt = stored.FetchedAt.UTC().Format(time.RFC3339)
+				eol.Source = "endoflife.date, stored in the database by 'upkeep data update' on " +
+					stored.FetchedAt.UTC().Format(time.DateOnly) + " from " + stored.Source
+			}
+			eol.Date, eol.AgeDays = d.Date.Format(time.DateOnly), age(d.Date)
+			eol.Stale = eol.AgeDays > 90
 			rows := []row{
-				{"endoflife", eolSource, d.Date.Format(time.DateOnly), age(d.Date), age(d.Date) > 90},
-				{"al2023-packages", "Amazon Linux 2023 release notes, release " + d.AL2023Release(), d.AL2023Date.Format(time.DateOnly), age(d.AL2023Date), false},
+				eol,
+				{"al2023-packages", "embedded", "Amazon Linux 2023 release notes, release " + d.AL2023Release(), d.AL2023Date.Format(time.DateOnly), "", age(d.AL2023Date), false},
 			}
 			if fm == output.JSON {
 				return output.WriteJSON(f.io.out, rows)
@@ -110,10 +125,10 @@ func newDataUpdateCmd(f *factory) *cobra.Command {
 		Use:   "update",
 		Short: "Refresh the end-of-life data from the endoflife.date API or a file",
 		Long: `update fetches https://endoflife.date/api/v1/products/{product}/ for every
-product upkeep maps, validates every answer, and stores the result next to
-the database. It is all or nothing: an HTTP error, a rate limit (429), an HTML
-page or truncated JSON leaves the data in use unchanged. The embedded
-snapshot stays as the fallback.
+product upkeep maps, validates every answer, and stores the result in the
+database (--db, --demo), where every judging command reads it. It is all or
+nothing: an HTTP error, a rate limit (429), an HTML page or truncated JSON
+leaves the data in use unchanged. The embedded snapshot stays the fallback.
 
 --from-file reads a file instead (air-gapped hosts): an endoflife.date API v1
 response (one product, or /products/full/) or a snapshot in upkeep's format.`,
@@ -121,11 +136,8 @@ response (one product, or /products/full/) or a snapshot in upkeep's format.`,
   upkeep data update --from-file full.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			p, err := updatePath(f)
-			if err != nil {
-				return err
-			}
 			var ps []*advisories.Product
+			var err error
 			date := f.now().UTC()
 			origin := baseURL
 			if fromFile != "" {
@@ -156,18 +168,16 @@ response (one product, or /products/full/) or a snapshot in upkeep's format.`,
 			if _, _, err := advisories.ReadUpdate(b); err != nil {
 				return fmt.Errorf("update end-of-life data: %w; the data in use is unchanged", err)
 			}
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				return fmt.Errorf("store end-of-life data: %w", err)
+			db, err := f.openStore(cmd.Context())
+			if err != nil {
+				return err
 			}
-			tmp := p + ".tmp"
-			if err := os.WriteFile(tmp, b, 0o644); err != nil {
-				return fmt.Errorf("store end-of-life data: %w", err)
+			defer db.Close()
+			err = db.SaveDataset(cmd.Context(), store.Dataset{Name: eolDataset, FetchedAt: f.now().UTC(), Source: origin, Date: date, Body: b})
+			if err != nil {
+				return fmt.Errorf("store end-of-life data: %w; the data in use is unchanged", err)
 			}
-			if err := os.Rename(tmp, p); err != nil {
-				os.Remove(tmp)
-				return fmt.Errorf("store end-of-life data: %w", err)
-			}
-			fmt.Fprintf(f.io.errOut, "upkeep: stored %d products from %s, dated %s\n", len(ps), origin, date.Format(time.DateOnly))
+			fmt.Fprintf(f.io.errOut, "upkeep: stored %d products from %s, dated %s, in %s\n", len(ps), origin, date.Format(time.DateOnly), db.Path())
 			return nil
 		},
 	}

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"upkeep/advisories"
+	"upkeep/inventory/store"
 )
 
 // apiProduct renders a product as endoflife.date API v1 answers
@@ -125,7 +128,27 @@ func TestDataUpdate(t *testing.T) {
 	base := srv.URL + "/api/v1"
 
 	dir := t.TempDir()
-	stored := filepath.Join(dir, "upkeep", updateFile)
+	dbPath := filepath.Join(dir, "upkeep", "upkeep.db")
+	// stored is the end-of-life dataset in the database, nil when none.
+	stored := func() *store.Dataset {
+		t.Helper()
+		if _, err := os.Stat(dbPath); os.IsNotExist(err) {
+			return nil
+		}
+		db, err := store.Open(context.Background(), dbPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		ds, err := db.Dataset(context.Background(), eolDataset)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &ds
+	}
 	nginx130 := func() string {
 		out, stderr, code := runAdv(t, dir, "nginx\t1.30.0-1~jammy\n", "check", "--os", "ubuntu:22.04", "--packages", "-", "--at", "2026-11-24", "--output", "json")
 		if code != 0 {
@@ -152,8 +175,8 @@ func TestDataUpdate(t *testing.T) {
 		if code != 1 || !strings.Contains(stderr, bad.msg) || !strings.Contains(stderr, "the data in use is unchanged") {
 			t.Errorf("%s: exit %d, stderr %q", bad.fault, code, stderr)
 		}
-		if _, err := os.Stat(stored); !os.IsNotExist(err) {
-			t.Fatalf("%s: a failed update stored something (%v)", bad.fault, err)
+		if ds := stored(); ds != nil {
+			t.Fatalf("%s: a failed update stored data from %s", bad.fault, ds.Source)
 		}
 	}
 
@@ -165,28 +188,66 @@ func TestDataUpdate(t *testing.T) {
 	if got := nginx130(); got != "2027-04-30" {
 		t.Errorf("after update: nginx 1.30 end %q, want 2027-04-30", got)
 	}
+	before := stored()
+	if before == nil || before.Source != base {
+		t.Fatalf("after a good update the database holds %+v", before)
+	}
 	out, _, _ := runAdv(t, dir, "", "data", "status", "--output", "json")
-	if !strings.Contains(out, "fetched by 'upkeep data update'") {
+	if !strings.Contains(out, `"origin": "database"`) || !strings.Contains(out, "stored in the database by 'upkeep data update'") || !strings.Contains(out, base) {
 		t.Errorf("status after update: %s", out)
 	}
 
 	// A later failure keeps the good update in place.
-	before, _ := os.ReadFile(stored)
 	fault.Store("500")
 	if _, _, code := runAdv(t, dir, "", "data", "update", "--base-url", base); code != 1 {
 		t.Errorf("500 after a good update: exit %d", code)
 	}
-	after, _ := os.ReadFile(stored)
-	if string(before) != string(after) {
+	if after := stored(); after == nil || string(after.Body) != string(before.Body) || !after.FetchedAt.Equal(before.FetchedAt) {
 		t.Error("a failed update changed the stored data")
 	}
 
-	// A stored update that was damaged afterwards is a data error (exit 2), not a panic.
-	if err := os.WriteFile(stored, []byte(`{"products": {"nginx": {"releases": [{"cycle": "1.30", "eol": 12}]}}`), 0o644); err != nil {
+	// A stored update that was damaged afterwards is a data error (exit 2)
+	// with the remedy, not a panic and not a quiet fallback.
+	db, err := store.Open(context.Background(), dbPath)
+	if err != nil {
 		t.Fatal(err)
 	}
-	_, stderr, code = runAdv(t, dir, "nginx\t1.30.0-1\n", "check", "--os", "debian:12", "--packages", "-")
-	if code != 2 || !strings.Contains(stderr, "is corrupt") {
-		t.Errorf("corrupt stored update: exit %d, %q", code, stderr)
+	bad := *before
+	bad.Body = []byte(`{"products": {"nginx": {"releases": [{"cycle": "1.30", "eol": 12}]}}}`)
+	if err := db.SaveDataset(context.Background(), bad); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	for _, args := range [][]string{{"check", "--os", "debian:12", "--packages", "-"}, {"data", "status"}} {
+		_, stderr, code = runAdv(t, dir, "nginx\t1.30.0-1\n", args...)
+		if code != 2 || !strings.Contains(stderr, "is corrupt") || !strings.Contains(stderr, "run 'upkeep data update'") {
+			t.Errorf("%s with a corrupt stored update: exit %d, %q", args[0], code, stderr)
+		}
+	}
+}
+
+// TestDataWithoutDatabase: judging with the embedded data creates no
+// database, and an update file an earlier upkeep left next to the database
+// is not read: a note says how to store it.
+func TestDataWithoutDatabase(t *testing.T) {
+	dir := t.TempDir()
+	out, stderr, code := runAdv(t, dir, "", "data", "status", "--output", "json")
+	if code != 0 || !strings.Contains(out, `"origin": "embedded"`) {
+		t.Fatalf("status without a database: exit %d, %s%s", code, out, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "upkeep", "upkeep.db")); !os.IsNotExist(err) {
+		t.Errorf("data status created a database (%v)", err)
+	}
+
+	legacy := filepath.Join(dir, "upkeep", legacyUpdateFile)
+	if err := os.MkdirAll(filepath.Dir(legacy), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(legacy, []byte(`{"products": {}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code = runAdv(t, dir, "", "data", "status", "--output", "json")
+	if code != 0 || !strings.Contains(out, `"origin": "embedded"`) || !strings.Contains(stderr, "is no longer read") || !strings.Contains(stderr, "data update --from-file "+legacy) {
+		t.Errorf("status with a legacy update file: exit %d, %s%s", code, out, stderr)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"regexp"
 	"testing"
+	"time"
 
 	"upkeep/internal/synth"
 	"upkeep/inventory"
@@ -42,6 +43,12 @@ func TestSchemaDocQueries(t *testing.T) {
 	upgraded := append([]inventory.Package{}, basePkgs...)
 	upgraded[1] = rpm("openssl", "1", "1.0.2k", "24.amzn2.0.12")
 	scan(sampleReport("web-1", upgraded...))
+
+	ds := Dataset{Name: "endoflife", FetchedAt: t0, Source: "https://endoflife.date/api/v1", Date: t0.Truncate(24 * time.Hour),
+		Body: []byte(`{"source":"endoflife.date","snapshot_date":"2026-11-20","products":{"nginx":{"releases":[]}}}`)}
+	if err := db.SaveDataset(context.Background(), ds); err != nil {
+		t.Fatal(err)
+	}
 
 	for _, q := range queries {
 		rows, err := db.db.QueryContext(context.Background(), q[1])
