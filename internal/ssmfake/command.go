@@ -147,6 +147,9 @@ func (s *Server) sendCommand(_ context.Context, region string, body []byte) (any
 		}
 		seen[id] = true
 		in := s.byID[id]
+		if s.profile.AnyInstance {
+			continue
+		}
 		if !instanceIDRe.MatchString(id) || in == nil || in.Unmanaged || in.Region != region {
 			return nil, clientErr("InvalidInstanceId", "Instances [[%s]] not in a valid state for account", id)
 		}
@@ -179,6 +182,16 @@ func (s *Server) sendCommand(_ context.Context, region string, body []byte) (any
 	script := strings.Join(in.Parameters["commands"], "\n")
 	for _, id := range ids {
 		inst := s.byID[id]
+		if inst == nil {
+			inst = &Instance{ID: id, Region: region} // AnyInstance: an id nobody manages
+		}
+		if s.profile.Instant {
+			inv := &invocation{cmd: c, inst: inst, visibleAt: now, started: now, ended: now,
+				status: "Success", details: "Success", done: true, cancel: func() {}}
+			c.invs = append(c.invs, inv)
+			c.byInst[id] = inv
+			continue
+		}
 		ctx, cancel := context.WithCancel(context.Background())
 		inv := &invocation{cmd: c, inst: inst, visibleAt: now.Add(s.faults.Invisible), status: "Pending", details: "Pending", code: -1, cancel: cancel}
 		c.invs = append(c.invs, inv)
@@ -375,11 +388,11 @@ func (s *Server) commandView(c *command) map[string]any {
 		"DocumentName":          c.document,
 		"DocumentVersion":       "$DEFAULT",
 		"Comment":               c.comment,
-		"ExpiresAfter":          epoch(c.requested.Add(time.Duration(c.timeoutSeconds) * time.Second)),
+		"ExpiresAfter":          s.ts(c.requested.Add(time.Duration(c.timeoutSeconds) * time.Second)),
 		"Parameters":            c.params,
 		"InstanceIds":           nonNil(c.instanceIDs),
 		"Targets":               nonNilT(c.targets),
-		"RequestedDateTime":     epoch(c.requested),
+		"RequestedDateTime":     s.ts(c.requested),
 		"Status":                status,
 		"StatusDetails":         status,
 		"MaxConcurrency":        c.maxConcurrency,

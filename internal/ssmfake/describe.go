@@ -68,7 +68,7 @@ func (s *Server) describeInstanceInformation(_ context.Context, region string, b
 		if inst.Region != region || inst.Unmanaged {
 			continue
 		}
-		if describeMatches(inst, filters) {
+		if s.profile.IgnoreFilters || describeMatches(inst, filters) {
 			list = append(list, inst)
 		}
 	}
@@ -79,6 +79,10 @@ func (s *Server) describeInstanceInformation(_ context.Context, region string, b
 	}
 	out := []any{}
 	for _, inst := range list[from:to] {
+		if s.profile.Sparse {
+			out = append(out, map[string]any{"InstanceId": inst.ID})
+			continue
+		}
 		out = append(out, s.infoView(inst))
 	}
 	res := map[string]any{"InstanceInformationList": out}
@@ -127,7 +131,7 @@ func (s *Server) infoView(in *Instance) map[string]any {
 	return map[string]any{
 		"InstanceId":       in.ID,
 		"PingStatus":       in.ping(),
-		"LastPingDateTime": epoch(s.lastPing(in)),
+		"LastPingDateTime": s.ts(s.lastPing(in)),
 		"AgentVersion":     "3.3.1142.0",
 		"IsLatestVersion":  false,
 		"PlatformType":     in.platform(),
@@ -138,7 +142,7 @@ func (s *Server) infoView(in *Instance) map[string]any {
 		"IPAddress":        in.ipAddress(),
 		"SourceId":         in.ID,
 		"SourceType":       "AWS::EC2::Instance",
-		"RegistrationDate": epoch(s.start.Add(-90 * 24 * time.Hour)),
+		"RegistrationDate": s.ts(s.start.Add(-90 * 24 * time.Hour)),
 	}
 }
 

@@ -117,9 +117,10 @@ type RunResult struct {
 
 // Server is the fake SSM endpoint (and the S3 bucket that command outputs go to).
 type Server struct {
-	region string
-	faults Faults
-	runner Runner
+	region  string
+	faults  Faults
+	profile Profile
+	runner  Runner
 	// ownRunner: the server made its runner and cleans it up on Close.
 	ownRunner bool
 	sem       chan struct{} // bounds concurrent script runs
@@ -240,6 +241,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	op, ok := strings.CutPrefix(target, "AmazonSSM.")
 	if !ok {
 		writeError(w, http.StatusBadRequest, "UnknownOperationException", "unknown target "+target)
+		return
+	}
+	if s.unsupported(op) {
+		s.mu.Lock()
+		s.calls[op]++
+		s.mu.Unlock()
+		writeUnhandled(w)
 		return
 	}
 	if s.faults.Latency > 0 {
@@ -366,11 +374,20 @@ func (s *Server) page(n, maxResults int, token string, def, lo, hi int) (from, t
 	if maxResults == 0 {
 		maxResults = def
 	}
+	if s.profile.IgnorePaging && !s.profile.EmptyFirstPage {
+		return 0, n, "", nil
+	}
 	if maxResults < lo || maxResults > hi {
 		return 0, 0, "", clientErr("ValidationException", "1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value between %d and %d", maxResults, lo, hi)
 	}
 	if s.faults.PageSize > 0 && s.faults.PageSize < maxResults {
 		maxResults = s.faults.PageSize
+	}
+	if token == "" && s.profile.EmptyFirstPage && n > 0 {
+		return 0, 0, "fake-next-0", nil
+	}
+	if s.profile.IgnorePaging {
+		return 0, n, "", nil
 	}
 	if token != "" {
 		v, ok := strings.CutPrefix(token, "fake-next-")

@@ -104,7 +104,7 @@ func (s *Server) listCommandInvocations(_ context.Context, region string, body [
 			"Comment":           inv.cmd.comment,
 			"DocumentName":      inv.cmd.document,
 			"DocumentVersion":   "$DEFAULT",
-			"RequestedDateTime": epoch(inv.cmd.requested),
+			"RequestedDateTime": s.ts(inv.cmd.requested),
 			"Status":            inv.status,
 			"StatusDetails":     inv.details,
 			"StandardOutputUrl": s.outputURL(inv, "stdout"),
@@ -120,10 +120,10 @@ func (s *Server) listCommandInvocations(_ context.Context, region string, body [
 				"Output":        cut(inv.stdout+inv.stderr, MaxPluginOutput),
 			}
 			if !inv.started.IsZero() {
-				p["ResponseStartDateTime"] = epoch(inv.started)
+				p["ResponseStartDateTime"] = s.ts(inv.started)
 			}
 			if inv.done {
-				p["ResponseFinishDateTime"] = epoch(inv.ended)
+				p["ResponseFinishDateTime"] = s.ts(inv.ended)
 			}
 			v["CommandPlugins"] = []any{p}
 		}

@@ -33,6 +33,7 @@ func run() error {
 	var (
 		addr    = flag.String("addr", "127.0.0.1:0", "loopback address to listen on")
 		regions = flag.String("regions", "us-east-1", "comma-separated regions the instances are dealt to")
+		profile = flag.String("profile", "full", "full, minimal (what moto offers: no DescribeInstanceInformation or ListCommandInvocations, instant empty Success) or lenient (filters and paging ignored, sparse instance information)")
 		spec    ssmfake.FleetSpec
 		faults  ssmfake.Faults
 	)
@@ -57,9 +58,13 @@ func run() error {
 		return fmt.Errorf("-addr %s: listen on loopback only", *addr)
 	}
 	spec.Regions = strings.Split(*regions, ",")
+	prof, ok := ssmfake.Profiles[*profile]
+	if !ok {
+		return fmt.Errorf("-profile %s: use full, minimal or lenient", *profile)
+	}
 
 	fleet := ssmfake.Fleet(spec)
-	fake := ssmfake.New(fleet, ssmfake.WithRegion(spec.Regions[0]), ssmfake.WithFaults(faults))
+	fake := ssmfake.New(fleet, ssmfake.WithRegion(spec.Regions[0]), ssmfake.WithFaults(faults), ssmfake.WithProfile(prof()))
 	defer fake.Close()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
