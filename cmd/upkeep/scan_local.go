@@ -193,19 +193,21 @@ func (o *scanOptions) runImport(ctx context.Context) error {
 	}
 }
 
-// importObservation names the host and parses its output. The name is
-// --host for a single file, else the collector's hostname, else the file name.
+// importObservation names the host and parses its output. For a single
+// file --host wins; else the output's InstanceId and Name tags, then its
+// hostname, then the file name (inventory.Identify, as the demo does).
 func (o *scanOptions) importObservation(scanID int64, f importFile, data []byte, readErr error, single bool) inventory.Observation {
+	named := single && o.host != ""
 	host := inventory.Host{ID: f.label, Name: f.label, Source: "import"}
-	if single && o.host != "" {
+	if named {
 		host.ID, host.Name = o.host, o.host
 	}
 	if readErr != nil {
 		return inventory.Observation{ScanID: scanID, Host: host, Status: inventory.StatusFailed, Error: readErr.Error()}
 	}
 	obs := parsedObservation(scanID, host, data, nil)
-	if obs.Report != nil && obs.Report.Facts.Hostname != "" && !(single && o.host != "") {
-		obs.Host.ID, obs.Host.Name = obs.Report.Facts.Hostname, obs.Report.Facts.Hostname
+	if obs.Report != nil && !named {
+		obs.Host.ID, obs.Host.Name = inventory.Identify(obs.Report, f.label)
 	}
 	return obs
 }

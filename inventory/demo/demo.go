@@ -20,10 +20,11 @@ import (
 const Source = "demo"
 
 // Tags every demo host carries as T records. InstanceID gives the host its
-// stable id in the store, as an EC2 instance id would for an SSM scan.
+// stable id in the store, as an EC2 instance id would for an SSM scan;
+// inventory.Identify reads it and Name the same way for 'scan --import'.
 const (
-	TagInstanceID = "InstanceId"
-	TagName       = "Name"
+	TagInstanceID = inventory.TagInstanceID
+	TagName       = inventory.TagName
 	TagEnv        = "Env"
 	TagRole       = "Role"
 )
@@ -63,7 +64,8 @@ func Outputs() ([]Output, error) {
 
 // Observations parses every bundled output into an ok observation of a demo
 // host (no scan id: the caller's store assigns it). Host ids come from the
-// InstanceId tag, names from the Name tag.
+// InstanceId tag, names from the Name tag (inventory.Identify); every demo
+// host must carry both, so the fleet's ids never depend on hostnames.
 func Observations() ([]inventory.Observation, error) {
 	outs, err := Outputs()
 	if err != nil {
@@ -75,10 +77,10 @@ func Observations() ([]inventory.Observation, error) {
 		if err != nil {
 			return nil, fmt.Errorf("parse demo host %s: %w", o.File, err)
 		}
-		id, name := r.Tags[TagInstanceID], r.Tags[TagName]
-		if id == "" || name == "" {
+		if r.Tags[TagInstanceID] == "" || r.Tags[TagName] == "" {
 			return nil, fmt.Errorf("demo host %s: no %s or %s tag", o.File, TagInstanceID, TagName)
 		}
+		id, name := inventory.Identify(r, o.File)
 		obs = append(obs, inventory.Observation{
 			Host: inventory.Host{
 				ID:     id,
