@@ -181,3 +181,77 @@ func endOf(c advisories.Cycle, extended bool) string {
 	}
 	return e.Date.Format("2006-01-02")
 }
+
+// Replacement is a product an OS release ships in place of another one.
+type Replacement struct {
+	OS, OSCycle string
+	Product     string // what is replaced: redis
+	With        string // the replacement's product: valkey
+	Label       string // Valkey
+	Offer       Offer  // the replacement's cycle and packages on the release
+	Plan        bool   // false: a note in the reasons only, the product itself stays the target
+	Note        string
+	Source      string
+}
+
+//go:embed data/replacements.tsv
+var replacementsTSV string
+
+// DefaultReplacements returns the embedded table (see data/replacements.tsv).
+func DefaultReplacements() []Replacement {
+	r, err := ReadReplacements(strings.NewReader(replacementsTSV))
+	if err != nil {
+		panic("embedded data/replacements.tsv: " + err.Error()) // a build defect, caught by tests
+	}
+	return r
+}
+
+// ReadReplacements reads a replacements table: tab-separated os, os_cycle,
+// product, replacement, label, cycle, packages (comma list), support (os or
+// upstream), use (plan or note), note, source. Lines starting with # are
+// comments; every row needs a source.
+func ReadReplacements(r io.Reader) ([]Replacement, error) {
+	var out []Replacement
+	sc := bufio.NewScanner(r)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 11 {
+			return nil, fmt.Errorf("replacements line %d: %d fields, want 11", n, len(f))
+		}
+		if f[0] == "os" {
+			continue // header
+		}
+		if f[7] != "upstream" && f[7] != "os" {
+			return nil, fmt.Errorf("replacements line %d: support %q, want os or upstream", n, f[7])
+		}
+		if f[8] != "plan" && f[8] != "note" {
+			return nil, fmt.Errorf("replacements line %d: use %q, want plan or note", n, f[8])
+		}
+		if f[10] == "" {
+			return nil, fmt.Errorf("replacements line %d: %s → %s has no source", n, f[2], f[3])
+		}
+		out = append(out, Replacement{OS: f[0], OSCycle: f[1], Product: f[2], With: f[3], Label: f[4],
+			Offer: Offer{Cycle: f[5], Packages: strings.Split(f[6], ","), OSSupported: f[7] == "os"},
+			Plan:  f[8] == "plan", Note: f[9], Source: f[10]})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read replacements table: %w", err)
+	}
+	return out, nil
+}
+
+// replacementFor returns the row for a product on an OS release, if any.
+func replacementFor(rs []Replacement, os, osCycle, product string) *Replacement {
+	for i := range rs {
+		if rs[i].OS == os && rs[i].OSCycle == osCycle && rs[i].Product == product {
+			return &rs[i]
+		}
+	}
+	return nil
+}

@@ -320,6 +320,9 @@ func describeShort(s *Step) string {
 	if s.Action == ActionKeep {
 		return fmt.Sprintf("%s %s kept on %s", s.ProductLabel, s.FromCycle, s.Cohort)
 	}
+	if s.ToLabel != "" {
+		return fmt.Sprintf("%s %s → %s %s on %s", s.ProductLabel, s.FromCycle, s.ToLabel, s.To, s.Cohort)
+	}
 	return fmt.Sprintf("%s %s → %s on %s", s.ProductLabel, s.FromCycle, s.To, s.Cohort)
 }
 

@@ -60,6 +60,7 @@ type Options struct {
 	ExtendedSupport bool          // count extended (often paid) support phases as supported
 	Rules           []Rule        // nil = DefaultRules()
 	Breaking        []Breaking    // nil = DefaultBreaking()
+	Replacements    []Replacement // nil = DefaultReplacements()
 }
 
 // Input is everything one plan is made from.
@@ -94,6 +95,7 @@ const (
 	ActionUpgrade = "upgrade" // move to a newer cycle
 	ActionMove    = "move"    // move the OS to its successor
 	ActionKeep    = "keep"    // nothing to do (listed only with Options.All)
+	ActionReplace = "replace" // move to another product the new release ships in its place (redis → valkey)
 )
 
 // Step is one upgrade of one product (or the OS) on one cohort.
@@ -111,7 +113,9 @@ type Step struct {
 	From         string   `json:"from"`
 	FromCycle    string   `json:"from_cycle"`
 	To           string   `json:"to"`
-	OnOS         string   `json:"on_os"` // the OS the step runs on: "Amazon Linux 2023"
+	ToProduct    string   `json:"to_product,omitempty"` // a replacement's product: valkey
+	ToLabel      string   `json:"to_label,omitempty"`   // its name for people: Valkey
+	OnOS         string   `json:"on_os"`                // the OS the step runs on: "Amazon Linux 2023"
 	DependsOn    []int    `json:"depends_on"`
 	Risk         Risk     `json:"risk"`
 	Score        int      `json:"risk_score"`
@@ -182,6 +186,9 @@ func Build(in Input) (*Plan, error) {
 	}
 	if o.Breaking == nil {
 		o.Breaking = DefaultBreaking()
+	}
+	if o.Replacements == nil {
+		o.Replacements = DefaultReplacements()
 	}
 	if in.Catalog == nil {
 		return nil, fmt.Errorf("plan: no catalog of release cycles")

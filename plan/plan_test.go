@@ -268,3 +268,53 @@ func TestTwoCyclesOfOneProduct(t *testing.T) {
 		t.Errorf("openssl steps %v, want 1.0.2→3.0 and 1.1.1→3.0", froms)
 	}
 }
+
+// TestReplacement: an Amazon Linux 2 cache whose Redis 6.2 ends inside the
+// window has no Redis target on AL2023 (redis6 is 6.2); the planner moves
+// it to Valkey, which AL2023 ships in its place, instead of leaving it out.
+// A table without that row leaves a note that says what to do.
+func TestReplacement(t *testing.T) {
+	at := day("2027-01-15") // Redis 6.2 ends 2027-04-01: inside a 180-day window
+	b := &fleetBuilder{cat: testCatalog(), at: at}
+	b.host("cache-dev-1", "cache", "dev", "amazon-linux", "2", specOpenSSL, specRedis)
+	in := Input{At: at, Hosts: b.hosts, Findings: b.findings, Catalog: b.cat}
+	in.Options.Within = 180 * 24 * time.Hour
+	p := mustBuild(t, in)
+	checkInvariants(t, p)
+	s := stepFor(t, p, "cache/dev", "redis")
+	osMove := stepFor(t, p, "cache/dev", "amazon-linux")
+	if s.Action != ActionReplace || s.ToProduct != "valkey" || s.To != "8" || s.Hint != "dnf install valkey" || !dependsOn(s, osMove.Number) {
+		t.Errorf("redis on cache/dev: %s to %s %s, hint %q, depends on %v; want replace with valkey 8 after step %d",
+			s.Action, s.ToProduct, s.To, s.Hint, s.DependsOn, osMove.Number)
+	}
+	if !strings.HasPrefix(s.Reasons[0], "replacement: ") {
+		t.Errorf("first reason %q, want the replacement", s.Reasons[0])
+	}
+	if len(p.Notes) != 0 {
+		t.Errorf("notes %q, want none", p.Notes)
+	}
+
+	in.Options.Replacements = []Replacement{}
+	p = mustBuild(t, in)
+	if len(p.Notes) != 1 || !strings.Contains(p.Notes[0], "plan it by hand, or record a waiver") {
+		t.Errorf("without replacements: notes %q, want one saying what to do", p.Notes)
+	}
+}
+
+func TestReadReplacements(t *testing.T) {
+	for _, tc := range []struct{ name, in, err string }{
+		{"ok", "amazon-linux\t2023\tredis\tvalkey\tValkey\t8\tvalkey\tos\tplan\tnote\thttps://example.org\n", ""},
+		{"no source", "amazon-linux\t2023\tredis\tvalkey\tValkey\t8\tvalkey\tos\tplan\tnote\t\n", "no source"},
+		{"bad use", "amazon-linux\t2023\tredis\tvalkey\tValkey\t8\tvalkey\tos\tmaybe\tnote\thttps://example.org\n", "use \"maybe\""},
+		{"bad support", "amazon-linux\t2023\tredis\tvalkey\tValkey\t8\tvalkey\tvendor\tplan\tnote\thttps://example.org\n", "support \"vendor\""},
+		{"short", "amazon-linux\t2023\tredis\n", "3 fields"},
+	} {
+		_, err := ReadReplacements(strings.NewReader(tc.in))
+		if (tc.err == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.err)) {
+			t.Errorf("%s: error %v, want %q", tc.name, err, tc.err)
+		}
+	}
+	if len(DefaultReplacements()) == 0 {
+		t.Errorf("embedded replacements table is empty")
+	}
+}

@@ -59,6 +59,9 @@ func change(s *Step) string {
 	if s.Action == ActionKeep {
 		return fmt.Sprintf("%s %s (keep)", s.ProductLabel, s.From)
 	}
+	if s.ToLabel != "" {
+		return fmt.Sprintf("%s %s → %s %s", s.ProductLabel, s.From, s.ToLabel, s.To)
+	}
 	return fmt.Sprintf("%s %s → %s", s.ProductLabel, s.From, s.To)
 }
 

@@ -91,6 +91,7 @@ const (
 	ptsShipsWhat  = 1 // the data does not say what the target OS ships
 	ptsNotShipped = 2 // the target OS ships no cycle of the product
 	ptsBreaking   = 3 // each known breaking transition
+	ptsReplace    = 2 // another product takes the role: service name, configuration and tooling change
 )
 
 func level(score int) Risk {
@@ -127,6 +128,9 @@ func assessRisk(s *Step, in Input, breaking []Breaking) {
 		cycles := x.toIdx - x.fromIdx
 		dist := fmt.Sprintf("%s %s → %s", s.ProductLabel, s.FromCycle, s.To)
 		switch {
+		case x.replaced != nil:
+			add(ptsReplace, "replacement: no cycle of %s newer than %s that %s ships is supported past the window; %s %s takes its place: %s (%s)",
+				s.ProductLabel, s.FromCycle, s.OnOS, s.ToLabel, s.To, x.replaced.Note, x.replaced.Source)
 		case s.FromCycle == s.To:
 			add(0, "%s: same cycle, reinstalled from %s's repositories", dist, s.OnOS)
 		case majors > 0:
@@ -208,6 +212,9 @@ func assessRisk(s *Step, in Input, breaking []Breaking) {
 			add(ptsShipsWhat, "upkeep's data does not say what %s ships of %s: the target comes from upstream cycles; check the repositories", s.OnOS, s.ProductLabel)
 		}
 	}
+	if a := x.alternative; a != nil && s.Action != ActionKeep {
+		add(0, "alternative on %s: %s %s (%s), not planned as the target: %s (%s)", s.OnOS, a.Label, a.Offer.Cycle, strings.Join(a.Offer.Packages, ", "), a.Note, a.Source)
+	}
 	if s.Kind == KindOS && x.shipNote != "" {
 		add(0, "%s", x.shipNote)
 	}
@@ -224,7 +231,7 @@ func assessRisk(s *Step, in Input, breaking []Breaking) {
 		add(0, "waived: %s", x.waived)
 	}
 	if s.Action != ActionKeep && x.toEnd != "" {
-		add(0, "target %s %s is supported until %s", s.ProductLabel, s.To, x.toEnd)
+		add(0, "target %s %s is supported until %s", labelOr(s.ToLabel, s.ProductLabel), s.To, x.toEnd)
 	}
 
 	s.Score, s.Risk, s.Reasons = score, level(score), r

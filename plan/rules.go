@@ -119,5 +119,5 @@ func isDBClientOf(a, b *Step, dbClients []string) bool {
 
 // change identifies what a step does, whatever the cohort.
 func (s *Step) change() string {
-	return s.Kind + "\x00" + s.Product + "\x00" + s.FromCycle + "\x00" + s.To
+	return s.Kind + "\x00" + s.Product + "\x00" + s.FromCycle + "\x00" + s.ToProduct + "\x00" + s.To
 }

@@ -33,8 +33,10 @@ type facts struct {
 	notShipped  bool // the target OS ships no cycle of the product
 	fromIdx     int  // position of the from and to cycles among the product's cycles; -1 if unknown
 	toIdx       int
-	toEnd       string // last supported day of the target cycle
-	majors      int    // major versions crossed
+	toEnd       string       // last supported day of the target cycle
+	replaced    *Replacement // the product moves to this replacement
+	alternative *Replacement // a replacement named in the reasons only
+	majors      int          // major versions crossed
 }
 
 // verdictRank orders verdicts from worst to best.
@@ -188,10 +190,21 @@ func makeSteps(in Input, cohorts []*Cohort) ([]*Step, []string) {
 			if len(ship.Offers) > 0 {
 				offers = ship.Offers
 			}
+			rep := replacementFor(o.Replacements, targetOS, targetCycle, product)
+			if rep != nil && !rep.Plan {
+				x.alternative = rep
+			}
 			to, ok := pickTarget(cycles, cycle, offers, osOK, moved, deadline, o)
+			if !ok && rep != nil && rep.Plan {
+				if s := replaceStep(in, c, x, rep, cycle, osOK, deadline, targetOS, targetCycle, onOS); s != nil {
+					steps = append(steps, s)
+					continue
+				}
+			}
 			if !ok {
-				notes = append(notes, fmt.Sprintf("cohort %s: no supported cycle of %s newer than %s%s; not planned",
-					c.Name, product, cycle, onText(offers, onOS)))
+				notes = append(notes, fmt.Sprintf("cohort %s: no supported cycle of %s newer than %s%s, and no replacement known; "+
+					"not planned: find a supported %s in its vendor's repository and plan it by hand, or record a waiver with the reason",
+					c.Name, product, cycle, onText(offers, onOS), product))
 				continue
 			}
 			x.fromIdx, x.toIdx = indexOf(cycles, cycle), indexOf(cycles, to.cycle.Name)
@@ -208,6 +221,33 @@ func makeSteps(in Input, cohorts []*Cohort) ([]*Step, []string) {
 		}
 	}
 	return steps, notes
+}
+
+// replaceStep plans the move of a product to the replacement the target OS
+// release ships in its place, when that is supported past the window; nil
+// when it is not.
+func replaceStep(in Input, c *Cohort, x *facts, rep *Replacement, cycle string, osOK bool, deadline time.Time, targetOS, targetCycle, onOS string) *Step {
+	end := ""
+	switch cs := in.Catalog.Cycles(rep.With); {
+	case rep.Offer.OSSupported:
+		if !osOK {
+			return nil
+		}
+		end = "the OS release's end"
+	default:
+		cy := findCycle(cs, rep.Offer.Cycle)
+		if cy == nil || !supportedAt(*cy, deadline, in.Options.ExtendedSupport) {
+			return nil
+		}
+		end = endOf(*cy, in.Options.ExtendedSupport)
+	}
+	x.replaced, x.toEnd = rep, end
+	s := newStep(c, KindPackage, ActionReplace, rep.Product, x)
+	s.From, s.FromCycle, s.To = strings.Join(x.versions, ", "), cycle, rep.Offer.Cycle
+	s.ToProduct, s.ToLabel = rep.With, rep.Label
+	s.OnOS = onOS
+	s.Hint = installer(targetOS, targetCycle) + " " + strings.Join(rep.Offer.Packages, " ")
+	return s
 }
 
 func onText(offers []Offer, os string) string {

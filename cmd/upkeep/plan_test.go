@@ -41,6 +41,7 @@ type planJSON struct {
 	At       string   `json:"at"`
 	DataDate string   `json:"data_date"`
 	Waves    []string `json:"waves"`
+	Notes    []string `json:"notes"`
 	Steps    []struct {
 		Step      int      `json:"step"`
 		Wave      string   `json:"wave"`
@@ -50,6 +51,7 @@ type planJSON struct {
 		From      string   `json:"from"`
 		FromCycle string   `json:"from_cycle"`
 		To        string   `json:"to"`
+		ToProduct string   `json:"to_product"`
 		Kind      string   `json:"kind"`
 		DependsOn []int    `json:"depends_on"`
 		Risk      string   `json:"risk"`
@@ -139,6 +141,20 @@ func TestPlanDemoGolden(t *testing.T) {
 		if s.Wave == "prod" && len(s.Hosts) > 1 && s.Canary == "" {
 			t.Errorf("step %d on prod cohort %s of %d hosts has no canary", s.Step, s.Cohort, len(s.Hosts))
 		}
+	}
+	// AL2 caches whose Redis has no supported AL2023 cycle move to Valkey,
+	// which AL2023 ships in its place; nothing is left unplanned.
+	valkey := 0
+	for _, s := range p.Steps {
+		if s.Product == "redis" && s.ToProduct == "valkey" {
+			valkey++
+			if m, ok := osMove[s.Cohort]; !ok || !hasInt(s.DependsOn, m) || s.Hint != "dnf install valkey" {
+				t.Errorf("step %d redis → valkey on %s: depends on %v, hint %q", s.Step, s.Cohort, s.DependsOn, s.Hint)
+			}
+		}
+	}
+	if valkey == 0 || len(p.Notes) != 0 {
+		t.Errorf("%d redis → valkey steps, notes %q; want some and none", valkey, p.Notes)
 	}
 	if al2Nginx == 0 {
 		t.Errorf("no step for the hand-built nginx 1.10 of the Amazon Linux 2 hosts")
