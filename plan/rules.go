@@ -68,7 +68,8 @@ func DefaultRules() []Rule {
 		},
 		{
 			Name: "db-clients-first",
-			Reason: "a database server's major upgrade waits until its clients in the same wave are upgraded: " +
+			Reason: "a database server's major upgrade waits for the upgrades of its known clients in the same wave " +
+				"(the product's client libraries, a runtime with a driver for it, a runtime on hosts with its client installed): " +
 				"newer drivers speak both the old and the new server's protocol and authentication",
 			Before: func(a, b *Step) bool {
 				return a != b && a.wave == b.wave && a.Action == ActionUpgrade && b.Action == ActionUpgrade &&
@@ -108,13 +109,84 @@ func isServer(s *Step) bool {
 	return false
 }
 
-// isDBClientOf reports whether a is a client-side upgrade for the server in b:
-// an application runtime, or the same product's client libraries elsewhere.
+// isDBClientOf reports whether a is a client-side upgrade for the server in
+// b, from what the scan shows; the planner does not know which application
+// talks to which database, so it takes only what the packages say:
+//   - the same product's (or its fork's) client libraries, on hosts that do
+//     not run the server;
+//   - a runtime whose own packages hold a driver for the product
+//     (php-mysqlnd, php-pgsql, python3-PyMySQL, ...);
+//   - a runtime on a cohort that has the product's client installed without
+//     its server (a mysql or mariadb client package).
+//
+// A runtime with no such sign (Python 2.7 on a cache host) does not hold
+// the server back.
 func isDBClientOf(a, b *Step, dbClients []string) bool {
-	if slices.Contains(dbClients, a.Product) {
+	fam := dbFamily(b.Product)
+	if slices.Contains(fam, a.Product) {
+		return !isServer(a)
+	}
+	if !slices.Contains(dbClients, a.Product) {
+		return false
+	}
+	if hasDriver(a.Packages, b.Product) {
 		return true
 	}
-	return a.Product == b.Product && !isServer(a)
+	return a.c != nil && a.c.hasClientOf(fam)
+}
+
+// dbFamily is a database product with its protocol-compatible fork: a
+// MariaDB client talks to a MySQL server and the other way round.
+func dbFamily(product string) []string {
+	switch product {
+	case "mysql", "mariadb":
+		return []string{"mysql", "mariadb"}
+	}
+	return []string{product}
+}
+
+// driverMarks are parts of package names that carry a runtime's driver for
+// a database product.
+var driverMarks = map[string][]string{
+	"mysql":      {"mysqlnd", "mysql", "mysqlclient", "pymysql", "mysql2"},
+	"mariadb":    {"mysqlnd", "mysql", "mariadb", "pymysql", "mysql2"},
+	"postgresql": {"pgsql", "psycopg", "libpq", "pg8000"},
+	"mongodb":    {"mongodb", "pymongo"},
+}
+
+func hasDriver(pkgs []string, product string) bool {
+	for _, p := range pkgs {
+		p = strings.ToLower(p)
+		for _, m := range driverMarks[product] {
+			if strings.Contains(p, m) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasClientOf reports whether the cohort has a product of the family
+// installed as a client only: its packages name no server and it does not
+// run.
+func (c *Cohort) hasClientOf(family []string) bool {
+	for _, fs := range c.findings {
+		f := fs[0]
+		if !slices.Contains(family, f.Product) {
+			continue
+		}
+		server := false
+		for _, f := range fs {
+			server = server || f.Running
+			for _, p := range f.Packages {
+				server = server || strings.HasSuffix(p, "-server") || strings.Contains(p, "-server-")
+			}
+		}
+		if !server {
+			return true
+		}
+	}
+	return false
 }
 
 // change identifies what a step does, whatever the cohort.

@@ -3,6 +3,8 @@ package plan
 import (
 	"strings"
 	"testing"
+
+	"upkeep/advisories"
 )
 
 // mk makes a bare step for rule tests.
@@ -27,11 +29,25 @@ func TestRules(t *testing.T) {
 	java := mk(web, KindPackage, ActionUpgrade, "amazon-corretto", "8", "17")
 	tomcat := mk(web, KindPackage, ActionUpgrade, "tomcat", "8.5", "9.0")
 	phpWeb := mk(web, KindPackage, ActionUpgrade, "php", "7.4", "8.2")
+	phpDriver := mk(web, KindPackage, ActionUpgrade, "php", "7.4", "8.2", "php-cli", "php-mysqlnd")
+	phpPgsql := mk(web, KindPackage, ActionUpgrade, "php", "7.4", "8.2", "php-cli", "php-pgsql")
+	// A worker cohort with the MariaDB client (no server) installed: its
+	// runtimes may talk to a MySQL server through it.
+	worker := &Cohort{Name: "worker/dev", Wave: "dev", findings: map[string][]*advisories.Finding{
+		"mariadb 10.5": {{Product: "mariadb", Packages: []string{"mariadb", "mariadb-libs"}}},
+	}}
+	pyWorker := mk(worker, KindPackage, ActionUpgrade, "python", "2.7", "3.9", "python", "python-libs")
+	// A cache cohort whose Python has no driver and no client beside it.
+	cache := &Cohort{Name: "cache/dev", Wave: "dev", findings: map[string][]*advisories.Finding{
+		"redis 6.2": {{Product: "redis", Packages: []string{"redis6"}, Running: true}},
+	}}
+	pyCache := mk(cache, KindPackage, ActionUpgrade, "python", "2.7", "3.9", "python", "python-libs")
+	mariadbClient := mk(web, KindPackage, ActionUpgrade, "mariadb", "10.5", "10.11", "mariadb-client")
 	wordpress := mk(web, KindPackage, ActionUpgrade, "wordpress", "5.9", "6.8")
 	mysqlServer := mk(db, KindPackage, ActionUpgrade, "mysql", "5.7", "8.4", "mysql-community-server")
 	mysqlMinor := mk(db, KindPackage, ActionUpgrade, "mysql", "8.0", "8.4", "mysql-community-server")
 	mysqlClient := mk(web, KindPackage, ActionUpgrade, "mysql", "5.7", "8.4", "mysql-community-client")
-	phpProd := mk(webProd, KindPackage, ActionUpgrade, "php", "7.4", "8.2")
+	phpProd := mk(webProd, KindPackage, ActionUpgrade, "php", "7.4", "8.2", "php-mysqlnd")
 	mysqlProd := mk(dbProd, KindPackage, ActionUpgrade, "mysql", "5.7", "8.4", "mysql-community-server")
 	phpStaging := mk(webStaging, KindPackage, ActionUpgrade, "php", "7.4", "8.2")
 	phpProdAfterStaging := mk(webProd, KindPackage, ActionUpgrade, "php", "7.4", "8.2")
@@ -65,11 +81,16 @@ func TestRules(t *testing.T) {
 		{"runtime-before-app", phpWeb, wordpress, true, "php before what runs on it"},
 		{"runtime-before-app", tomcat, java, false, "not the other way"},
 		{"runtime-before-app", phpWeb, redis, false, "redis does not run on php"},
-		{"db-clients-first", phpWeb, mysqlServer, true, "clients in the wave before the server's major"},
+		{"db-clients-first", phpDriver, mysqlServer, true, "php with mysqlnd is a client of the server"},
+		{"db-clients-first", phpWeb, mysqlServer, false, "php with no MySQL driver is not known to talk to it"},
+		{"db-clients-first", phpPgsql, mysqlServer, false, "a PostgreSQL driver does not make a MySQL client"},
 		{"db-clients-first", mysqlClient, mysqlServer, true, "the client library before the server"},
-		{"db-clients-first", phpWeb, mysqlMinor, false, "a minor server upgrade keeps its protocol"},
+		{"db-clients-first", mariadbClient, mysqlServer, true, "a MariaDB client talks to a MySQL server"},
+		{"db-clients-first", pyWorker, mysqlServer, true, "a runtime on hosts with the client installed"},
+		{"db-clients-first", pyCache, mysqlServer, false, "a runtime with no driver and no client beside it"},
+		{"db-clients-first", phpDriver, mysqlMinor, false, "a minor server upgrade keeps its protocol"},
 		{"db-clients-first", mysqlServer, mysqlClient, false, "the client is not a server"},
-		{"db-clients-first", phpWeb, mysqlProd, false, "only within the same wave"},
+		{"db-clients-first", phpDriver, mysqlProd, false, "only within the same wave"},
 		{"db-clients-first", phpProd, mysqlProd, true, "prod clients before the prod server"},
 		{"earlier-wave-first", phpStaging, phpProdAfterStaging, true, "the same change ran in the previous wave"},
 		{"earlier-wave-first", phpWeb, phpProdAfterStaging, false, "only the nearest earlier wave with the change"},
