@@ -6,6 +6,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -316,5 +317,26 @@ func TestReadReplacements(t *testing.T) {
 	}
 	if len(DefaultReplacements()) == 0 {
 		t.Errorf("embedded replacements table is empty")
+	}
+}
+
+// TestVendorPatchedWording: AL2's core OpenSSL 1.0.2k was patched by the OS
+// vendor until AL2 ended, so its risk counts from that end; PHP from an
+// extras topic (no such finding wording) keeps the upstream date.
+func TestVendorPatchedWording(t *testing.T) {
+	p := mustBuild(t, handFleet())
+	ossl := stepFor(t, p, "web/dev", "openssl")
+	want := "upstream ended 2019-12-31; the OS vendor patched it until 2026-06-30 (end of Amazon Linux 2), 147 days ago"
+	if !slices.Contains(ossl.Reasons, want) {
+		t.Errorf("openssl on web/dev reasons %q, want %q", ossl.Reasons, want)
+	}
+	if ossl.Urgency != 2 {
+		t.Errorf("openssl on web/dev urgency %d, want 2 (past end of life, less than a year unpatched, not listening)", ossl.Urgency)
+	}
+	php := stepFor(t, p, "web/dev", "php")
+	for _, r := range php.Reasons {
+		if strings.Contains(r, "OS vendor patched") {
+			t.Errorf("php on web/dev: %q, want the upstream end of life", r)
+		}
 	}
 }

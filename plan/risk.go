@@ -156,11 +156,23 @@ func assessRisk(s *Step, in Input, breaking []Breaking) {
 	if d, err := time.Parse("2006-01-02", x.eolDate); err == nil {
 		x.days = int(in.At.Sub(d).Hours() / 24)
 	}
+	unpatched := x.days // days without patches, for the points and the urgency
+	vendor := x.vendorUntil != "" && s.Kind == KindPackage
+	if d, err := time.Parse("2006-01-02", x.vendorUntil); err == nil && vendor {
+		unpatched = int(in.At.Sub(d).Hours() / 24)
+	}
 	switch advisories.Verdict(s.Status) {
 	case advisories.VerdictEOL:
-		if x.days > 730 {
+		switch {
+		case vendor && unpatched > 730:
+			add(ptsLongEOL, "upstream ended %s; the OS vendor patched it until %s (end of %s), %d days ago: long unpatched, so the gap to a current version is wide", x.eolDate, x.vendorUntil, s.c.OS, unpatched)
+		case vendor && unpatched >= 0:
+			add(ptsEOL, "upstream ended %s; the OS vendor patched it until %s (end of %s), %s ago", x.eolDate, x.vendorUntil, s.c.OS, plural(unpatched, "day"))
+		case vendor:
+			add(0, "upstream ended %s; the OS vendor patches it until %s (end of %s), in %s", x.eolDate, x.vendorUntil, s.c.OS, plural(-unpatched, "day"))
+		case x.days > 730:
 			add(ptsLongEOL, "%d days past end of life (%s): long unpatched, so the gap to a current version is wide", x.days, x.eolDate)
-		} else {
+		default:
 			add(ptsEOL, "%d days past end of life (%s)", x.days, x.eolDate)
 		}
 	case advisories.VerdictEOLSoon:
@@ -245,7 +257,7 @@ func assessRisk(s *Step, in Input, breaking []Breaking) {
 	case advisories.VerdictEOL:
 		s.Urgency = 2
 		parts = append(parts, "past end of life")
-		if x.days > 365 {
+		if unpatched > 365 {
 			s.Urgency++
 			parts[0] += " for more than a year"
 		}
