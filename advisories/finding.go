@@ -58,6 +58,7 @@ type Finding struct {
 	EOLDate         string       // YYYY-MM-DD end of that phase; "" when unknown or not announced
 	Days            int          // days past EOLDate (positive) or until it (negative); 0 when no date
 	DistroUntil     string       // for distro-supported: the OS cycle's end date
+	VendorUntil     string       // an OS vendor's own package: the day its OS release's support ends or ended, so the vendor's patches with it; "" otherwise
 	Source          string       // os-vendor, third-party, hand-built
 	AL2023          Availability // empty when the host is on AL2023 or the kind is not movable
 	AL2023Package   string       // the AL2023 package(s) to install instead, when known

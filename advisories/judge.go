@@ -231,7 +231,7 @@ func (j *judge) osFinding(hr HostReport) Finding {
 }
 
 func setVerdict(f *Finding, v verdict) {
-	f.Status, f.Phase, f.EOLDate, f.Days, f.DistroUntil, f.Reason = v.status, v.phase, v.eolDate, v.days, v.distroUntil, v.reason
+	f.Status, f.Phase, f.EOLDate, f.Days, f.DistroUntil, f.VendorUntil, f.Reason = v.status, v.phase, v.eolDate, v.days, v.distroUntil, v.vendorUntil, v.reason
 	f.ProductLabel = v.label
 	if v.cycle != "" {
 		f.Cycle = v.cycle

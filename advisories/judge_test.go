@@ -305,3 +305,41 @@ func TestOlderThanData(t *testing.T) {
 		t.Errorf("redis 4.0: got %s %s %s (%s)", f.Status, f.Cycle, f.EOLDate, f.Reason)
 	}
 }
+
+// TestVendorUntil: an OS vendor's own package carries the day its OS
+// release's support ends, before and after that day; packages from an
+// extras topic, a third-party repository or a hand-built binary do not.
+func TestVendorUntil(t *testing.T) {
+	d := mustLoad(t)
+	tests := []struct {
+		os, name, version, at, want string
+	}{
+		{"amzn:2", "openssl", "1:1.0.2k-24.amzn2.0.11", "2026-11-24", "2026-06-30"},
+		{"amzn:2", "openssl", "1:1.0.2k-24.amzn2.0.11", "2026-01-10", "2026-06-30"},
+		{"amzn:2", "php-fpm", "7.4.33-1.amzn2", "2026-11-24", ""},              // extras topic php7.4
+		{"amzn:2", "mysql-community-server", "5.7.44-1.el7", "2026-11-24", ""}, // Oracle's repository
+		{"ubuntu:22.04", "nginx", "1.18.0-6ubuntu14.4", "2026-11-24", "2027-04-01"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.os+"/"+tt.name+"@"+tt.at, func(t *testing.T) {
+			osr, err := ParseOS(tt.os)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pkgs, probes, err := ParseList(strings.NewReader(tt.name+"\t"+tt.version+"\n"), osr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hr := d.JudgeList(osr, pkgs, probes, Options{At: day(tt.at), Within: 180})
+			for _, f := range hr.Findings {
+				if f.Kind == KindPackage {
+					if f.VendorUntil != tt.want {
+						t.Errorf("VendorUntil %q, want %q (source %s, %s)", f.VendorUntil, tt.want, f.Source, f.Reason)
+					}
+					return
+				}
+			}
+			t.Fatalf("no package finding in %+v", hr.Findings)
+		})
+	}
+}

@@ -25,6 +25,7 @@ type verdict struct {
 	eolDate     string
 	days        int
 	distroUntil string
+	vendorUntil string // see Finding.VendorUntil
 	cycle       string
 	label       string
 	reason      string
@@ -117,6 +118,9 @@ func (d *Data) judgeCycle(product, upstream, source string, os osSupport, extras
 		if c.EOAS.Tracked && c.EOAS.Passed(opt.At) && p.Labels.EOAS != "" && p.Labels.EOAS != phase {
 			v.reason += fmt.Sprintf(" (%s ended%s)", p.Labels.EOAS, onText(c.EOAS.Date))
 		}
+	}
+	if source == SourceOSVendor && !extras && os.known && !os.until.IsZero() {
+		v.vendorUntil = dateString(os.until)
 	}
 	if v.status != VerdictEOL && v.status != VerdictEOLSoon {
 		return v

@@ -111,13 +111,13 @@ func (b *fleetBuilder) host(name, role, env, os, osCycle string, prods ...prodSp
 			Product: p.product, ProductLabel: p.label, UpstreamVersion: p.version, Cycle: p.cycle,
 			Status: st, EOLDate: eol, Days: days, Running: p.running, Ports: p.ports, Source: "os-vendor",
 		}
-		// As the judge does: an OS vendor's core package is distro-supported
-		// until the OS ends, and says so once the OS has ended.
-		switch {
-		case p.distro && st == advisories.VerdictDistroSupported:
-			f.DistroUntil = osEOL
-		case p.distro && st == advisories.VerdictEOL:
-			f.Reason = osLabel + " " + osCycle + " itself is out of Security Support, so its package gets the upstream verdict"
+		// As the judge does: an OS vendor's core package is patched until
+		// the OS ends (distro-supported until then), and says until when.
+		if p.distro {
+			f.VendorUntil = osEOL
+			if st == advisories.VerdictDistroSupported {
+				f.DistroUntil = osEOL
+			}
 		}
 		if p.kind == advisories.KindProbe {
 			f.Source = "hand-built"

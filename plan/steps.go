@@ -28,7 +28,6 @@ type facts struct {
 	// package of a product whose upstream line had ended before: the OS
 	// release's end. "" when the package is not the OS vendor's core one.
 	vendorUntil string
-	vendorOSEnd bool // the judge says the vendor patched it until the OS ended; the date is the OS finding's
 
 	// target facts
 	moved       bool   // the step runs on a new OS release
@@ -93,8 +92,11 @@ func mergeFacts(fs []*advisories.Finding) *facts {
 		switch {
 		case f.DistroUntil != "":
 			x.vendorUntil = max(x.vendorUntil, f.DistroUntil)
-		case vendorPatchedUntilOSEnd(f):
-			x.vendorOSEnd = true
+		case f.Status == advisories.VerdictEOL && f.VendorUntil > f.EOLDate:
+			// The OS vendor patched it past the upstream end, until its
+			// OS release ended (AL2's openssl 1.0.2k until 2026-06-30):
+			// "unpatched" counts from that day.
+			x.vendorUntil = max(x.vendorUntil, f.VendorUntil)
 		}
 	}
 	if waived < len(fs) {
@@ -110,19 +112,6 @@ func mergeFacts(fs []*advisories.Finding) *facts {
 	sort.Strings(x.versions)
 	x.versions = slices.Compact(x.versions)
 	return x
-}
-
-// vendorPatchedUntilOSEnd reports whether an end-of-life finding is an OS
-// vendor's core package on an OS release that has itself ended: the vendor
-// patched it until that end (AL2's openssl 1.0.2k until 2026-06-30), so
-// "years unpatched" counts from the OS end, not the upstream one. The
-// Finding has no field for this case (DistroUntil is set only while the OS
-// is in support), so the judge's own wording for it is read; extras topics
-// and third-party packages are worded otherwise and stay on the upstream
-// date.
-func vendorPatchedUntilOSEnd(f *advisories.Finding) bool {
-	return f.Status == advisories.VerdictEOL && f.Source == advisories.SourceOSVendor &&
-		strings.Contains(f.Reason, " itself is out of ")
 }
 
 func needsWork(v advisories.Verdict) bool {
@@ -186,9 +175,6 @@ func makeSteps(in Input, cohorts []*Cohort) ([]*Step, []string) {
 			product, cycle := fs[0].Product, fs[0].Cycle
 			x := mergeFacts(fs)
 			x.moved = moved
-			if x.vendorOSEnd && x.vendorUntil == "" && osf.eolDate > x.eolDate {
-				x.vendorUntil = osf.eolDate
-			}
 			ship := in.Catalog.Ships(targetOS, targetCycle, product)
 			x.shipNote, x.shipSource = ship.Note, ship.Source
 			x.shipUnknown = !ship.Known
