@@ -123,7 +123,7 @@ func (o *checkOptions) run(ctx context.Context) error {
 	if (o.packages == "") != (o.osID == "") {
 		return usageErrorf("--packages and --os go together: upkeep check --os amzn:2 --packages FILE")
 	}
-	d, err := loadData(o.f)
+	d, _, err := loadData(ctx, o.f)
 	if err != nil {
 		return err
 	}

@@ -68,7 +68,7 @@ func newDataStatusCmd(f *factory) *cobra.Command {
 					return usageErrorf("--at %q: want YYYY-MM-DD", at)
 				}
 			}
-			d, stored, err := loadDataContext(cmd.Context(), f)
+			d, stored, err := loadData(cmd.Context(), f)
 			if err != nil {
 				return err
 			}

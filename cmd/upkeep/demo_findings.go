@@ -33,7 +33,7 @@ func (o *demoOptions) judgeDemo(ctx context.Context) (demoFindings, error) {
 	if err != nil {
 		return h, err
 	}
-	d, err := loadData(o.f)
+	d, _, err := loadData(ctx, o.f)
 	if err != nil {
 		return h, err
 	}

@@ -82,19 +82,12 @@ func loadWaivers(name string) ([]advisories.Waiver, error) {
 	return ws, nil
 }
 
-// loadData is loadDataContext for the judging commands, which do not pass
-// their context here yet; the read is one short local transaction.
-func loadData(f *factory) (*advisories.Data, error) {
-	d, _, err := loadDataContext(context.Background(), f)
-	return d, err
-}
-
-// loadDataContext returns the advisory data: the end-of-life update that
+// loadData returns the advisory data: the end-of-life update that
 // 'upkeep data update' stored in the database when there is one (and that
 // stored dataset), else the embedded snapshot (and nil). A stored update
 // that cannot be read is a data error, not a silent fallback. With no
 // database file there is no update: none is created just to look.
-func loadDataContext(ctx context.Context, f *factory) (*advisories.Data, *store.Dataset, error) {
+func loadData(ctx context.Context, f *factory) (*advisories.Data, *store.Dataset, error) {
 	d, err := advisories.Load()
 	if err != nil {
 		return nil, nil, usageErrorf("%w", err)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -113,29 +112,15 @@ func (o *planOptions) validate() error {
 }
 
 func (o *planOptions) run(ctx context.Context) error {
-	data, err := loadData(o.f)
+	data, _, err := loadData(ctx, o.f)
 	if err != nil {
 		return err
 	}
-	obs, _, err := loadObservations(ctx, o.f, "plan")
+	reports, obs, _, err := judgeLatest(ctx, o.f, data, o.opt, "plan", nil)
 	if err != nil {
 		return err
 	}
-	warnStale(o.f.io.errOut, data, o.opt.At)
-	reports := data.Judge(obs, o.opt)
-	in := planInput(reports, obs)
-	in.At = o.opt.At
-	in.DataDate = data.Date.Format(time.DateOnly)
-	in.Catalog = plan.NewCatalog(data, nil)
-	in.Options = plan.Options{
-		GroupBy:         o.groupBy,
-		Waves:           o.waves,
-		Strategy:        o.strat,
-		All:             o.all,
-		Within:          time.Duration(o.opt.Within) * 24 * time.Hour,
-		ExtendedSupport: o.opt.ExtendedSupport,
-	}
-	p, err := plan.Build(in)
+	p, err := buildPlan(data, reports, obs, o.opt, plan.Options{GroupBy: o.groupBy, Waves: o.waves, Strategy: o.strat, All: o.all})
 	if err != nil {
 		var ce *plan.CycleError
 		if errors.As(err, &ce) {
@@ -143,7 +128,13 @@ func (o *planOptions) run(ctx context.Context) error {
 		}
 		return usageErrorf("%w", err)
 	}
-	if skipped := len(obs) - len(in.Hosts); skipped > 0 {
+	skipped := 0
+	for _, r := range reports {
+		if !r.Status.Scanned() {
+			skipped++
+		}
+	}
+	if skipped > 0 {
 		fmt.Fprintf(o.f.io.errOut, "upkeep: %d host(s) of the scan have no package data and are not planned (see 'upkeep inventory')\n", skipped)
 	}
 	w := o.f.io.out

@@ -58,7 +58,7 @@ func (o *readinessOptions) run(ctx context.Context) error {
 	if o.failOn == "eol" || o.failOn == "eol-soon" {
 		return usageErrorf("--fail-on %s belongs to 'upkeep check'; readiness takes --fail-on blocked", o.failOn)
 	}
-	d, err := loadData(o.f)
+	d, _, err := loadData(ctx, o.f)
 	if err != nil {
 		return err
 	}

@@ -91,7 +91,7 @@ func (o *reportOptions) validate() error {
 }
 
 func (o *reportOptions) run(ctx context.Context) error {
-	d, err := loadData(o.f)
+	d, _, err := loadData(ctx, o.f)
 	if err != nil {
 		return err
 	}
