@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,13 +13,6 @@ import (
 	"upkeep/inventory"
 	"upkeep/inventory/store"
 )
-
-// updateGolden reports whether -update was given (the flag is declared once
-// for the package, in plan_test.go).
-func updateGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // runAdv runs upkeep in-process with its data folder under dir.
 func runAdv(t *testing.T, dir, stdin string, args ...string) (string, string, int) {
@@ -44,27 +35,6 @@ func loadDemo(t *testing.T) string {
 		t.Fatalf("upkeep demo --no-local: exit %d\n%s", code, stderr)
 	}
 	return dir
-}
-
-func checkGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", "advisories", name+".golden")
-	if updateGolden() {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden (go test ./cmd/upkeep -run 'TestCheckDemo|TestReadinessDemo' -update): %v", err)
-	}
-	if !bytes.Equal([]byte(got), want) {
-		t.Errorf("%s differs from the golden file; rerun with -update and read the diff", path)
-	}
 }
 
 type findingOut struct {
@@ -95,7 +65,7 @@ func TestCheckDemoGolden(t *testing.T) {
 		if !strings.Contains(stderr, "end-of-life data is 94 days old") {
 			t.Errorf("no staleness warning on stderr: %q", stderr)
 		}
-		checkGolden(t, tc.name, out)
+		assertGolden(t, filepath.Join("advisories", tc.name+".golden"), out)
 	}
 	out, _, _ := runAdv(t, dir, "", "--demo", "check", "--at", "2026-11-24", "--output", "json")
 	var fs []findingOut
@@ -198,7 +168,7 @@ func TestReadinessDemoGolden(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("readiness %v: exit %d\n%s", tc.args, code, stderr)
 		}
-		checkGolden(t, tc.name, out)
+		assertGolden(t, filepath.Join("advisories", tc.name+".golden"), out)
 	}
 	out, _, _ := runAdv(t, dir, "", "--demo", "readiness", "--at", "2026-11-24", "--output", "json")
 	var hs []hostOut

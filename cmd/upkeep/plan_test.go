@@ -1,17 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-var updatePlanGolden = flag.Bool("update", false, "rewrite cmd/upkeep/testdata/plan/*.golden from the current output")
 
 // runCLI runs upkeep in-process with its data under dir.
 func runPlanCLI(t *testing.T, dir string, args ...string) (string, string, int) {
@@ -76,23 +72,7 @@ func TestPlanDemoGolden(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("plan --output %s: exit %d\n%s", tc.format, code, stderr)
 		}
-		path := filepath.Join("testdata", "plan", tc.name+".golden")
-		if *updatePlanGolden {
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("read golden (go test ./cmd/upkeep -run TestPlanDemoGolden -update): %v", err)
-		}
-		if !bytes.Equal([]byte(out), want) {
-			t.Errorf("%s differs from the golden file; rerun with -update and read the diff", path)
-		}
+		assertGolden(t, filepath.Join("plan", tc.name+".golden"), out)
 	}
 
 	out, _, _ := runPlanCLI(t, dir, "--demo", "plan", "--at", "2026-11-24", "--output", "json")

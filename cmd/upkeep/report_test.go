@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"encoding/xml"
@@ -57,23 +56,7 @@ func TestReportDemoGolden(t *testing.T) {
 		if !strings.Contains(stderr, "end-of-life data is 94 days old") {
 			t.Errorf("report --output %s: no stale-data warning on stderr: %q", tc.format, stderr)
 		}
-		path := filepath.Join("testdata", "report", tc.name+".golden")
-		if *updatePlanGolden {
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("read golden (go test ./cmd/upkeep -run TestReportDemoGolden -update): %v", err)
-		}
-		if !bytes.Equal([]byte(out), want) {
-			t.Errorf("%s differs from the golden file; rerun with -update and read the diff", path)
-		}
+		assertGolden(t, filepath.Join("report", tc.name+".golden"), out)
 	}
 }
 
