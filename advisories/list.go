@@ -40,21 +40,30 @@ func ParseList(r io.Reader, osr inventory.OSRelease) ([]inventory.Package, []inv
 	for sc.Scan() {
 		n++
 		line := strings.TrimRight(sc.Text(), "\r")
+		if n == 1 {
+			line = strings.TrimPrefix(line, "\uFEFF") // a byte order mark from a Windows editor or a spreadsheet
+		}
 		if strings.TrimSpace(line) == "" || strings.HasPrefix(strings.TrimSpace(line), "#") {
 			continue
 		}
 		name, ver, ok := strings.Cut(line, "\t")
 		name, ver = strings.TrimSpace(name), strings.TrimSpace(ver)
 		if !ok || name == "" || ver == "" {
-			return nil, nil, fmt.Errorf("line %d: want NAME<TAB>VERSION or probe:BINARY<TAB>VERSION, got %q", n, line)
+			return nil, nil, fmt.Errorf("line %d: want NAME<TAB>VERSION or probe:BINARY<TAB>VERSION, got %q", n, clip(line))
 		}
 		if bin, ok := strings.CutPrefix(name, "probe:"); ok {
+			if strings.TrimSpace(bin) == "" {
+				return nil, nil, fmt.Errorf("line %d: probe: without a binary name: want probe:BINARY<TAB>VERSION, got %q", n, clip(line))
+			}
 			v := inventory.ProbeVersion(ver)
 			if v == "" && len(numericParts(ver)) > 0 {
 				v = ver // a bare major ("21") is a version too
 			}
 			probes = append(probes, inventory.Probe{Name: bin, Path: "probe:" + bin, Output: ver, Version: v})
 			continue
+		}
+		if strings.Contains(ver, "\t") {
+			return nil, nil, fmt.Errorf("line %d: more than two TAB-separated fields (an arch column?): want NAME<TAB>VERSION, got %q", n, clip(line))
 		}
 		if mgr == "rpm" {
 			pkgs = append(pkgs, ParseEVR(name, ver))
@@ -76,4 +85,14 @@ func (d *Data) JudgeList(osr inventory.OSRelease, pkgs []inventory.Package, prob
 	o := inventory.Observation{Host: inventory.Host{ID: "packages", Name: "packages"}, Status: inventory.StatusOK,
 		Report: &inventory.Report{Facts: inventory.Facts{OS: osr}, Packages: pkgs, Probes: probes}}
 	return d.Judge([]inventory.Observation{o}, opt)[0]
+}
+
+// clip shortens a rejected line for an error message, so a binary file
+// pasted by mistake does not fill the terminal.
+func clip(line string) string {
+	const max = 80
+	if len(line) <= max {
+		return line
+	}
+	return line[:max] + "..."
 }
