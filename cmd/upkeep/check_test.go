@@ -237,19 +237,22 @@ func BenchmarkCheck10k(b *testing.B) {
 	dir := b.TempDir()
 	db := filepath.Join(dir, "bench.db")
 	saveSynth(b, db, n)
-	b.ResetTimer()
-	for b.Loop() {
-		ios, out, errOut := testIO("")
-		getenv := func(string) string { return "" }
-		code := run(context.Background(), []string{"--db", db, "check", "--at", "2026-11-24", "--output", "json"}, ios, getenv)
-		if code != 0 {
-			b.Fatalf("check: exit %d: %s", code, errOut)
-		}
-		if out.Len() < n*100 {
-			b.Fatalf("report too short: %d bytes", out.Len())
-		}
-		b.ReportMetric(float64(bytes.Count(out.Bytes(), []byte("\n"))-2), "findings")
-		b.ReportMetric(float64(out.Len())/1e6, "MB-out")
+	for _, format := range []string{"table", "json"} {
+		b.Run(format, func(b *testing.B) {
+			for b.Loop() {
+				ios, out, errOut := testIO("")
+				getenv := func(string) string { return "" }
+				code := run(context.Background(), []string{"--db", db, "check", "--at", "2026-11-24", "--output", format}, ios, getenv)
+				if code != 0 {
+					b.Fatalf("check: exit %d: %s", code, errOut)
+				}
+				if out.Len() < n*100 {
+					b.Fatalf("report too short: %d bytes", out.Len())
+				}
+				b.ReportMetric(float64(bytes.Count(out.Bytes(), []byte("\n"))-2), "findings")
+				b.ReportMetric(float64(out.Len())/1e6, "MB-out")
+			}
+		})
 	}
 }
 
