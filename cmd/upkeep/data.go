@@ -98,6 +98,13 @@ func newDataStatusCmd(f *factory) *cobra.Command {
 			if fm == output.JSON {
 				return output.WriteJSON(f.io.out, rows)
 			}
+			if fm == output.CSV { // the JSON fields, in the JSON order, as every other CSV
+				cells := make([][]string, len(rows))
+				for i, r := range rows {
+					cells[i] = []string{r.Name, r.Origin, r.Source, r.Date, r.FetchedAt, strconv.Itoa(r.AgeDays), strconv.FormatBool(r.Stale)}
+				}
+				return output.WriteCSV(f.io.out, []string{"name", "origin", "source", "date", "fetched_at", "age_days", "stale"}, cells)
+			}
 			cells := make([][]string, len(rows))
 			for i, r := range rows {
 				st := "ok"
@@ -106,11 +113,7 @@ func newDataStatusCmd(f *factory) *cobra.Command {
 				}
 				cells[i] = []string{r.Name, r.Source, r.Date, strconv.Itoa(r.AgeDays), st}
 			}
-			h := []string{"DATASET", "SOURCE", "DATE", "AGE_DAYS", "STATE"}
-			if fm == output.CSV {
-				return output.WriteCSV(f.io.out, h, cells)
-			}
-			return output.WriteTable(f.io.out, h, cells)
+			return output.WriteTable(f.io.out, []string{"DATASET", "SOURCE", "DATE", "AGE_DAYS", "STATE"}, cells)
 		},
 	}
 	cmd.Flags().StringVarP(&format, "output", "o", "table", "output format: table, json or csv")
