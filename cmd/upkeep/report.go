@@ -38,9 +38,9 @@ func newReportCmd(f *factory) *cobra.Command {
 		Short: "Write the fleet report for people: HTML with charts, or Markdown",
 		Long: `report judges the latest scan as check does, adds each host's Amazon Linux
 2023 readiness and the upgrade plan, and writes one report for people. One
---within serves both: the eol-soon window (default 180 days, as in check) and
-the plan's target window, so the plan matches 'upkeep plan --within 180', not
-plan's own default of 90. The report contains:
+--within (default 180 days, as in check and plan) serves both the eol-soon
+window and the plan's target window, so the report's plan is what 'upkeep
+plan' prints with the same --within. The report contains:
 
   - the scan, the evaluation day and the date of the end-of-life and AL2023
     data (with a warning when the data is more than 90 days old);
