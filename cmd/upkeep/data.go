@@ -45,7 +45,8 @@ status' shows them and their age; 'data update' refreshes the end-of-life data
 from the endoflife.date API (or a file, for air-gapped hosts).
 
 ` + exitCodesHelp,
-		Args: cobra.NoArgs,
+		Args: cobra.NoArgs, // checked only for a runnable command: 'data frob' is a usage error, not help and exit 0
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(newDataStatusCmd(f), newDataUpdateCmd(f))
 	return cmd

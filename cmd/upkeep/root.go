@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -144,6 +145,15 @@ func run(ctx context.Context, args []string, ios *ioStreams, getenv func(string)
 		return exitFailure
 	}
 	if err != nil && isCobraUsageError(err) {
+		// Cobra's own errors (unknown command, wrong number of arguments)
+		// do not pass through the flag error func: give them its hint too.
+		path := root.CommandPath()
+		if c, _, ferr := root.Find(args); ferr == nil && c != nil {
+			path = c.CommandPath()
+		}
+		if !strings.Contains(err.Error(), "--help' for usage") {
+			return exitCode(usageErrorf("%w\nRun '%s --help' for usage.", err, path), ios.errOut)
+		}
 		return exitCode(usageErrorf("%w", err), ios.errOut)
 	}
 	return exitCode(err, ios.errOut)
