@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"sort"
 	"strings"
@@ -277,7 +278,11 @@ func (o *scanOptions) connect(ctx context.Context, regions []string) ([]*ssm.Sca
 		PersistBase:      o.ssmTune.opt.PersistBase,
 		Fetchers:         o.ssmTune.opt.Fetchers,
 	}
-	cfg, err := ssm.LoadConfig(ctx, o.profile, o.ssmTune.retry)
+	var sdkLog io.Writer // the SDK's warnings, only with --verbose
+	if o.verbose {
+		sdkLog = o.f.io.errOut
+	}
+	cfg, err := ssm.LoadConfig(ctx, o.profile, o.ssmTune.retry, sdkLog)
 	if err != nil {
 		return nil, err
 	}

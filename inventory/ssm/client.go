@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -23,6 +24,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	awsssm "github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/aws/smithy-go/logging"
 )
 
 // API is the part of the SSM client a scan uses.
@@ -72,7 +74,7 @@ type Clients struct {
 // Connect loads the standard SDK configuration chain (environment, shared
 // config and credentials files, SSO, IMDS) and returns clients for one region.
 func Connect(ctx context.Context, c Config) (*Clients, error) {
-	cfg, err := LoadConfig(ctx, c.Profile, c.Retry)
+	cfg, err := LoadConfig(ctx, c.Profile, c.Retry, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -81,12 +83,22 @@ func Connect(ctx context.Context, c Config) (*Clients, error) {
 
 // LoadConfig loads the SDK configuration chain once; NewClients then makes
 // the clients of each region from it, sharing credentials and connections.
-func LoadConfig(ctx context.Context, profile string, r Retry) (aws.Config, error) {
+//
+// The SDK's own log lines (warnings about connection reuse, checksums) go to
+// sdkLog, so that a scan's stderr carries only upkeep's report unless the
+// user asks for more; nil discards them.
+func LoadConfig(ctx context.Context, profile string, r Retry, sdkLog io.Writer) (aws.Config, error) {
 	var opts []func(*config.LoadOptions) error
 	if profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(profile))
 	}
 	opts = append(opts, config.WithRetryer(func() aws.Retryer { return r.retryer() }))
+	if sdkLog == nil {
+		sdkLog = io.Discard
+	}
+	opts = append(opts, config.WithLogger(logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
+		fmt.Fprintf(sdkLog, "upkeep: aws sdk %s: %s\n", strings.ToLower(string(c)), fmt.Sprintf(format, v...))
+	})))
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
