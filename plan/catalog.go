@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"bufio"
 	_ "embed"
 	"fmt"
 	"io"
@@ -60,21 +59,7 @@ func DefaultShips() *ShipTable {
 // upstream), note, source. Lines starting with # are comments.
 func ReadShips(r io.Reader) (*ShipTable, error) {
 	s := &ShipTable{rows: map[string]*Shipping{}}
-	sc := bufio.NewScanner(r)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		f := strings.Split(line, "\t")
-		if len(f) != 8 {
-			return nil, fmt.Errorf("ships line %d: %d fields, want 8", n, len(f))
-		}
-		if f[0] == "os" {
-			continue // header
-		}
+	err := readTSV(r, "ships", 8, "os", func(f []string) error {
 		key := f[0] + "/" + f[1] + "/" + f[2]
 		sh := s.rows[key]
 		if sh == nil {
@@ -85,15 +70,16 @@ func ReadShips(r io.Reader) (*ShipTable, error) {
 			sh.Note = f[6]
 		}
 		if f[3] == "-" {
-			continue
+			return nil
 		}
 		if f[5] != "os" && f[5] != "upstream" {
-			return nil, fmt.Errorf("ships line %d: support %q, want os or upstream", n, f[5])
+			return fmt.Errorf("support %q, want os or upstream", f[5])
 		}
 		sh.Offers = append(sh.Offers, Offer{Cycle: f[3], Packages: strings.Split(f[4], ","), OSSupported: f[5] == "os"})
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read ships table: %w", err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return s, nil
 }
@@ -212,36 +198,23 @@ func DefaultReplacements() []Replacement {
 // comments; every row needs a source.
 func ReadReplacements(r io.Reader) ([]Replacement, error) {
 	var out []Replacement
-	sc := bufio.NewScanner(r)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		f := strings.Split(line, "\t")
-		if len(f) != 11 {
-			return nil, fmt.Errorf("replacements line %d: %d fields, want 11", n, len(f))
-		}
-		if f[0] == "os" {
-			continue // header
-		}
+	err := readTSV(r, "replacements", 11, "os", func(f []string) error {
 		if f[7] != "upstream" && f[7] != "os" {
-			return nil, fmt.Errorf("replacements line %d: support %q, want os or upstream", n, f[7])
+			return fmt.Errorf("support %q, want os or upstream", f[7])
 		}
 		if f[8] != "plan" && f[8] != "note" {
-			return nil, fmt.Errorf("replacements line %d: use %q, want plan or note", n, f[8])
+			return fmt.Errorf("use %q, want plan or note", f[8])
 		}
 		if f[10] == "" {
-			return nil, fmt.Errorf("replacements line %d: %s → %s has no source", n, f[2], f[3])
+			return fmt.Errorf("%s → %s has no source", f[2], f[3])
 		}
 		out = append(out, Replacement{OS: f[0], OSCycle: f[1], Product: f[2], With: f[3], Label: f[4],
 			Offer: Offer{Cycle: f[5], Packages: strings.Split(f[6], ","), OSSupported: f[7] == "os"},
 			Plan:  f[8] == "plan", Note: f[9], Source: f[10]})
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read replacements table: %w", err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

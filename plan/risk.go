@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"bufio"
 	_ "embed"
 	"fmt"
 	"io"
@@ -36,28 +35,15 @@ func DefaultBreaking() []Breaking {
 // ReadBreaking reads a table of product, from, to, summary, source.
 func ReadBreaking(r io.Reader) ([]Breaking, error) {
 	var out []Breaking
-	sc := bufio.NewScanner(r)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		f := strings.Split(line, "\t")
-		if len(f) != 5 {
-			return nil, fmt.Errorf("breaking line %d: %d fields, want 5", n, len(f))
-		}
-		if f[0] == "product" {
-			continue
-		}
+	err := readTSV(r, "breaking", 5, "product", func(f []string) error {
 		if f[4] == "" {
-			return nil, fmt.Errorf("breaking line %d: %s %s→%s has no source", n, f[0], f[1], f[2])
+			return fmt.Errorf("%s %s→%s has no source", f[0], f[1], f[2])
 		}
 		out = append(out, Breaking{Product: f[0], From: f[1], To: f[2], Summary: f[3], Source: f[4]})
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read breaking table: %w", err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
