@@ -179,6 +179,11 @@ func loadObservations(ctx context.Context, f *factory, command string) ([]invent
 	if err != nil {
 		return nil, scan, fmt.Errorf("read scan %d: %w", scan.ID, err)
 	}
+	if len(obs) == 0 {
+		// A scan that found no target, or failed before storing one, is the
+		// latest: judging it would print an empty fleet and pass --fail-on.
+		return nil, scan, fmt.Errorf("the latest scan, %d (%s), stored no host: nothing to judge; fix its targets and run 'upkeep scan' again (see 'upkeep inventory scans')", scan.ID, scan.Targets)
+	}
 	return obs, scan, nil
 }
 
