@@ -89,7 +89,7 @@ func (o *inventoryOptions) parse() (output.Format, error) {
 
 // open opens the store and resolves --scan (default: the latest scan).
 func (o *inventoryOptions) open(ctx context.Context) (*store.DB, inventory.Scan, error) {
-	db, err := o.f.openStore(ctx)
+	db, err := o.f.openExistingStore(ctx)
 	if err != nil {
 		return nil, inventory.Scan{}, err
 	}
@@ -381,7 +381,7 @@ type scanJSON struct {
 }
 
 func (o *inventoryOptions) runScans(ctx context.Context, format output.Format) error {
-	db, err := o.f.openStore(ctx)
+	db, err := o.f.openExistingStore(ctx)
 	if err != nil {
 		return err
 	}

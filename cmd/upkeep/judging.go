@@ -160,13 +160,16 @@ func dataLine(d *advisories.Data, at time.Time) string {
 // loadObservations reads every host of the latest scan. With no scan yet it
 // says how to make one, naming the command the user ran.
 func loadObservations(ctx context.Context, f *factory, command string) ([]inventory.Observation, inventory.Scan, error) {
-	db, err := f.openStore(ctx)
-	if err != nil {
+	db, err := f.openExistingStore(ctx)
+	if err != nil && !errors.Is(err, errNoDatabase) {
 		return nil, inventory.Scan{}, err
 	}
-	defer db.Close()
-	scan, err := db.LatestScan(ctx)
-	if errors.Is(err, store.ErrNotFound) {
+	var scan inventory.Scan
+	if err == nil {
+		defer db.Close()
+		scan, err = db.LatestScan(ctx)
+	}
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, errNoDatabase) {
 		if f.demo {
 			return nil, scan, fmt.Errorf("the demo database is empty: run 'upkeep demo' first")
 		}

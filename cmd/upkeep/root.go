@@ -42,6 +42,30 @@ func (f *factory) openStore(ctx context.Context) (*store.DB, error) {
 	return db, nil
 }
 
+// errNoDatabase: the database a reading command names does not exist.
+var errNoDatabase = errors.New("no scan stored yet")
+
+// openExistingStore opens the database for a command that only reads: a
+// path that does not exist (a typo in --db, or no scan yet) is an error
+// saying so, and no empty database or folder is left there.
+func (f *factory) openExistingStore(ctx context.Context) (*store.DB, error) {
+	path, err := f.databasePath()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		if f.demo {
+			return nil, fmt.Errorf("%w: no demo database at %s: run 'upkeep demo' first", errNoDatabase, path)
+		}
+		return nil, fmt.Errorf("%w: no database at %s: run 'upkeep scan' or 'upkeep demo' first, or name another with --db", errNoDatabase, path)
+	}
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	return db, nil
+}
+
 // databasePath resolves --db, UPKEEP_DB, --demo and the default location.
 func (f *factory) databasePath() (string, error) {
 	if f.dbPath != "" {

@@ -156,7 +156,10 @@ func (o *scanOptions) runResume(ctx context.Context) error {
 	if _, err := o.checkSSM(); err != nil {
 		return err
 	}
-	db, err := o.f.openStore(ctx)
+	db, err := o.f.openExistingStore(ctx)
+	if errors.Is(err, errNoDatabase) {
+		return usageErrorf("--resume: scan %d: %w", o.resume, err)
+	}
 	if err != nil {
 		return err
 	}
