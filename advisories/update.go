@@ -257,7 +257,7 @@ func ReadUpdate(b []byte) ([]*Product, time.Time, error) {
 		SnapshotDate  string          `json:"snapshot_date"`
 	}
 	if err := json.Unmarshal(b, &probe); err != nil {
-		return nil, time.Time{}, fmt.Errorf("not JSON: %w", err)
+		return nil, time.Time{}, shapeError(err, "not JSON")
 	}
 	if probe.SchemaVersion != "" {
 		ps, err := ParseAPI(b)
@@ -272,7 +272,7 @@ func ReadUpdate(b []byte) ([]*Product, time.Time, error) {
 	}
 	var s snapshot
 	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, time.Time{}, fmt.Errorf("read snapshot: %w", err)
+		return nil, time.Time{}, shapeError(err, "read snapshot")
 	}
 	date, err := time.Parse(time.DateOnly, s.SnapshotDate)
 	if err != nil {
@@ -290,6 +290,19 @@ func ReadUpdate(b []byte) ([]*Product, time.Time, error) {
 		out = append(out, p)
 	}
 	return out, date, nil
+}
+
+// shapeError names JSON of another shape ([], "x", {"products": 3}) by what
+// it is, not by the Go type it did not fit; other errors get the prefix.
+func shapeError(err error, prefix string) error {
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		return fmt.Errorf("%s: %w", prefix, err)
+	}
+	if te.Field == "" {
+		return fmt.Errorf("neither an endoflife.date snapshot nor an API v1 response: a JSON %s, not an object", te.Value)
+	}
+	return fmt.Errorf("neither an endoflife.date snapshot nor an API v1 response: %q is a JSON %s", te.Field, te.Value)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

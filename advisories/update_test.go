@@ -67,3 +67,20 @@ func TestParseAPI(t *testing.T) {
 		t.Error("snapshot date not written")
 	}
 }
+
+// TestReadUpdateWrongShape: JSON that is not an object, or whose known
+// fields have the wrong type, is named as such, never by a Go type.
+func TestReadUpdateWrongShape(t *testing.T) {
+	for in, want := range map[string]string{
+		`[]`:                   "a JSON array, not an object",
+		`"full.json"`:          "a JSON string, not an object",
+		`{"products": 3}`:      `"products" is a JSON number`,
+		`{"schema_version":1}`: `"schema_version" is a JSON number`,
+		`[{"name": "nginx"`:    "not JSON",
+	} {
+		_, _, err := ReadUpdate([]byte(in))
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "Go value") {
+			t.Errorf("ReadUpdate(%s) = %v, want an error with %q", in, err, want)
+		}
+	}
+}
