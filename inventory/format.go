@@ -141,6 +141,11 @@ func parsePlain(data []byte, first int) (*Report, error) {
 	if !bytes.HasPrefix(lines[0], []byte(headerPrefix)) {
 		return nil, &ParseError{Line: first, Msg: fmt.Sprintf("unknown header %q", clip(lines[0])), Err: ErrUnknownFormat}
 	}
+	if bytes.HasSuffix(lines[0], []byte{'\r'}) {
+		// The checksum covers every byte, so CRLF cannot be read past; the
+		// collector never prints a carriage return, so stripping them is safe.
+		return nil, &ParseError{Line: first, Msg: "CRLF line ends (the file went through a Windows tool?): convert it with dos2unix or tr -d '\\r', then import it again", Err: ErrUnknownFormat}
+	}
 	if err := parseVersionLine(lines[0], headerPrefix, first); err != nil {
 		return nil, err
 	}

@@ -213,7 +213,9 @@ func decompress(data []byte, line int) ([]byte, error) {
 	if len(lines) == 1 && !terminated {
 		return nil, &ParseError{Line: line, Msg: "output ends inside the header", Err: ErrTruncated}
 	}
-	if err := parseVersionLine(lines[0], gzipPrefix, line); err != nil {
+	// Trailing white space is not significant anywhere in the compressed
+	// form, the header included: a file saved with CRLF still parses.
+	if err := parseVersionLine(bytes.TrimRight(lines[0], " \t\r"), gzipPrefix, line); err != nil {
 		return nil, err
 	}
 	end := -1

@@ -71,6 +71,31 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
+// TestParseCompressedCRLF: the compressed form ignores white space at the
+// end of every line, its header too, so an output saved with CRLF line ends
+// (a Windows editor, a copy from a console) parses.
+func TestParseCompressedCRLF(t *testing.T) {
+	want := sampleReport()
+	crlf := bytes.ReplaceAll(encodeGzip(t, want), []byte("\n"), []byte("\r\n"))
+	got, err := Parse(crlf)
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("CRLF compressed form differs:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// TestParsePlainCRLF: the plain form is checksummed byte for byte, so CRLF
+// is refused, with an error that says how to convert the file.
+func TestParsePlainCRLF(t *testing.T) {
+	crlf := bytes.ReplaceAll(encodePlain(t, sampleReport()), []byte("\n"), []byte("\r\n"))
+	_, err := Parse(crlf)
+	if err == nil || !strings.Contains(err.Error(), "CRLF line ends") || !strings.Contains(err.Error(), "dos2unix") {
+		t.Fatalf("Parse(CRLF plain form) = %v, want the CRLF error", err)
+	}
+}
+
 func TestEncodeDeterministic(t *testing.T) {
 	a := sampleReport()
 	b := sampleReport()
