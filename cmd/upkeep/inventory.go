@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -96,6 +97,9 @@ func (o *inventoryOptions) open(ctx context.Context) (*store.DB, inventory.Scan,
 	var s inventory.Scan
 	if o.scanID > 0 {
 		s, err = db.Scan(ctx, o.scanID)
+		if errors.Is(err, store.ErrNotFound) {
+			err = usageErrorf("--scan: %w", err) // a bad argument, as scan --resume 99 is
+		}
 	} else {
 		s, err = db.LatestScan(ctx)
 	}
