@@ -65,6 +65,11 @@ Nothing goes to the network and nothing on this machine changes.
 func (o *demoOptions) run(ctx context.Context) error {
 	f := o.f
 	f.demo = true
+	// Bad judging flags (--at, --within, --waivers) are usage errors before
+	// anything happens, not after the demo database was replaced.
+	if _, err := o.judging.options(f); err != nil {
+		return err
+	}
 	path, err := f.databasePath()
 	if err != nil {
 		return err
