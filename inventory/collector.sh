@@ -120,12 +120,22 @@ probe() {
 	fi
 	case "$NL$seen$NL" in *"$NL$real$NL"*) return 0 ;; esac
 	seen="$seen$NL$real"
-	if [ "$name" = tomcat ]; then
-		out=$($TO "$file" "$@" </dev/null 2>&1 | awk '/^Server number:/ { print; exit }')
-	else
-		out=$($TO "$file" "$@" </dev/null 2>&1 | awk 'NF { print; exit }')
-	fi
 	path=${real#"$R"}
+	raw=$($TO "$file" "$@" </dev/null 2>&1)
+	st=$?
+	case $st in
+	126 | 127)
+		# It does not run here: a pyenv or rbenv shim of a version that is
+		# not installed, or a binary built for another machine. Not middleware.
+		rec W "probe $path skipped: exit status $st"
+		return 0
+		;;
+	esac
+	if [ "$name" = tomcat ]; then
+		out=$(printf '%s\n' "$raw" | awk '/^Server number:/ { print; exit }')
+	else
+		out=$(printf '%s\n' "$raw" | awk 'NF { print; exit }')
+	fi
 	rec B "$name" "$path" "$(owner "$path")" "$out"
 }
 

@@ -135,6 +135,8 @@ func middlewareHost(fixture string) fixtures.Host {
 			{Path: "/usr/sbin/httpd", Output: "Server version: Apache/2.4.57 (Unix)\nServer built:   Apr  6 2023", Owner: "httpd"},
 			{Path: "/opt/tomcat/bin/version.sh", Output: "Using CATALINA_BASE:   /opt/tomcat\nServer version: Apache Tomcat/9.0.85\nServer number:  9.0.85.0\nOS Name:        Linux"},
 			{Path: "/opt/jdk1.8.0_402/bin/java", Output: `openjdk version "1.8.0_402"` + "\nOpenJDK Runtime Environment", Stderr: true},
+			// A pyenv shim of a Python that is not installed: not middleware.
+			{Path: "/usr/local/bin/python3.10", Output: "pyenv: python3.10: command not found", Stderr: true, Exit: 127},
 		},
 		Services: []string{"httpd.service", "nginx.service", "sshd.service"},
 		Listeners: []inventory.Listener{
@@ -176,6 +178,7 @@ func TestCollectorOnFixtures(t *testing.T) {
 				if !slices.Equal(r.Probes, wantProbes) {
 					t.Errorf("probes:\n got %+v\nwant %+v", r.Probes, wantProbes)
 				}
+
 				wantServices := []inventory.Service{{Unit: "httpd.service", State: "running"}, {Unit: "nginx.service", State: "running"}, {Unit: "sshd.service", State: "running"}}
 				if !slices.Equal(r.Services, wantServices) {
 					t.Errorf("services: %+v", r.Services)
@@ -183,7 +186,8 @@ func TestCollectorOnFixtures(t *testing.T) {
 				if !slices.Equal(r.Listeners, sortedListeners(h.Listeners)) {
 					t.Errorf("listeners: %+v", r.Listeners)
 				}
-				if len(r.Warnings) != 0 {
+				// The only warning: the shim that does not run.
+				if !slices.Equal(r.Warnings, []string{"probe /usr/local/bin/python3.10 skipped: exit status 127"}) {
 					t.Errorf("warnings: %q", r.Warnings)
 				}
 				// SSM keeps 24,000 characters: a big list must come compressed.

@@ -21,8 +21,10 @@ func newCollectorCmd(f *factory) *cobra.Command {
 		Long: `collector prints the POSIX sh script that every scan runs on a host, so you
 can read it before trusting it, or run it yourself where SSM does not reach:
 
-  ssh HOST sh < <(upkeep collector) > HOST.out
+  upkeep collector | ssh HOST sudo sh > HOST.out
   upkeep scan --import HOST.out
+
+(Run it as root, as SSM does, so that listening sockets show their process.)
 
 The script is read-only: it writes no file (not even in /tmp), installs,
 starts and restarts nothing, never prompts and never uses the network. It
