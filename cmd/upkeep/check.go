@@ -165,7 +165,18 @@ func (o *checkOptions) run(ctx context.Context) error {
 	if unscanned > 0 {
 		fmt.Fprintf(o.f.io.errOut, "upkeep: %d hosts of the scan have no package data (not scanned); see 'upkeep inventory'\n", unscanned)
 	}
+	if o.failOn != "" && len(reports) > 0 && unscanned == len(reports) {
+		return nothingJudged(o.f.io.errOut, o.failOn)
+	}
 	return failOn(o.f.io.errOut, o.failOn, fs, func() []advisories.HostReadiness { return d.Readiness(reports, opt) })
+}
+
+// nothingJudged fails a --fail-on gate whose scan reached no host: a gate
+// that passes because nothing could be looked at would turn CI green on a
+// broken scan.
+func nothingJudged(w io.Writer, mode string) error {
+	fmt.Fprintf(w, "upkeep: --fail-on %s: no host of the scan has package data, so nothing was judged; fix the scan (see 'upkeep inventory')\n", mode)
+	return errSilent(exitFailure)
 }
 
 func (o *checkOptions) judgeList(d *advisories.Data, opt advisories.Options) (advisories.HostReport, error) {

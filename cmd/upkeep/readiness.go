@@ -74,5 +74,8 @@ func (o *readinessOptions) run(ctx context.Context) error {
 	if n := len(reports) - len(hs); n > 0 {
 		fmt.Fprintf(o.f.io.errOut, "upkeep: %d hosts of the scan have no package data (not scanned) and are left out\n", n)
 	}
+	if o.failOn != "" && len(reports) > 0 && len(hs) == 0 {
+		return nothingJudged(o.f.io.errOut, o.failOn)
+	}
 	return failOn(o.f.io.errOut, o.failOn, nil, func() []advisories.HostReadiness { return hs })
 }
