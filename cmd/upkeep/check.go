@@ -134,6 +134,9 @@ func (o *checkOptions) run(ctx context.Context) error {
 	}
 	var reports []advisories.HostReport
 	if o.packages != "" {
+		if err := checkWaivers(d, opt.Waivers); err != nil {
+			return err
+		}
 		hr, err := o.judgeList(d, opt)
 		if err != nil {
 			return err

@@ -62,6 +62,20 @@ func (j *judging) options(f *factory) (advisories.Options, error) {
 	return opt, nil
 }
 
+// checkWaivers refuses a waiver naming a product the data does not know: a
+// misspelt product would match nothing and silently accept nothing.
+func checkWaivers(d *advisories.Data, ws []advisories.Waiver) error {
+	for _, w := range ws {
+		if w.Product == "" {
+			continue
+		}
+		if _, ok := d.Product(w.Product); !ok {
+			return usageErrorf("waivers line %d: product %q is not in the end-of-life data (endoflife.date slugs: nginx, php, mysql, amazon-linux, ...)", w.Line, w.Product)
+		}
+	}
+	return nil
+}
+
 // loadWaivers reads --waivers, or upkeep.yaml when it exists.
 func loadWaivers(name string) ([]advisories.Waiver, error) {
 	explicit := name != ""
@@ -210,6 +224,9 @@ func hostMatches(patterns []string, h inventory.Host) bool {
 // when none), after warning if the data is stale. command names the caller
 // for the no-scan hint.
 func judgeLatest(ctx context.Context, f *factory, d *advisories.Data, opt advisories.Options, command string, hosts []string) ([]advisories.HostReport, []inventory.Observation, inventory.Scan, error) {
+	if err := checkWaivers(d, opt.Waivers); err != nil {
+		return nil, nil, inventory.Scan{}, err
+	}
 	obs, scan, err := loadObservations(ctx, f, command)
 	if err != nil {
 		return nil, nil, scan, err
