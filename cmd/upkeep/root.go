@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -135,7 +136,9 @@ offline with embedded, dated end-of-life data.
   upkeep plan`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       buildVersion(),
 	}
+	root.SetVersionTemplate("upkeep {{.Version}}\n")
 	root.SetIn(f.io.in)
 	root.SetOut(f.io.out)
 	root.SetErr(f.io.errOut)
@@ -181,4 +184,32 @@ func run(ctx context.Context, args []string, ios *ioStreams, getenv func(string)
 		return exitCode(usageErrorf("%w", err), ios.errOut)
 	}
 	return exitCode(err, ios.errOut)
+}
+
+// buildVersion is the module version go install recorded, or the VCS
+// revision of a build from a clone, so a bug report can say what ran.
+func buildVersion() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := bi.Main.Version
+	var rev, dirty string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value[:min(12, len(s.Value))]
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = "+dirty"
+			}
+		}
+	}
+	if (v == "" || v == "(devel)") && rev != "" {
+		return "devel-" + rev + dirty
+	}
+	if v == "" {
+		return "(devel)"
+	}
+	return v
 }
