@@ -28,6 +28,8 @@ func runAdv(t *testing.T, dir, stdin string, args ...string) (string, string, in
 	return out.String(), errOut.String(), code
 }
 
+// loadDemo loads the bundled demo fleet (not this machine) into a fresh
+// data folder and returns it.
 func loadDemo(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()

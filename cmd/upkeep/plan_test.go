@@ -1,37 +1,12 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-// runCLI runs upkeep in-process with its data under dir.
-func runPlanCLI(t *testing.T, dir string, args ...string) (string, string, int) {
-	t.Helper()
-	ios, out, errOut := testIO("")
-	getenv := func(k string) string {
-		if k == "XDG_DATA_HOME" {
-			return dir
-		}
-		return ""
-	}
-	code := run(context.Background(), args, ios, getenv)
-	return out.String(), errOut.String(), code
-}
-
-// demoPlan loads the bundled demo fleet (not this machine) once per test.
-func demoPlan(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	if _, stderr, code := runPlanCLI(t, dir, "demo", "--no-local"); code != 0 {
-		t.Fatalf("upkeep demo --no-local: exit %d\n%s", code, stderr)
-	}
-	return dir
-}
 
 type planJSON struct {
 	At       string   `json:"at"`
@@ -63,19 +38,19 @@ type planJSON struct {
 // every step, dependencies pointing back, and Amazon Linux 2 cohorts with
 // the hand-built nginx 1.10 and OpenSSL 1.0.2k moving OS first.
 func TestPlanDemoGolden(t *testing.T) {
-	dir := demoPlan(t)
+	dir := loadDemo(t)
 	for _, tc := range []struct{ name, format string }{
 		{"demo.md", "markdown"},
 		{"demo.json", "json"},
 	} {
-		out, stderr, code := runPlanCLI(t, dir, "--demo", "plan", "--at", "2026-11-24", "--output", tc.format)
+		out, stderr, code := runAdv(t, dir, "", "--demo", "plan", "--at", "2026-11-24", "--output", tc.format)
 		if code != 0 {
 			t.Fatalf("plan --output %s: exit %d\n%s", tc.format, code, stderr)
 		}
 		assertGolden(t, filepath.Join("plan", tc.name+".golden"), out)
 	}
 
-	out, _, _ := runPlanCLI(t, dir, "--demo", "plan", "--at", "2026-11-24", "--output", "json")
+	out, _, _ := runAdv(t, dir, "", "--demo", "plan", "--at", "2026-11-24", "--output", "json")
 	var p planJSON
 	if err := json.Unmarshal([]byte(out), &p); err != nil {
 		t.Fatalf("plan json: %v", err)
@@ -164,7 +139,7 @@ func TestPlanFlags(t *testing.T) {
 		{[]string{"plan", "--explain", "2", "--output", "json"}, "--explain prints text"},
 		{[]string{"plan", "--group-by", "Role,"}, "empty tag key"},
 	} {
-		_, stderr, code := runPlanCLI(t, dir, tc.args...)
+		_, stderr, code := runAdv(t, dir, "", tc.args...)
 		if code != exitUsage || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, stderr, exitUsage, tc.want)
 		}
