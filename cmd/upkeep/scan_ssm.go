@@ -357,6 +357,11 @@ func (o *scanOptions) scanRegions(ctx context.Context, db *store.DB, scanID int6
 		if !found[id] {
 			found[id] = true
 			t := ssm.Unmanaged(id, strings.Join(regionNames, ", "), source)
+			if len(regionNames) == 1 {
+				// Only one region was asked: the host belongs there, and a
+				// resume or a report by region should find it there.
+				t.Host.Region = regionNames[0]
+			}
 			t.Host.Tags = oldTags[id]
 			all = append(all, t)
 		}
