@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -92,19 +93,20 @@ func (o *scanOptions) summary(ctx context.Context, db *store.DB, scanID int64, b
 	}
 }
 
-// progress shows hosts sent / done / failed on a terminal (a bar on stderr),
-// a line per host with --verbose, and nothing otherwise.
+// progress shows hosts sent and done on a terminal (a bar on stderr), a
+// line per host with --verbose, and nothing otherwise. The bar counts done
+// hosts by status, in the summary's words, so "1 failed" on the bar is what
+// "1 failed" in the summary will be.
 type progress struct {
-	o     *scanOptions
-	mu    sync.Mutex
-	bar   *progressbar.ProgressBar
-	sent  int
-	done  int
-	notOK int
+	o      *scanOptions
+	mu     sync.Mutex
+	bar    *progressbar.ProgressBar
+	sent   int
+	counts map[inventory.Status]int
 }
 
 func (o *scanOptions) newProgress(total int) *progress {
-	p := &progress{o: o}
+	p := &progress{o: o, counts: map[inventory.Status]int{}}
 	if o.f.io.errTTY && !o.quiet && !o.verbose && total > 0 {
 		p.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(o.f.io.errOut),
 			progressbar.OptionSetDescription("scanning"), progressbar.OptionShowCount(), progressbar.OptionShowIts(),
@@ -114,13 +116,30 @@ func (o *scanOptions) newProgress(total int) *progress {
 	return p
 }
 
+// describe sets the bar's text from the counts so far: "sent 46: 40 ok,
+// 1 failed, 4 offline, 1 unsupported". The caller holds p.mu.
+func (p *progress) describe() {
+	done := 0
+	for _, n := range p.counts {
+		done += n
+	}
+	parts := []string{}
+	if p.sent > 0 {
+		parts = append(parts, fmt.Sprintf("sent %d", p.sent))
+	}
+	if done > 0 {
+		parts = append(parts, countsText(p.counts))
+	}
+	if p.bar != nil {
+		p.bar.Describe(strings.Join(parts, ": "))
+	}
+}
+
 func (p *progress) Sent(region string, hosts int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.sent += hosts
-	if p.bar != nil {
-		p.bar.Describe(fmt.Sprintf("sent %d, failed %d", p.sent, p.notOK))
-	}
+	p.describe()
 	if p.o.verbose {
 		fmt.Fprintf(p.o.f.io.errOut, "%s: sent to %s\n", region, hostsText(hosts))
 	}
@@ -129,12 +148,9 @@ func (p *progress) Sent(region string, hosts int) {
 func (p *progress) Done(ob inventory.Observation) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.done++
-	if !ob.Status.Scanned() {
-		p.notOK++
-	}
+	p.counts[ob.Status]++
+	p.describe()
 	if p.bar != nil {
-		p.bar.Describe(fmt.Sprintf("sent %d, failed %d", p.sent, p.notOK))
 		_ = p.bar.Add(1)
 	}
 	if p.o.verbose {
