@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsssm "github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
+	"github.com/aws/smithy-go"
 
 	"upkeep/inventory"
 )
@@ -176,8 +177,22 @@ func (s *Scanner) describe(ctx context.Context, fs []types.InstanceInformationSt
 	for pages := 0; p.HasMorePages() && pages < maxPages; pages++ {
 		var page *awsssm.DescribeInstanceInformationOutput
 		err := s.persist.do(ctx, func() error {
+			if s.reached.Load() {
+				var err error
+				page, err = p.NextPage(ctx)
+				return err
+			}
+			// The region's first call: an endpoint that cannot be
+			// reached at all fails now, not after every retry.
 			var err error
-			page, err = p.NextPage(ctx)
+			page, err = p.NextPage(ctx, failFast)
+			var api smithy.APIError
+			switch {
+			case err == nil || errors.As(err, &api):
+				s.reached.Store(true)
+			case unreachable(err):
+				return asUnreachable(err)
+			}
 			return err
 		})
 		if err != nil {

@@ -30,6 +30,10 @@ func isTransient(err error) bool {
 	if _, ok := unsupported(err); ok {
 		return false
 	}
+	var u *UnreachableError
+	if errors.As(err, &u) {
+		return false
+	}
 	if isThrottle(err) {
 		return true
 	}

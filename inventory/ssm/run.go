@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -91,6 +92,7 @@ type Scanner struct {
 	region  string
 	opt     Options
 	persist persister
+	reached atomic.Bool // a server has answered a call of this scanner
 }
 
 // NewScanner returns a scanner for one region's clients.
