@@ -166,7 +166,7 @@ func (o *checkOptions) run(ctx context.Context) error {
 		return err
 	}
 	if unscanned > 0 {
-		fmt.Fprintf(o.f.io.errOut, "upkeep: %d hosts of the scan have no package data (not scanned); see 'upkeep inventory'\n", unscanned)
+		fmt.Fprintf(o.f.io.errOut, "upkeep: %s of the scan %s no package data (not scanned); see 'upkeep inventory'\n", nouns(unscanned, "host"), verb(unscanned, "has", "have"))
 	}
 	if o.failOn != "" && len(reports) > 0 && unscanned == len(reports) {
 		return nothingJudged(o.f.io.errOut, o.failOn)
@@ -229,11 +229,11 @@ func failOn(w io.Writer, mode string, fs []advisories.Finding, readiness func() 
 	if n == 0 {
 		return nil
 	}
-	what := "findings"
+	what := "finding"
 	if mode == "blocked" {
-		what = "hosts"
+		what = "host"
 	}
-	fmt.Fprintf(w, "upkeep: --fail-on %s: %d %s matched\n", mode, n, what)
+	fmt.Fprintf(w, "upkeep: --fail-on %s: %s matched\n", mode, nouns(n, what))
 	return errSilent(exitFailure)
 }
 

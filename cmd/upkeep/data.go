@@ -181,7 +181,7 @@ response (one product, or /products/full/) or a snapshot in upkeep's format.`,
 			if err != nil {
 				return fmt.Errorf("store end-of-life data: %w; the data in use is unchanged", err)
 			}
-			fmt.Fprintf(f.io.errOut, "upkeep: stored %d products from %s, dated %s, in %s\n", len(ps), origin, date.Format(time.DateOnly), db.Path())
+			fmt.Fprintf(f.io.errOut, "upkeep: stored %s from %s, dated %s, in %s\n", nouns(len(ps), "product"), origin, date.Format(time.DateOnly), db.Path())
 			return nil
 		},
 	}

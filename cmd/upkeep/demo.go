@@ -185,7 +185,7 @@ func removeDatabase(path string) error {
 // writeDemoSummary prints the summary and what to try next.
 func writeDemoSummary(w io.Writer, s demoSummary, h *demoFindings) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "upkeep demo: %d hosts in scan %d\n\n", s.Hosts, s.ScanID)
+	fmt.Fprintf(&b, "upkeep demo: %s in scan %d\n\n", hostsText(s.Hosts), s.ScanID)
 	b.WriteString("Hosts by OS\n")
 	writeCounts(&b, s.ByOS)
 	b.WriteString("\nHosts by status\n")

@@ -85,10 +85,10 @@ func (o *demoOptions) judgeDemo(ctx context.Context) (demoFindings, error) {
 func writeDemoFindings(w io.Writer, h demoFindings) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nWhat upkeep finds (judged at %s with end-of-life data of %s)\n", h.At, h.DataDate)
-	fmt.Fprintf(&b, "  past end of life        %3d hosts (%d findings)\n", h.EOLHosts, h.EOLCount)
-	fmt.Fprintf(&b, "  end of life soon        %3d hosts\n", h.SoonHosts)
+	fmt.Fprintf(&b, "  past end of life        %3d %s (%s)\n", h.EOLHosts, plural(h.EOLHosts, "host"), nouns(h.EOLCount, "finding"))
+	fmt.Fprintf(&b, "  end of life soon        %3d %s\n", h.SoonHosts, plural(h.SoonHosts, "host"))
 	fmt.Fprintf(&b, "  Amazon Linux 2023       %3d ready, %d need work, %d blocked\n", h.Ready, h.Work, h.Block)
-	fmt.Fprintf(&b, "  upgrade plan            %3d steps in %d waves; the first:\n", h.Steps, h.Waves)
+	fmt.Fprintf(&b, "  upgrade plan            %3d %s in %s; the first:\n", h.Steps, plural(h.Steps, "step"), nouns(h.Waves, "wave"))
 	for _, s := range h.FirstSteps {
 		from := s.From
 		if s.Kind == plan.KindOS {

@@ -197,7 +197,7 @@ func (o *inventoryOptions) runHosts(ctx context.Context, format output.Format, s
 // scanFooter says which scan a table came from, on stderr so that piped
 // tables stay data only.
 func scanFooter(w io.Writer, s inventory.Scan, shown, total int) {
-	fmt.Fprintf(w, "scan %d (%s, %s): %d of %d hosts shown\n", s.ID, s.Source, timeText(s.Started), shown, total)
+	fmt.Fprintf(w, "scan %d (%s, %s): %d of %s shown\n", s.ID, s.Source, timeText(s.Started), shown, nouns(total, "host"))
 }
 
 func newInventoryPackagesCmd(o *inventoryOptions) *cobra.Command {
@@ -273,7 +273,7 @@ func (o *inventoryOptions) runPackages(ctx context.Context, format output.Format
 	if err := output.WriteTable(out, []string{"HOST", "PACKAGE", "VERSION", "ARCH", "MANAGER", "VENDOR"}, cells); err != nil {
 		return err
 	}
-	fmt.Fprintf(o.f.io.errOut, "scan %d: %d packages\n", scan.ID, len(pkgs))
+	fmt.Fprintf(o.f.io.errOut, "scan %d: %s\n", scan.ID, nouns(len(pkgs), "package"))
 	return nil
 }
 

@@ -72,7 +72,7 @@ func (o *readinessOptions) run(ctx context.Context) error {
 		return err
 	}
 	if n := len(reports) - len(hs); n > 0 {
-		fmt.Fprintf(o.f.io.errOut, "upkeep: %d hosts of the scan have no package data (not scanned) and are left out\n", n)
+		fmt.Fprintf(o.f.io.errOut, "upkeep: %s of the scan %s no package data (not scanned) and %s left out\n", nouns(n, "host"), verb(n, "has", "have"), verb(n, "is", "are"))
 	}
 	if o.failOn != "" && len(reports) > 0 && len(hs) == 0 {
 		return nothingJudged(o.f.io.errOut, o.failOn)

@@ -130,7 +130,7 @@ func (o *reportOptions) run(ctx context.Context) error {
 		return err
 	}
 	if r.Summary.NotScanned > 0 {
-		fmt.Fprintf(o.f.io.errOut, "upkeep: %d hosts of the scan have no package data (not scanned); the report lists them\n", r.Summary.NotScanned)
+		fmt.Fprintf(o.f.io.errOut, "upkeep: %s of the scan %s no package data (not scanned); the report lists them\n", nouns(r.Summary.NotScanned, "host"), verb(r.Summary.NotScanned, "has", "have"))
 	}
 	if o.out == "" {
 		_, err = o.f.io.out.Write(buf.Bytes())

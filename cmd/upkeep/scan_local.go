@@ -82,7 +82,8 @@ func parsedObservation(scanID int64, host inventory.Host, data []byte, runErr er
 // describe is a host's result in a few words, for progress and summaries.
 func describe(o inventory.Observation) string {
 	if o.Status == inventory.StatusOK {
-		return fmt.Sprintf("ok, %d packages, %d probes, %d listening sockets", len(o.Report.Packages), len(o.Report.Probes), len(o.Report.Listeners))
+		return fmt.Sprintf("ok, %s, %s, %s", nouns(len(o.Report.Packages), "package"), nouns(len(o.Report.Probes), "probe"),
+			nouns(len(o.Report.Listeners), "listening socket"))
 	}
 	return fmt.Sprintf("%s: %s", o.Status, o.Error)
 }
@@ -104,7 +105,7 @@ func (o *scanOptions) runImport(ctx context.Context) error {
 		return err
 	}
 	if o.host != "" && len(files) != 1 {
-		return usageErrorf("--host names one host, but --import %s holds %d files", strings.Join(o.imports, ","), len(files))
+		return usageErrorf("--host names one host, but --import %s holds %s", strings.Join(o.imports, ","), nouns(len(files), "file"))
 	}
 	db, err := o.f.openStore(ctx)
 	if err != nil {
@@ -180,7 +181,7 @@ func (o *scanOptions) runImport(ctx context.Context) error {
 		hosts += n
 	}
 	if !o.quiet {
-		fmt.Fprintf(o.f.io.errOut, "scan %d: imported %d files as %d hosts: %s (%.1fs)\n", id, len(files), hosts,
+		fmt.Fprintf(o.f.io.errOut, "scan %d: imported %s as %s: %s (%.1fs)\n", id, nouns(len(files), "file"), nouns(hosts, "host"),
 			countsText(scan.Counts), time.Since(begin).Seconds())
 	}
 	switch {

@@ -76,7 +76,7 @@ func (o *scanOptions) summary(ctx context.Context, db *store.DB, scanID int64, b
 	if interrupted {
 		state = "interrupted"
 	}
-	fmt.Fprintf(w, "scan %d %s: %d hosts: %s (%.1fs)\n", scanID, state, hosts, countsText(scan.Counts), time.Since(begin).Seconds())
+	fmt.Fprintf(w, "scan %d %s: %s: %s (%.1fs)\n", scanID, state, hostsText(hosts), countsText(scan.Counts), time.Since(begin).Seconds())
 	resumable := false
 	for _, h := range hints {
 		n := scan.Counts[h.status]
@@ -167,15 +167,12 @@ func (p *progress) finish() {
 }
 
 func hostsText(n int) string {
-	if n == 1 {
-		return "1 host"
-	}
-	return fmt.Sprintf("%d hosts", n)
+	return nouns(n, "host")
 }
 
 func describeSSM(ob inventory.Observation) string {
 	if ob.Status == inventory.StatusInventory {
-		return fmt.Sprintf("inventory, %d packages", len(ob.Report.Packages))
+		return "inventory, " + nouns(len(ob.Report.Packages), "package")
 	}
 	return describe(ob)
 }
