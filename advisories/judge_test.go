@@ -173,6 +173,22 @@ var realCases = []realCase{
 	{os: "debian:12", name: "mariadb-server", version: "1:10.11.6-0+deb12u1", product: "mariadb", upstream: "10.11.6", cycle: "10.11", status: "supported"},
 	{os: "debian:12", name: "php8.2-fpm", version: "8.2.32-1~deb12u1", product: "php", upstream: "8.2.32", cycle: "8.2", status: "distro-supported", at: "2026-07-10"},
 
+	// Added with the audit of the host fixtures: the python3-defaults
+	// packages, Node's runtime library, versioned kernel subpackages, the Go
+	// metapackage, nginx.org's modules, Corretto and MariaDB's own repositories.
+	{os: "debian:12", name: "libpython3-stdlib", version: "3.11.2-1+b1", product: "python", upstream: "3.11.2", cycle: "3.11", status: "supported"},
+	{os: "debian:12", name: "libnode108", version: "18.19.0+dfsg-6~deb12u2", product: "nodejs", upstream: "18.19.0", cycle: "18", status: "eol"},
+	{os: "ubuntu:22.04", name: "libnode72", version: "12.22.9~dfsg-1ubuntu3.6", product: "nodejs", upstream: "12.22.9", cycle: "12", status: "distro-supported"},
+	{os: "ubuntu:22.04", name: "linux-modules-extra-5.15.0-91-generic", version: "5.15.0-91.101", product: "linux", upstream: "5.15.0", cycle: "5.15", status: "distro-supported"},
+	{os: "ubuntu:22.04", name: "golang-go", version: "2:1.18~0ubuntu2", product: "go", upstream: "1.18", cycle: "1.18", status: "distro-supported"},
+	{os: "centos:8", name: "podman", version: "1.6.4-10.module_el8.2.0+305+5e198a41", product: "podman", upstream: "1.6.4", cycle: "1.6", status: "eol"},
+	{os: "rhel:9", name: "nginx-module-njs", version: "1:1.26.2+0.8.5-1.el9.ngx", product: "nginx", upstream: "1.26.2", cycle: "1.26", status: "eol"},
+	{os: "ubuntu:22.04", name: "java-17-amazon-corretto-jdk", version: "1:17.0.12.7-1", product: "amazon-corretto", upstream: "17.0.12", cycle: "17", status: "supported"},
+	{os: "ubuntu:22.04", name: "mariadb-server", version: "1:10.6.19+maria~ubu2204", product: "mariadb", upstream: "10.6.19", cycle: "10.6", status: "eol"},
+	{os: "amzn:2023", name: "perl-base", version: "2.27-477.amzn2023.0.9", status: "unknown"},
+	{os: "amzn:2023", name: "perl-Carp", version: "1.50-458.amzn2023.0.2", status: "unknown"},
+	{os: "rhel:9", name: "openssl-fips-provider", version: "3.5.5-4.el9_8", status: "unknown"},
+
 	// Lookalikes that are not the product.
 	{os: "amzn:2", name: "nginx-mimetypes", version: "2.1.49-3.amzn2", status: "unknown"},
 	{os: "amzn:2", name: "python3-requests", version: "2.20.0-1.amzn2", status: "unknown"},

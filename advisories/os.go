@@ -84,13 +84,13 @@ func isAL2(r inventory.OSRelease) bool {
 // outside the OS vendor: NodeSource, PGDG, remi, nginx.org, Ondřej Surý's
 // PHP archive, Docker's and MySQL's repositories (which append the
 // distribution codename or "1ubuntu22.04").
-var thirdPartyMarkers = []string{"nodesource", "pgdg", "PGDG", "remi", ".ngx", "deb.sury.org",
+var thirdPartyMarkers = []string{"nodesource", "pgdg", "PGDG", "remi", ".ngx", "deb.sury.org", "+maria~",
 	"~focal", "~jammy", "~noble", "~bionic", "~xenial", "~buster", "~bullseye", "~bookworm", "~trixie",
 	"-1ubuntu18.04", "-1ubuntu20.04", "-1ubuntu22.04", "-1ubuntu24.04", "-1debian10", "-1debian11", "-1debian12", "-1debian13"}
 
 // thirdPartyNames are packages only third-party repositories ship.
 var thirdPartyNames = []string{"mysql-community-", "docker-ce", "containerd.io", "temurin-", "mysql80-", "mysql57-",
-	"MariaDB-", "mongodb-org", "elasticsearch", "grafana"}
+	"MariaDB-", "mongodb-org", "elasticsearch", "grafana", "kubelet", "kubeadm", "kubectl"}
 
 // packageSource tells a package of the OS vendor from one of a third-party
 // repository, by name, rpm vendor and release tag. On Amazon Linux every
@@ -102,6 +102,10 @@ func packageSource(osr inventory.OSRelease, p inventory.Package) string {
 			return SourceThirdParty
 		}
 	}
+	id := strings.ToLower(osr.ID)
+	if id != "amzn" && strings.Contains(p.Name, "amazon-corretto") {
+		return SourceThirdParty // Corretto is Amazon Linux's own; elsewhere it comes from Amazon's repository
+	}
 	if p.Manager == "rpm" && strings.HasPrefix(p.Name, "php") && len(p.Name) > 5 && isDigits(p.Name[3:5]) && strings.HasPrefix(p.Name[5:], "-php") {
 		return SourceThirdParty // remi's Software Collections (php74-php-fpm)
 	}
@@ -110,6 +114,8 @@ func packageSource(osr inventory.OSRelease, p inventory.Package) string {
 		tag = p.Version
 		if i := strings.LastIndexByte(tag, '-'); i >= 0 {
 			tag = tag[i:]
+		} else if i := strings.IndexByte(tag, '+'); i >= 0 {
+			tag = tag[i:] // no revision: a native version such as MariaDB's "1:10.11.9+maria~ubu2204"
 		} else {
 			tag = ""
 		}
@@ -119,7 +125,6 @@ func packageSource(osr inventory.OSRelease, p inventory.Package) string {
 			return SourceThirdParty
 		}
 	}
-	id := strings.ToLower(osr.ID)
 	if p.Manager == "rpm" {
 		if id == "amzn" && !strings.Contains(p.Release, "amzn") {
 			return SourceThirdParty

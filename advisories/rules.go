@@ -24,17 +24,26 @@ type rule struct {
 	primary bool   // this package's version is the product's version on the host
 	dot     int    // the "c" group has no dot: insert one after this many digits (php74 -> 7.4)
 	java    bool   // Java version strings: 1.8.0.432.b06, 8u432-ga, 17.0.13+11
+	ver     string // when set, the upstream version must match this (anchored): names shared with other projects' packages
 	note    string
 }
 
 // rules is the package-name mapping table. Libraries and tools that only
 // share a prefix (python3-requests, nginx-mimetypes, postgresql-common,
-// mariadb-connector-c, php-pear, php-pecl-*) match no row on purpose.
+// mariadb-connector-c, php-pear, php-pecl-*) match no row on purpose. So do
+// perl and sqlite, which the data has: the distribution's perl (perl-base is
+// Essential on Debian) and SQLite library move only with the OS, and SQLite's
+// one cycle never ends, so a finding per host would be noise.
 var rules = []rule{
 	// nginx: distro packages, dynamic modules (same source version), nginx.org builds.
 	{pattern: `nginx`, product: "nginx", primary: true},
 	{pattern: `nginx-(core|full|light|extras|common|filesystem|all-modules)`, product: "nginx"},
-	{pattern: `(lib)?nginx-mod-[a-z0-9-]+`, product: "nginx"},
+	// Modules: Fedora/EPEL's nginx-mod-*, Debian's libnginx-mod-*, nginx.org's
+	// nginx-module-* (njs: "1.26.2+0.8.5"). Only those built from nginx's own
+	// source carry nginx's version; third-party modules packaged under the
+	// same prefix (nginx-mod-modsecurity 1.0.3, libnginx-mod-http-headers-more-filter
+	// 0.34, libnginx-mod-http-auth-pam 1.5.3) do not, so the version must be 1.10 or later.
+	{pattern: `(lib)?nginx-mod-[a-z0-9-]+|nginx-module-[a-z0-9-]+`, product: "nginx", ver: `1\.([1-9]\d)\..*`},
 
 	// Apache httpd: rpm httpd, Software Collections httpd24-*, Debian apache2.
 	{pattern: `httpd`, product: "apache-http-server", primary: true},
@@ -114,12 +123,15 @@ var rules = []rule{
 	{pattern: `nodejs`, product: "nodejs", primary: true},
 	{pattern: `nodejs-(libs|full-i18n|devel|docs|npm)`, product: "nodejs", manager: "rpm"},
 	{pattern: `nodejs(?P<c>\d\d)(-(libs|full-i18n|devel|npm))?`, product: "nodejs", manager: "rpm", primary: true},
+	{pattern: `libnode\d+`, product: "nodejs", manager: "dpkg"}, // Debian/Ubuntu's runtime library (libnode72 is Node 12's ABI, not a line)
 
 	// Python: the interpreter, not its libraries (python3-requests is not Python).
 	{pattern: `python(?P<c>3\.\d+)`, product: "python", primary: true},
 	{pattern: `python(?P<c>3\.\d+)-(libs|minimal|devel|dev|venv|tkinter)`, product: "python"},
-	{pattern: `libpython(?P<c>3\.\d+)(-minimal|-stdlib)?`, product: "python", manager: "dpkg"},
+	{pattern: `libpython(?P<c>3\.\d+)(-minimal|-stdlib|-dev)?`, product: "python", manager: "dpkg"},
 	{pattern: `python(?P<c>3)(-libs|-minimal)?`, product: "python", primary: true},
+	// The default-version packages (python3-defaults on Debian, python3-devel on rpm).
+	{pattern: `(lib)?python(?P<c>3)-(stdlib|dev|devel)`, product: "python"},
 	{pattern: `python(?P<c>3\d\d?)(-libs)?`, product: "python", manager: "rpm", dot: 1, primary: true},
 	{pattern: `platform-python`, product: "python", manager: "rpm", primary: true},
 	{pattern: `python(?P<c>2)?(-libs)?`, product: "python", manager: "rpm", primary: true},
@@ -141,8 +153,12 @@ var rules = []rule{
 	{pattern: `libssl-dev`, product: "openssl", manager: "dpkg"},
 
 	// Linux kernel packages (the running kernel comes from uname -r when known).
-	{pattern: `kernel(-(core|modules|modules-core|modules-extra|devel|tools|tools-libs|headers))?`, product: "linux", manager: "rpm", primary: true},
-	{pattern: `linux-(image|modules|headers)-(?P<c>\d+\.\d+)\.\d+-[0-9a-z.-]+`, product: "linux", manager: "dpkg", primary: true},
+	// Oracle's kernel-uek and Amazon Linux 2023's newer lines (kernel6.12) too.
+	{pattern: `kernel(-uek)?(-(core|modules|modules-core|modules-extra|devel|tools|tools-libs|headers))?`, product: "linux", manager: "rpm", primary: true},
+	{pattern: `kernel(?P<c>\d\.\d+)(-(core|modules|modules-core|modules-extra|devel|tools|tools-libs|headers))?`, product: "linux", manager: "rpm", primary: true},
+	// Versioned kernel packages only: the linux-image-generic / linux-image-aws
+	// metapackages ("5.15.0.91.88") and linux-libc-dev (userland headers) are not a kernel.
+	{pattern: `linux-(image|image-unsigned|modules|modules-extra|headers)-(?P<c>\d+\.\d+)\.\d+-[0-9a-z.-]+`, product: "linux", manager: "dpkg", primary: true},
 
 	// Containers: distro docker/docker.io, Docker's docker-ce, containerd.
 	{pattern: `docker|docker\.io|docker-ce|moby-engine`, product: "docker-engine", primary: true},
@@ -160,7 +176,17 @@ var rules = []rule{
 	{pattern: `erlang(-base|-erts)?`, product: "erlang", primary: true},
 	{pattern: `golang(-bin)?`, product: "go", manager: "rpm", primary: true},
 	{pattern: `golang-(?P<c>1\.\d+)(-go)?`, product: "go", manager: "dpkg", primary: true},
+	{pattern: `golang-go`, product: "go", manager: "dpkg", primary: true}, // the default-version metapackage, "2:1.18~0ubuntu2"
 	{pattern: `grafana`, product: "grafana", primary: true},
+	{pattern: `podman`, product: "podman", primary: true},
+	{pattern: `postfix`, product: "postfix", primary: true},
+	{pattern: `dovecot|dovecot-core`, product: "dovecot", primary: true},
+	{pattern: `exim|exim4-daemon-(light|heavy)`, product: "exim", primary: true},
+	{pattern: `exim4-base`, product: "exim", manager: "dpkg"},
+	{pattern: `openvpn`, product: "openvpn", primary: true},
+	// Kubernetes node packages from pkgs.k8s.io (kubectl is only a client).
+	{pattern: `kubelet|kubeadm`, product: "kubernetes", primary: true},
+	{pattern: `kubectl`, product: "kubernetes"},
 }
 
 // phpExt lists the extensions built from PHP's own source, so php-pear,
@@ -171,7 +197,8 @@ const phpExt = `(common|fpm|cli|json|mysqlnd|mysql|pdo|gd|mbstring|xml|opcache|i
 type compiledRule struct {
 	rule
 	re *regexp.Regexp
-	ci int // index of the "c" group, -1 when none
+	vr *regexp.Regexp // the rule's ver, nil when none
+	ci int            // index of the "c" group, -1 when none
 }
 
 // mapper matches package names against the table. It is built once per Data
@@ -185,6 +212,9 @@ func newMapper() *mapper {
 	for i, r := range rules {
 		re := regexp.MustCompile(`^(?:` + r.pattern + `)$`)
 		m.rules[i] = compiledRule{rule: r, re: re, ci: re.SubexpIndex("c")}
+		if r.ver != "" {
+			m.rules[i].vr = regexp.MustCompile(`^(?:` + r.ver + `)$`)
+		}
 	}
 	return m
 }
@@ -216,6 +246,9 @@ func (m *mapper) Map(manager, name, evr string) (match, bool) {
 			continue
 		}
 		up := upstreamOf(scheme, evr, r.java)
+		if r.vr != nil && !r.vr.MatchString(up) {
+			continue
+		}
 		line := ""
 		if r.ci >= 0 {
 			line = nameLine(sub[r.ci], r.dot, r.java)
@@ -261,6 +294,9 @@ func upstreamOf(s version.Scheme, evr string, java bool) string {
 	u := version.UpstreamOf(s, evr)
 	if i := strings.IndexByte(u, '~'); i > 0 {
 		u = u[:i]
+	}
+	if i := strings.IndexByte(u, '+'); i > 0 && !java {
+		u = u[:i] // rpm too: nginx.org's nginx-module-njs "1.26.2+0.8.5" is nginx 1.26.2
 	}
 	if java {
 		return javaUpstream(u)
