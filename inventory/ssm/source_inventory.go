@@ -73,8 +73,10 @@ func (s *Scanner) inventoryOf(ctx context.Context, ids []string, typeName string
 		}},
 		ResultAttributes: []types.ResultAttribute{{TypeName: aws.String(typeName)}},
 		MaxResults:       aws.Int32(50),
+	}, func(o *awsssm.GetInventoryPaginatorOptions) {
+		o.StopOnDuplicateToken = true // a server that repeats its token would page forever
 	})
-	for p.HasMorePages() {
+	for pages := 0; p.HasMorePages() && pages < maxPages; pages++ {
 		var page *awsssm.GetInventoryOutput
 		err := s.persist.do(ctx, func() error {
 			var err error
