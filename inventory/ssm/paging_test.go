@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"upkeep/internal/ssmfake"
 	"upkeep/inventory"
 	"upkeep/inventory/ssm"
 )
@@ -52,5 +53,38 @@ func TestReadInventoryRepeatedToken(t *testing.T) {
 	}
 	if got := sink.obs["i-0123456789abcdef0"]; len(got) != 1 || got[0].Status != inventory.StatusFailed {
 		t.Errorf("host stored as %+v, want one failed row (no inventory data)", got)
+	}
+}
+
+// TestReadInventoryKeepsWhatArrived: an interrupt while a chunk of SSM
+// Inventory answers is being stored must not drop the answers already read:
+// like Run, ReadInventory saves what arrived whatever happens to ctx.
+func TestReadInventoryKeepsWhatArrived(t *testing.T) {
+	fake := ssmfake.New(ssmfake.Fleet(ssmfake.FleetSpec{Hosts: 3, Inventory: true}))
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	c := connect(t, srv.URL, "us-east-1")
+	sc := ssm.NewScanner(c, testOptions())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	targets, err := sc.Discover(ctx, ssm.Selector{All: true}, "ssm-inventory")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(targets) != 3 {
+		t.Fatalf("%d targets, want 3", len(targets))
+	}
+	var saved []string
+	save := func(sctx context.Context, o inventory.Observation) error {
+		if err := sctx.Err(); err != nil {
+			return err // as the store does: a cancelled context stores nothing
+		}
+		saved = append(saved, o.Host.ID)
+		cancel() // Ctrl-C while the chunk is being stored
+		return nil
+	}
+	_ = sc.ReadInventory(ctx, 1, targets, save, nil)
+	if len(saved) != 3 {
+		t.Errorf("stored %v after the interrupt, want all 3 hosts whose inventory had arrived", saved)
 	}
 }

@@ -37,6 +37,9 @@ func (s *Scanner) ReadInventory(ctx context.Context, scanID int64, targets []Tar
 	if ev != nil && len(todo) > 0 {
 		ev.Sent(s.region, len(todo))
 	}
+	// What arrived is kept even when the scan is interrupted, as in Run:
+	// saving does not depend on ctx; the next chunk's read stops instead.
+	keep := context.WithoutCancel(ctx)
 	for i := 0; i < len(todo); i += maxFilterValues {
 		chunk := todo[i:min(i+maxFilterValues, len(todo))]
 		ids := make([]string, len(chunk))
@@ -53,7 +56,7 @@ func (s *Scanner) ReadInventory(ctx context.Context, scanID int64, targets []Tar
 		}
 		for _, t := range chunk {
 			o := inventoryObservation(scanID, t, apps[t.Host.ID], infos[t.Host.ID])
-			if err := save(ctx, o); err != nil {
+			if err := save(keep, o); err != nil {
 				return err
 			}
 			if ev != nil {
