@@ -25,7 +25,6 @@ type rule struct {
 	dot     int    // the "c" group has no dot: insert one after this many digits (php74 -> 7.4)
 	java    bool   // Java version strings: 1.8.0.432.b06, 8u432-ga, 17.0.13+11
 	ver     string // when set, the upstream version must match this (anchored): names shared with other projects' packages
-	note    string
 }
 
 // rules is the package-name mapping table. Libraries and tools that only

@@ -27,7 +27,8 @@ type Waiver struct {
 	Line    int       // line in the waivers file, for messages
 }
 
-// waiverFile is the YAML shape of upkeep.yaml.
+// The YAML shape of upkeep.yaml, read node by node so that an error can name
+// its line:
 //
 //	waivers:
 //	  - product: php
@@ -35,9 +36,6 @@ type Waiver struct {
 //	    tag: Role=legacy-billing
 //	    reason: legacy billing until the rewrite, ticket OPS-123
 //	    expires: 2027-03-31
-type waiverFile struct {
-	Waivers []yaml.Node `yaml:"waivers"`
-}
 
 var waiverFields = map[string]bool{"product": true, "cycle": true, "host": true, "tag": true, "key": true, "reason": true, "expires": true}
 

@@ -105,7 +105,7 @@ func describeMatches(in *Instance, fs []stringFilter) bool {
 		case f.Key == "ResourceType":
 			ok = contains(f.Values, "EC2Instance")
 		case f.Key == "tag-key" || strings.HasPrefix(f.Key, "tag:"):
-			ok = matchTarget(in, target{Key: f.Key, Values: f.Values})
+			ok = matchTarget(in, target(f))
 		default:
 			ok = true // accepted, not modelled
 		}

@@ -30,7 +30,8 @@ func TestFleetIsDeterministic(t *testing.T) {
 	if reflect.DeepEqual(a, c) {
 		t.Errorf("fleets with seeds 7 and 8 are identical")
 	}
-	if InstanceID(7, 1) == InstanceID(7, 2) || InstanceID(7, 1) != InstanceID(7, 1) || len(InstanceID(7, 1)) != 19 {
+	first, again := InstanceID(7, 1), InstanceID(7, 1)
+	if first == InstanceID(7, 2) || first != again || len(first) != 19 {
 		t.Errorf("instance ids: %s %s", InstanceID(7, 1), InstanceID(7, 2))
 	}
 }

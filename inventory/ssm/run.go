@@ -74,8 +74,9 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Events hears about a scan's progress, for a progress bar or a log. Calls
-// come from one goroutine at a time.
+// Events hears about a scan's progress, for a progress bar or a log. Sent
+// and Done come from different goroutines, and regions scan in parallel:
+// an implementation must be safe for concurrent use.
 type Events interface {
 	Sent(region string, hosts int)
 	Done(o inventory.Observation)
