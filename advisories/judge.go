@@ -281,6 +281,9 @@ func (j *judge) packageFindings(osr inventory.OSRelease, pkgs []inventory.Packag
 	var order []string
 	var out []Finding
 	for _, p := range pkgs {
+		if !p.Installed() {
+			continue // removed, configuration files left (dpkg rc): nothing runs
+		}
 		m, ok := j.mapPackage(p)
 		if !ok {
 			if j.opt.PerPackage {

@@ -359,3 +359,25 @@ func TestVendorUntil(t *testing.T) {
 		})
 	}
 }
+
+// TestJudgeSkipsRemovedPackages: a dpkg package whose configuration files
+// are all that remain (rc) runs nothing and gets no finding.
+func TestJudgeSkipsRemovedPackages(t *testing.T) {
+	d := mustLoad(t)
+	rep := &inventory.Report{
+		Facts: inventory.Facts{OS: inventory.OSRelease{ID: "debian", VersionID: "12", Name: "Debian GNU/Linux"}},
+		Packages: []inventory.Package{
+			{Manager: "dpkg", Name: "apache2", Version: "2.4.62-1~deb12u2", Arch: "amd64", Status: "rc"},
+			{Manager: "dpkg", Name: "nginx", Version: "1.22.1-9+deb12u1", Arch: "amd64", Status: "ii"},
+		},
+	}
+	hr := d.Judge([]inventory.Observation{{Host: inventory.Host{ID: "web-1"}, Status: inventory.StatusOK, Report: rep}},
+		Options{At: day("2026-11-24"), Within: 180})
+	products := map[string]bool{}
+	for _, f := range hr[0].Findings {
+		products[f.Product] = true
+	}
+	if !products["nginx"] || products["apache-http-server"] {
+		t.Errorf("products %v: want nginx, and no finding for the removed apache2", products)
+	}
+}

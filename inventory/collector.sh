@@ -86,10 +86,11 @@ packages() {
 		rpm -qa --qf '%{NAME}\t%{EPOCH}\t%{VERSION}\t%{RELEASE}\t%{ARCH}\t%{VENDOR}\n' 2>/dev/null | fields R 6
 	fi
 	if command -v dpkg-query >/dev/null 2>&1; then
-		# Installed means dpkg's second status letter is "i" (ii, hi);
-		# removed-but-configured (rc) and half-installed packages are left out.
+		# Every package dpkg lists, with its status: removed-but-configured
+		# (rc) and half-installed ones too, so the inventory matches
+		# dpkg-query -W; only installed ones (second letter "i") are judged.
 		dpkg-query -W -f '${Package}\t${Version}\t${Architecture}\t${db:Status-Abbrev}\n' 2>/dev/null |
-			awk -v OFS="$TAB" 'BEGIN { FS = "\t" } { s = $4; sub(/ +$/, "", s); if (substr(s, 2, 1) == "i") { $4 = s; print } }' |
+			awk -v OFS="$TAB" 'BEGIN { FS = "\t" } { sub(/ +$/, "", $4); print }' |
 			fields D 4
 	fi
 }

@@ -239,8 +239,8 @@ func TestCollectorFallbacks(t *testing.T) {
 			for _, p := range r.Packages {
 				names[p.Name] = p.Status
 			}
-			if _, ok := names["old-removed"]; ok || names["held"] != "hi" || names["nginx"] != "" {
-				t.Errorf("dpkg states: old-removed kept=%v, held=%q, nginx=%q", ok, names["held"], names["nginx"])
+			if names["old-removed"] != "rc" || names["held"] != "hi" || names["nginx"] != "" {
+				t.Errorf("dpkg states: old-removed=%q, held=%q, nginx=%q; want rc, hi and no nginx", names["old-removed"], names["held"], names["nginx"])
 			}
 			if r.Probes[0].Owner != "apache2-bin" {
 				t.Errorf("dpkg owner: %+v", r.Probes[0])
@@ -290,9 +290,7 @@ func TestCollectorThisMachine(t *testing.T) {
 	want := map[inventory.Package]int{}
 	for _, l := range strings.Split(strings.TrimSpace(string(q)), "\n") {
 		f := strings.Split(l, "\t")
-		if st := strings.TrimRight(f[3], " "); len(st) >= 2 && st[1] == 'i' {
-			want[inventory.Package{Manager: "dpkg", Name: f[0], Version: f[1], Arch: f[2], Status: st}]++
-		}
+		want[inventory.Package{Manager: "dpkg", Name: f[0], Version: f[1], Arch: f[2], Status: strings.TrimRight(f[3], " ")}]++
 	}
 	got := map[inventory.Package]int{}
 	for _, p := range r.Packages {
@@ -312,5 +310,35 @@ func TestCollectorThisMachine(t *testing.T) {
 	}
 	if !slices.ContainsFunc(r.Listeners, func(l inventory.Listener) bool { return l.Port == port && l.Addr == "127.0.0.1" }) {
 		t.Errorf("listener 127.0.0.1:%d not reported; got %+v", port, r.Listeners)
+	}
+}
+
+// TestCollectorKeepsDpkgStatus: every package dpkg-query -W lists is
+// reported with its status, a removed one whose configuration files remain
+// (rc) too, so the inventory matches dpkg; judging skips what is not installed.
+func TestCollectorKeepsDpkgStatus(t *testing.T) {
+	h := fixtures.Host{Fixture: "debian-12-app", Add: []inventory.Package{
+		{Name: "apache2", Version: "2.4.62-1~deb12u2", Arch: "amd64", Status: "rc"},
+		{Name: "nginx-extras", Version: "1.22.1-9", Arch: "amd64", Status: "iF"},
+	}}
+	for _, sh := range shells(t) {
+		out, _ := runOn(t, sh, h)
+		r, err := inventory.Parse(out)
+		if err != nil {
+			t.Fatalf("%s: Parse: %v", sh.name, err)
+		}
+		got := map[string]inventory.Package{}
+		for _, p := range r.Packages {
+			got[p.Name] = p
+		}
+		if p := got["apache2"]; p.Status != "rc" || p.Version != "2.4.62-1~deb12u2" || p.Installed() {
+			t.Errorf("%s: apache2 %+v, want status rc, not installed", sh.name, p)
+		}
+		if p := got["nginx-extras"]; p.Status != "iF" || !p.Installed() {
+			t.Errorf("%s: nginx-extras %+v, want status iF (half-configured: its files are there)", sh.name, p)
+		}
+		if p := got["nginx"]; p.Status != "ii" || !p.Installed() {
+			t.Errorf("%s: nginx %+v, want ii, installed", sh.name, p)
+		}
 	}
 }

@@ -48,6 +48,18 @@ type Package struct {
 	Status  string // dpkg db:Status-Abbrev without trailing space ("ii"); "" for rpm
 }
 
+// Installed reports whether the package's files are on the host: every rpm
+// package's are, and a dpkg package's unless its status says it is not
+// installed (second letter n) or only its configuration files remain (c, as
+// in "rc"). A package with no status (a pasted list, SSM Inventory) counts as
+// installed.
+func (p Package) Installed() bool {
+	if p.Manager != "dpkg" || len(p.Status) < 2 {
+		return true
+	}
+	return p.Status[1] != 'n' && p.Status[1] != 'c'
+}
+
 // EVR returns the version as its package manager prints it: rpm
 // "[epoch:]version-release", dpkg the version string as is.
 func (p Package) EVR() string {

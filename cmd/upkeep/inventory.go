@@ -268,7 +268,11 @@ func (o *inventoryOptions) runPackages(ctx context.Context, format output.Format
 	}
 	cells := make([][]string, len(pkgs))
 	for i, p := range pkgs {
-		cells[i] = []string{p.Host, p.Name, p.EVR(), dash(p.Arch), p.Manager, dash(p.Vendor)}
+		manager := p.Manager
+		if !p.Installed() {
+			manager += " (" + p.Status + ": not installed)"
+		}
+		cells[i] = []string{p.Host, p.Name, p.EVR(), dash(p.Arch), manager, dash(p.Vendor)}
 	}
 	if err := output.WriteTable(out, []string{"HOST", "PACKAGE", "VERSION", "ARCH", "MANAGER", "VENDOR"}, cells); err != nil {
 		return err

@@ -127,7 +127,8 @@ type HostPackage struct {
 	inventory.Package
 }
 
-// Packages returns the packages installed on the scan's hosts that match f,
+// Packages returns the packages the scan's hosts list that match f (dpkg
+// packages removed but configured too: see Package.Installed),
 // ordered by host id, then package.
 func (db *DB) Packages(ctx context.Context, scanID int64, f PackageFilter) ([]HostPackage, error) {
 	tx, err := db.readTx(ctx)
@@ -291,6 +292,9 @@ func where(ctx context.Context, tx *sql.Tx, scanID int64, glob string) ([]Spread
 		return nil, err
 	}
 	for _, p := range pkgs {
+		if !p.Installed() {
+			continue // "which hosts run which version": not a removed package's leftovers
+		}
 		add(key{"package", p.Name, p.Manager, p.EVR()}, p.Host, hostLabel(p.Host, p.HostName))
 	}
 	err = eachRow(ctx, tx, `SELECT h.ident, h.name, p.name, p.version FROM probes p
