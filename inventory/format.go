@@ -331,6 +331,19 @@ func parseFact(facts *Facts, key, value string) error {
 	return nil
 }
 
+// ParseOSRelease reads the fields upkeep keeps from an /etc/os-release
+// file: KEY=value lines, quotes removed, everything else ignored.
+func ParseOSRelease(data []byte) OSRelease {
+	var os OSRelease
+	for _, line := range strings.Split(string(data), "\n") {
+		k, v, ok := strings.Cut(strings.TrimSpace(line), "=")
+		if ok {
+			parseOSRelease(&os, k, strings.Trim(v, `"'`))
+		}
+	}
+	return os
+}
+
 func parseOSRelease(os *OSRelease, key, value string) {
 	switch key {
 	case "ID":

@@ -43,3 +43,11 @@ func TestProbeVersion(t *testing.T) {
 		})
 	}
 }
+
+func TestParseOSRelease(t *testing.T) {
+	got := ParseOSRelease([]byte("NAME=\"Amazon Linux\"\nVERSION=\"2023\"\nID=\"amzn\"\nID_LIKE=\"fedora\"\nVERSION_ID=\"2023\"\n# comment\n  PRETTY_NAME='Amazon Linux 2023.10.20260202'\nBROKEN\n"))
+	want := OSRelease{ID: "amzn", VersionID: "2023", Name: "Amazon Linux", PrettyName: "Amazon Linux 2023.10.20260202", IDLike: "fedora"}
+	if got != want {
+		t.Errorf("ParseOSRelease = %+v, want %+v", got, want)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"strings"
 	"time"
 
 	"upkeep/internal/fixtures"
@@ -138,26 +137,7 @@ func readOSRelease(base string) (inventory.OSRelease, error) {
 	if err != nil {
 		return inventory.OSRelease{}, err
 	}
-	var o inventory.OSRelease
-	for _, line := range strings.Split(string(data), "\n") {
-		k, v, ok := strings.Cut(strings.TrimSpace(line), "=")
-		if !ok {
-			continue
-		}
-		v = strings.Trim(v, `"'`)
-		switch k {
-		case "ID":
-			o.ID = v
-		case "VERSION_ID":
-			o.VersionID = v
-		case "NAME":
-			o.Name = v
-		case "PRETTY_NAME":
-			o.PrettyName = v
-		case "ID_LIKE":
-			o.IDLike = v
-		}
-	}
+	o := inventory.ParseOSRelease(data)
 	if o.ID == "" || o.VersionID == "" {
 		return o, fmt.Errorf("os-release of %s: no ID or VERSION_ID", base)
 	}
