@@ -46,6 +46,16 @@ type Package struct {
 	Arch    string
 	Vendor  string // rpm VENDOR, "" when unset
 	Status  string // dpkg db:Status-Abbrev without trailing space ("ii"); "" for rpm
+
+	// Module is the rpm MODULARITYLABEL (name:stream:version:context) of a
+	// package built in a RHEL 8+ Application Stream module, "" otherwise.
+	// It names the stream whose life cycle the package follows.
+	Module string
+	// Component is the archive component (main, universe, restricted,
+	// multiverse, contrib, ...) the installed dpkg version comes from, where
+	// apt knows it; "" when unknown. An Ubuntu universe package is not
+	// patched by Canonical without Ubuntu Pro.
+	Component string
 }
 
 // Installed reports whether the package's files are on the host: every rpm
@@ -98,6 +108,19 @@ type Listener struct {
 	Addr    string // local address without port
 	Port    int
 	Process string // owning process name, "" when not visible
+	Exe     string // absolute path of the owning process's executable, "" when not visible
+	Owner   string // package that owns Exe (rpm -qf / dpkg-query -S), "" when none or unknown
+}
+
+// SupportStatement is the host's own package manager's word on how long a
+// package is supported: on Amazon Linux 2023, the machine-readable answer of
+// 'dnf supportinfo' for an installed package. The judge prefers it to
+// embedded data, since it comes from the vendor for that very build.
+type SupportStatement struct {
+	Package string // package name
+	Level   string // support level as the vendor names it (supported, maintenance, end-of-support, ...)
+	Ends    string // day the current support ends, YYYY-MM-DD, "" when not stated
+	Source  string // where the statement came from ("dnf supportinfo")
 }
 
 // OSRelease is the subset of /etc/os-release upkeep uses.
@@ -128,8 +151,9 @@ type Report struct {
 	Probes    []Probe
 	Services  []Service
 	Listeners []Listener
-	Tags      map[string]string // from a T record (demo fleet, imports); SSM tags come from discovery
-	Warnings  []string          // collector-side problems that did not stop it (W records)
+	Tags      map[string]string  // from a T record (demo fleet, imports); SSM tags come from discovery
+	Warnings  []string           // collector-side problems that did not stop it (W records)
+	Support   []SupportStatement // vendor support statements for installed packages, when the host has them
 }
 
 // Host is a machine's stable identity and what the control plane knows of it.
