@@ -305,7 +305,8 @@ func TestSSMScripts(t *testing.T) {
 		fake.Close()
 	})
 	testscript.Run(t, testscript.Params{
-		Dir: "testdata/script/ssm",
+		Dir:  "testdata/script/ssm",
+		Cmds: scriptCmds,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("XDG_DATA_HOME", env.WorkDir+"/data")
 			env.Setenv("UPKEEP_DB", "")

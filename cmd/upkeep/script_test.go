@@ -19,7 +19,8 @@ func TestMain(m *testing.M) {
 // Each script gets its own HOME and database; nothing reaches the network.
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
-		Dir: "testdata/script",
+		Dir:  "testdata/script",
+		Cmds: scriptCmds,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("XDG_DATA_HOME", env.WorkDir+"/data")
 			env.Setenv("UPKEEP_DB", "")
