@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"upkeep/internal/output"
 )
 
 // Writers format a plan; they decide nothing. Each states the date of the
@@ -114,7 +116,7 @@ func WriteMarkdown(w io.Writer, p *Plan, hostLimit int) error {
 	fmt.Fprintln(w, "| # | wave | cohort | hosts | change | kind | risk | depends on |")
 	fmt.Fprintln(w, "| --- | --- | --- | --- | --- | --- | --- | --- |")
 	for _, s := range p.Steps {
-		fmt.Fprintf(w, "| %d | %s | %s | %d | %s | %s | %s | %s |\n", s.Number, md(s.Wave), md(s.Cohort), s.HostCount, md(change(s)), s.Kind, s.Risk, deps(s))
+		fmt.Fprintf(w, "| %d | %s | %s | %d | %s | %s | %s | %s |\n", s.Number, md(s.Wave), md(s.Cohort), s.HostCount, md(change(s)), md(s.Kind), md(string(s.Risk)), deps(s))
 	}
 	wave := ""
 	for _, s := range p.Steps {
@@ -138,7 +140,7 @@ func WriteMarkdown(w io.Writer, p *Plan, hostLimit int) error {
 		}
 		fmt.Fprintf(w, "- **Depends on:** %s\n", depsNamed(p, s))
 		if s.Hint != "" {
-			fmt.Fprintf(w, "- **Hint:** `%s`\n", strings.ReplaceAll(s.Hint, "`", "'"))
+			fmt.Fprintf(w, "- **Hint:** `%s`\n", strings.ReplaceAll(output.Terminal(s.Hint), "`", "'"))
 		}
 	}
 	writeNotes(w, p.Notes, "## ")
@@ -158,7 +160,9 @@ func depsNamed(p *Plan, s *Step) string {
 	return strings.Join(out, ", ")
 }
 
-func md(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+// md makes a host-set or data value safe in Markdown: no control
+// characters, no HTML, nothing that ends a table cell.
+func md(s string) string { return output.MarkdownText(s) }
 
 // WriteJSON writes the whole plan as indented JSON.
 func WriteJSON(w io.Writer, p *Plan) error {
@@ -184,6 +188,9 @@ func WriteCSV(w io.Writer, p *Plan) error {
 		row := []string{fmt.Sprint(s.Number), s.Wave, s.Cohort, fmt.Sprint(s.HostCount), strings.Join(s.Hosts, " "),
 			s.Kind, s.Product, s.From, s.To, string(s.Risk), fmt.Sprint(s.Score), strings.Join(dep, " "),
 			strings.Join(s.Reasons, "; "), s.Hint, p.At, p.DataDate}
+		for i := range row {
+			row[i] = output.CSVCell(row[i]) // a cohort or host name is no formula
+		}
 		if err := cw.Write(row); err != nil {
 			return err
 		}

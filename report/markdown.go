@@ -95,5 +95,6 @@ func (e *errWriter) table(header []string, rows [][]string) {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// md escapes what would end a table cell or start markup in running text.
-func md(s string) string { return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s) }
+// md escapes what would end a table cell or start markup in running text,
+// shows control characters and keeps HTML inert.
+func md(s string) string { return output.MarkdownText(s) }

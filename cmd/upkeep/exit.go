@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"upkeep/internal/output"
 )
 
 // Exit codes, documented in `upkeep --help` and the README. Only main exits.
@@ -52,10 +54,11 @@ func exitCode(err error, stderr io.Writer) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintln(stderr, "upkeep:", ee.err)
+			fmt.Fprintln(stderr, "upkeep:", output.TerminalLines(ee.err.Error()))
 		}
 		return ee.code
 	}
-	fmt.Fprintln(stderr, "upkeep:", err)
+	// Errors quote what hosts and files said: no raw control characters.
+	fmt.Fprintln(stderr, "upkeep:", output.TerminalLines(err.Error()))
 	return exitFailure
 }

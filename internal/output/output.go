@@ -1,15 +1,16 @@
-// Package output writes rows as an aligned table, JSON or CSV, the formats
-// every listing command shares. Writers format; they never decide content.
+// Package output renders what upkeep reports: every command's table, CSV,
+// Markdown, JSON and YAML go through one column-driven renderer (columns.go,
+// render.go), and every value a host can set goes through one sanitising
+// layer (sanitize.go) on its way to a terminal, a spreadsheet or a Markdown
+// renderer. Writers format; they never decide content.
 package output
 
 import (
-	"bufio"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
-	"text/tabwriter"
 )
 
 // Format is an output format chosen with --output.
@@ -19,6 +20,7 @@ type Format string
 const (
 	Table    Format = "table"
 	JSON     Format = "json"
+	YAML     Format = "yaml"
 	CSV      Format = "csv"
 	Markdown Format = "markdown"
 	HTML     Format = "html"
@@ -28,7 +30,7 @@ const (
 func Parse(s string, allowed ...Format) (Format, error) {
 	names := make([]string, len(allowed))
 	for i, a := range allowed {
-		if string(a) == s || (a == Markdown && s == "md") {
+		if string(a) == s || (a == Markdown && s == "md") || (a == YAML && s == "yml") {
 			return a, nil
 		}
 		names[i] = string(a)
@@ -36,56 +38,36 @@ func Parse(s string, allowed ...Format) (Format, error) {
 	return "", fmt.Errorf("unknown output format %q: use one of %s", s, strings.Join(names, ", "))
 }
 
-// WriteTable writes an aligned, plain-text table with a header row.
-func WriteTable(w io.Writer, header []string, rows [][]string) error {
-	// tabwriter writes every cell separately: buffer them, or a table of
-	// 60,000 findings costs as many system calls.
-	bw := bufio.NewWriterSize(w, 64<<10)
-	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, strings.Join(header, "\t"))
-	for _, r := range rows {
-		fmt.Fprintln(tw, strings.Join(clean(r), "\t"))
+// stringsView is the view of a plain header and rows of cells.
+func stringsView(header []string, field bool) View[[]string] {
+	cols := make([]Column[[]string], len(header))
+	for i, h := range header {
+		cols[i] = Column[[]string]{Header: h, Value: func(r []string) string {
+			if i < len(r) {
+				return r[i]
+			}
+			return ""
+		}}
+		if field {
+			cols[i].Field = h
+		}
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	return bw.Flush()
+	return View[[]string]{Columns: cols}
 }
 
-// WriteCSV writes RFC 4180 CSV with a header row.
+// WriteTable writes an aligned, plain-text table with a header row.
+func WriteTable(w io.Writer, header []string, rows [][]string) error {
+	return Render(w, Options{Format: Table}, stringsView(header, false), slices.Values(rows))
+}
+
+// WriteCSV writes RFC 4180 CSV with a header row, formulas neutralised.
 func WriteCSV(w io.Writer, header []string, rows [][]string) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(header); err != nil {
-		return err
-	}
-	if err := cw.WriteAll(rows); err != nil {
-		return err
-	}
-	cw.Flush()
-	return cw.Error()
+	return Render(w, Options{Format: CSV}, stringsView(header, true), slices.Values(rows))
 }
 
 // WriteMarkdown writes a GitHub-flavoured Markdown table.
 func WriteMarkdown(w io.Writer, header []string, rows [][]string) error {
-	esc := func(cells []string) string {
-		out := make([]string, len(cells))
-		for i, c := range cells {
-			out[i] = strings.ReplaceAll(strings.ReplaceAll(c, "|", `\|`), "\n", " ")
-		}
-		return "| " + strings.Join(out, " | ") + " |"
-	}
-	sep := make([]string, len(header))
-	for i := range sep {
-		sep[i] = "---"
-	}
-	if _, err := fmt.Fprintln(w, esc(header)); err != nil {
-		return err
-	}
-	fmt.Fprintln(w, "| "+strings.Join(sep, " | ")+" |")
-	for _, r := range rows {
-		fmt.Fprintln(w, esc(r))
-	}
-	return nil
+	return Render(w, Options{Format: Markdown}, stringsView(header, false), slices.Values(rows))
 }
 
 // WriteJSON writes v as indented JSON followed by a newline.
@@ -94,13 +76,4 @@ func WriteJSON(w io.Writer, v any) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
-}
-
-// clean keeps tabs and newlines in values from breaking table columns.
-func clean(r []string) []string {
-	out := make([]string, len(r))
-	for i, c := range r {
-		out[i] = strings.NewReplacer("\t", " ", "\n", " ").Replace(c)
-	}
-	return out
 }
