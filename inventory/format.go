@@ -24,6 +24,23 @@ const (
 	collectedLayout = "2006-01-02T15:04:05Z"
 )
 
+// MaxOutput bounds a collector output, plain or decompressed: a host with
+// 20,000 packages prints about 2 MiB, so anything larger is damage or
+// hostility, and refusing it early keeps one host from taking the
+// importer's memory and minutes (a 116 MB output once took 7.6 GB).
+const MaxOutput = 16 << 20
+
+// ErrTooLarge means an output, or what its compressed form expands to, is
+// over MaxOutput.
+var ErrTooLarge = errors.New("collector output is too large")
+
+// tooBig names the limit and what to do; size is what was over it.
+func tooBig(line int, size string) error {
+	return &ParseError{Line: line, Err: ErrTooLarge, Msg: fmt.Sprintf(
+		"%s is over the %d MiB limit of one host's collector output (a real host prints under 2 MiB): check that the file is one collector output, not several joined or something else",
+		size, MaxOutput>>20)}
+}
+
 // Sentinel errors of Parse; a *ParseError wraps one of them when it applies.
 var (
 	// ErrTruncated means the output stops before its trailer: the transport
@@ -57,7 +74,26 @@ func (e *ParseError) Unwrap() error { return e.Err }
 
 // Parse reads one collector output, plain or compressed. It is total: any
 // input gives either a complete report or an error, never a partial report.
-func Parse(data []byte) (*Report, error) {
+//
+// A panic inside parsing is a bug, but one hostile host must not abort a
+// whole fleet scan: Parse recovers it and returns it as a *ParseError, so
+// every caller stores that host as unparsable with the reason and goes on.
+func Parse(data []byte) (r *Report, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			r, err = nil, &ParseError{Msg: fmt.Sprintf("parser failed on this output (%v): please report it with the output attached", p)}
+		}
+	}()
+	return parseImpl(data)
+}
+
+// parseImpl is parse; tests swap it to check that Parse contains a panic.
+var parseImpl = parse
+
+func parse(data []byte) (*Report, error) {
+	if len(data) > MaxOutput {
+		return nil, tooBig(0, fmt.Sprintf("the output (%.1f MiB)", float64(len(data))/(1<<20)))
+	}
 	start, line, ok := findFrame(data)
 	if !ok {
 		if isCutFrame(data) {
@@ -121,8 +157,11 @@ func splitLines(data []byte) (lines [][]byte, terminated bool) {
 
 // parseVersionLine reads "<prefix><n>" and checks n is the version we know.
 func parseVersionLine(l []byte, prefix string, line int) error {
-	v, err := strconv.Atoi(string(l[len(prefix):]))
-	if err != nil {
+	// The caller may have trimmed white space off the line, so it can be
+	// shorter than the prefix it was found by ("#upkeep-gzip \n").
+	rest, ok := bytes.CutPrefix(l, []byte(prefix))
+	v, err := strconv.Atoi(string(rest))
+	if !ok || err != nil {
 		return &ParseError{Line: line, Msg: fmt.Sprintf("bad header %q", clip(l)), Err: ErrUnknownFormat}
 	}
 	if v != FormatVersion {

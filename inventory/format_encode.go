@@ -15,10 +15,6 @@ import (
 	"time"
 )
 
-// maxPlain bounds what a compressed output may expand to, so a hostile or
-// damaged output cannot exhaust memory. Real outputs are below 1 MiB.
-const maxPlain = 64 << 20
-
 // base64Width is the line width of GNU and busybox base64, which the
 // collector uses; EncodeCompressed wraps the same way.
 const base64Width = 76
@@ -248,12 +244,14 @@ func decompress(data []byte, line int) ([]byte, error) {
 	if err != nil {
 		return nil, gunzipError(err, line)
 	}
-	plain, err := io.ReadAll(io.LimitReader(zr, maxPlain+1))
+	// A gzip bomb stops at the limit: never more than MaxOutput+1 bytes are
+	// inflated, whatever the stream claims.
+	plain, err := io.ReadAll(io.LimitReader(zr, MaxOutput+1))
 	if err != nil {
 		return nil, gunzipError(err, line)
 	}
-	if len(plain) > maxPlain {
-		return nil, &ParseError{Line: line, Msg: fmt.Sprintf("compressed form expands beyond %d MiB", maxPlain>>20)}
+	if len(plain) > MaxOutput {
+		return nil, tooBig(line, "what the compressed form expands to")
 	}
 	return plain, nil
 }

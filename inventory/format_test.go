@@ -2,6 +2,8 @@ package inventory
 
 import (
 	"bytes"
+	"compress/gzip"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
@@ -183,6 +185,11 @@ func TestParseErrors(t *testing.T) {
 		{"line after banner", "banner\n" + frame("Q\n"), nil, 3, "unknown record type"},
 		{"bad base64", "#upkeep-gzip 1\n!!!!\n#upkeep-gzip-end\n", nil, 0, "base64"},
 		{"not gzip", "#upkeep-gzip 1\naGVsbG8gd29ybGQsIHRoaXMgaXMgbm90IGd6aXA=\n#upkeep-gzip-end\n", nil, 0, "gzip"},
+		// The 14-byte output that once sliced out of range and killed a scan.
+		{"gzip header without version", "#upkeep-gzip \n", ErrUnknownFormat, 1, "bad header"},
+		{"gzip header with spaces", "#upkeep-gzip   \r\nabc\n#upkeep-gzip-end\n", ErrUnknownFormat, 1, "bad header"},
+		{"plain header without version", "#upkeep-collector \n#upkeep-end 0 4294967295 0\n", ErrUnknownFormat, 1, "bad header"},
+		{"over the size limit", frame("W\t" + strings.Repeat("x", MaxOutput) + "\n"), ErrTooLarge, 0, "16 MiB limit"},
 		{"huge line", frame("W\t" + strings.Repeat("x", 1<<20) + "\tx\n"), nil, 2, "W record has 3 fields"},
 	}
 	for _, tt := range tests {
@@ -301,5 +308,43 @@ func TestDocExample(t *testing.T) {
 	}
 	if len(r.Packages) != 2 || r.Probes[0].Version != "1.10.3" || r.Tags["Env"] != "prod" {
 		t.Errorf("doc example read as %+v", r)
+	}
+}
+
+// TestParseGzipBomb: a compressed form that inflates past MaxOutput is
+// refused after inflating at most MaxOutput+1 bytes.
+func TestParseGzipBomb(t *testing.T) {
+	var zipped bytes.Buffer
+	zw := gzip.NewWriter(&zipped)
+	zeros := make([]byte, 1<<20)
+	for range MaxOutput>>20 + 2 {
+		zw.Write(zeros)
+	}
+	zw.Close()
+	in := "#upkeep-gzip 1\n" + base64.StdEncoding.EncodeToString(zipped.Bytes()) + "\n#upkeep-gzip-end\n"
+	if len(in) > 1<<20 {
+		t.Fatalf("bomb is %d bytes, want it small", len(in))
+	}
+	_, err := Parse([]byte(in))
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "what the compressed form expands to is over the 16 MiB limit") {
+		t.Fatalf("Parse(gzip bomb) = %v, want ErrTooLarge naming the limit", err)
+	}
+}
+
+// TestParseContainsPanic: a panic inside parsing (a parser bug a hostile
+// host found) comes back as a *ParseError carrying the panic, never as a
+// crash of the whole scan.
+func TestParseContainsPanic(t *testing.T) {
+	saved := parseImpl
+	t.Cleanup(func() { parseImpl = saved })
+	parseImpl = func(data []byte) (*Report, error) {
+		var s []byte
+		_ = s[len(data)] // index out of range, as the old version-line bug did
+		return nil, nil
+	}
+	r, err := Parse([]byte("#upkeep-gzip \n"))
+	var pe *ParseError
+	if r != nil || !errors.As(err, &pe) || !strings.Contains(err.Error(), "index out of range") {
+		t.Fatalf("Parse = %v, %v; want a *ParseError naming the panic", r, err)
 	}
 }

@@ -129,7 +129,7 @@ func (o *scanOptions) runImport(ctx context.Context) error {
 		f := files[i]
 		data, err := f.data, error(nil)
 		if f.path != "-" {
-			data, err = os.ReadFile(f.path)
+			data, err = readLimited(f.path, inventory.MaxOutput)
 		}
 		return o.importObservation(id, f, data, err, len(files) == 1)
 	}
@@ -224,7 +224,7 @@ func (o *scanOptions) importFiles() ([]importFile, error) {
 				return nil, usageErrorf("--import - (stdin) can be given only once")
 			}
 			stdin = true
-			data, err := io.ReadAll(o.f.io.in)
+			data, err := io.ReadAll(io.LimitReader(o.f.io.in, inventory.MaxOutput+1))
 			if err != nil {
 				return nil, fmt.Errorf("read stdin: %w", err)
 			}
@@ -343,4 +343,20 @@ func inOrder[T any](ctx context.Context, n, window int, work func(int) T, sink f
 		<-tokens
 	}
 	return nil
+}
+
+// readLimited reads a file, or its first limit+1 bytes when it is larger, so
+// that an oversized input is refused by its parser, naming the limit,
+// without first taking its size in memory.
+func readLimited(name string, limit int) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return b, nil
 }
