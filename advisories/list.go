@@ -2,6 +2,7 @@ package advisories
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -22,23 +23,62 @@ func ParseOS(s string) (inventory.OSRelease, error) {
 	return r, nil
 }
 
+// MaxListLines bounds a package list for check --packages: the largest
+// hosts carry about 10,000 packages, and judging two million pasted lines
+// once took 7 GB. Lines, not bytes, because every line becomes a package.
+const MaxListLines = 100_000
+
+// MaxListSize bounds the bytes of a package list, and maxListLine one line:
+// a real line is under 300 bytes, so these only stop what is not a list.
+const (
+	MaxListSize = 16 << 20
+	maxListLine = 64 << 10
+)
+
+var errListSize = fmt.Errorf("over the %d MiB limit of one package list (a host's list is well under 1 MiB): give one host's list, split a larger one", MaxListSize>>20)
+
+// capped fails a read that would go past its budget.
+type capped struct {
+	r    io.Reader
+	left int64
+}
+
+func (c *capped) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		return 0, errListSize
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
+}
+
 // ParseList reads a package list for check --packages: one "NAME<TAB>VERSION"
 // per line, the version exactly as the package manager prints it (rpm
 // "[E:]V-R", or the deb version), or "probe:BINARY<TAB>VERSION" with what the
 // binary printed. Blank lines and lines starting with # are skipped; the
 // OS's family says whether versions are rpm or deb.
-func ParseList(r io.Reader, osr inventory.OSRelease) ([]inventory.Package, []inventory.Probe, error) {
+func ParseList(r io.Reader, osr inventory.OSRelease) (pkgs []inventory.Package, probes []inventory.Probe, err error) {
+	// A panic below is a bug; it must come back as an error about this list.
+	defer func() {
+		if p := recover(); p != nil {
+			pkgs, probes, err = nil, nil, fmt.Errorf("cannot read this list (%v): please report it", p)
+		}
+	}()
 	mgr := osManager(osr.ID)
 	if mgr != "rpm" && mgr != "dpkg" {
 		return nil, nil, fmt.Errorf("no package scheme for os-release ID %q", osr.ID)
 	}
-	var pkgs []inventory.Package
-	var probes []inventory.Probe
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	sc := bufio.NewScanner(&capped{r: r, left: MaxListSize})
+	sc.Buffer(make([]byte, 4096), maxListLine)
 	n := 0
 	for sc.Scan() {
 		n++
+		if n > MaxListLines {
+			return nil, nil, fmt.Errorf("more than %d lines, the limit of one package list (a host has at most about 10,000 packages): give one host's list, split a larger one", MaxListLines)
+		}
 		line := strings.TrimRight(sc.Text(), "\r")
 		if n == 1 {
 			line = strings.TrimPrefix(line, "\uFEFF") // a byte order mark from a Windows editor or a spreadsheet
@@ -66,12 +106,19 @@ func ParseList(r io.Reader, osr inventory.OSRelease) ([]inventory.Package, []inv
 			return nil, nil, fmt.Errorf("line %d: more than two TAB-separated fields (an arch column?): want NAME<TAB>VERSION, got %q", n, clip(line))
 		}
 		if mgr == "rpm" {
-			pkgs = append(pkgs, ParseEVR(name, ver))
+			p := ParseEVR(name, ver)
+			if p.Version == "" {
+				return nil, nil, fmt.Errorf("line %d: version %q has nothing after its epoch: want [EPOCH:]VERSION-RELEASE, got %q", n, ver, clip(line))
+			}
+			pkgs = append(pkgs, p)
 		} else {
 			pkgs = append(pkgs, inventory.Package{Manager: "dpkg", Name: name, Version: ver, Status: "ii"})
 		}
 	}
 	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, nil, fmt.Errorf("line %d is longer than %d KiB: want NAME<TAB>VERSION lines (is this a package list?)", n+1, maxListLine>>10)
+		}
 		return nil, nil, fmt.Errorf("line %d: %w", n+1, err)
 	}
 	return pkgs, probes, nil

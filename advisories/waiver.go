@@ -19,7 +19,8 @@ import (
 type Waiver struct {
 	Product string    // endoflife.date slug ("php")
 	Cycle   string    // release cycle ("7.4")
-	Host    string    // host id or name; shell glob allowed ("billing-*")
+	Host    string    // host id exactly: the EC2 instance id SSM proved, or a local/imported host's id
+	Name    string    // host name, shell glob allowed ("billing-*"); the hostname: field
 	Tag     string    // Key=Value host tag
 	Key     string    // a finding or readiness entry key, exactly
 	Reason  string    // required
@@ -36,12 +37,31 @@ type Waiver struct {
 //	    tag: Role=legacy-billing
 //	    reason: legacy billing until the rewrite, ticket OPS-123
 //	    expires: 2027-03-31
+//
+// host: is an id, never a pattern: a host chooses its own name, so a name
+// pattern must be asked for by name (hostname:), where a reader sees it.
 
-var waiverFields = map[string]bool{"product": true, "cycle": true, "host": true, "tag": true, "key": true, "reason": true, "expires": true}
+var waiverFields = map[string]bool{"product": true, "cycle": true, "host": true, "hostname": true, "tag": true, "key": true, "reason": true, "expires": true}
+
+const waiverFieldList = "product, cycle, host, hostname, tag, key, reason, expires"
+
+// MaxWaiversSize bounds a waivers file: a thousand waivers take about
+// 200 KB, and YAML's node tree costs many times the file's size in memory.
+const MaxWaiversSize = 1 << 20
 
 // ParseWaivers reads a waivers file. name is used in messages; an error
 // names the line at fault.
-func ParseWaivers(name string, b []byte) ([]Waiver, error) {
+func ParseWaivers(name string, b []byte) (ws []Waiver, err error) {
+	if len(b) > MaxWaiversSize {
+		return nil, fmt.Errorf("%s: the file is over the %d MiB limit of a waivers file: keep one waiver per product and host group, or check that it is the waivers file", name, MaxWaiversSize>>20)
+	}
+	// A panic in the YAML library or below must not take the command down
+	// without saying which file caused it.
+	defer func() {
+		if p := recover(); p != nil {
+			ws, err = nil, fmt.Errorf("%s: cannot read this file (%v): check its YAML", name, p)
+		}
+	}()
 	var doc yaml.Node
 	if err := yaml.Unmarshal(b, &doc); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -57,6 +77,11 @@ func ParseWaivers(name string, b []byte) ([]Waiver, error) {
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k := root.Content[i]
 		if k.Value == "waivers" {
+			// yaml.v3 keeps both copies of a repeated key in a node tree;
+			// taking either would silently drop the other's waivers.
+			if list != nil {
+				return nil, fmt.Errorf("%s:%d: 'waivers' is given twice (first at line %d): merge the two lists into one", name, k.Line, list.Line)
+			}
 			list = root.Content[i+1]
 			continue
 		}
@@ -82,13 +107,18 @@ func ParseWaivers(name string, b []byte) ([]Waiver, error) {
 func parseWaiver(name string, n *yaml.Node) (Waiver, error) {
 	w := Waiver{Line: n.Line}
 	if n.Kind != yaml.MappingNode {
-		return w, fmt.Errorf("%s:%d: a waiver must be a mapping (product, cycle, host, tag, key, reason, expires)", name, n.Line)
+		return w, fmt.Errorf("%s:%d: a waiver must be a mapping (%s)", name, n.Line, waiverFieldList)
 	}
+	seen := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if !waiverFields[k.Value] {
-			return w, fmt.Errorf("%s:%d: unknown waiver field %q (want product, cycle, host, tag, key, reason, expires)", name, k.Line, k.Value)
+			return w, fmt.Errorf("%s:%d: unknown waiver field %q (want %s)", name, k.Line, k.Value, waiverFieldList)
 		}
+		if first, ok := seen[k.Value]; ok {
+			return w, fmt.Errorf("%s:%d: %s is given twice in one waiver (first at line %d): keep one", name, k.Line, k.Value, first)
+		}
+		seen[k.Value] = k.Line
 		if v.Kind != yaml.ScalarNode {
 			return w, fmt.Errorf("%s:%d: %s must be a single value", name, v.Line, k.Value)
 		}
@@ -99,10 +129,15 @@ func parseWaiver(name string, n *yaml.Node) (Waiver, error) {
 		case "cycle":
 			w.Cycle = s
 		case "host":
-			if _, err := path.Match(s, ""); err != nil {
-				return w, fmt.Errorf("%s:%d: host pattern %q: %w", name, v.Line, s, err)
+			if strings.ContainsAny(s, "*?[") {
+				return w, fmt.Errorf("%s:%d: host %q: host: is a host id (an EC2 instance id), matched exactly; for a pattern on host names write hostname: %s", name, v.Line, s, s)
 			}
 			w.Host = s
+		case "hostname":
+			if _, err := path.Match(s, ""); err != nil {
+				return w, fmt.Errorf("%s:%d: hostname pattern %q: %w", name, v.Line, s, err)
+			}
+			w.Name = s
 		case "tag":
 			if !strings.Contains(s, "=") {
 				return w, fmt.Errorf("%s:%d: tag %q: want Key=Value", name, v.Line, s)
@@ -123,8 +158,8 @@ func parseWaiver(name string, n *yaml.Node) (Waiver, error) {
 	if w.Reason == "" {
 		return w, fmt.Errorf("%s:%d: a waiver needs a reason", name, n.Line)
 	}
-	if w.Product == "" && w.Cycle == "" && w.Host == "" && w.Tag == "" && w.Key == "" {
-		return w, fmt.Errorf("%s:%d: a waiver must name at least one of product, cycle, host, tag, key", name, n.Line)
+	if w.Product == "" && w.Cycle == "" && w.Host == "" && w.Name == "" && w.Tag == "" && w.Key == "" {
+		return w, fmt.Errorf("%s:%d: a waiver must name at least one of product, cycle, host, hostname, tag, key", name, n.Line)
 	}
 	return w, nil
 }
@@ -135,7 +170,8 @@ func (w Waiver) Active(at time.Time) bool {
 }
 
 // Matches reports whether the waiver covers a finding of product and cycle
-// with key on host.
+// with key on host. Tags are the host's (h.Tags: from SSM discovery), never
+// the T records a collector output claims for itself.
 func (w Waiver) Matches(product, cycle, key string, h inventory.Host) bool {
 	if w.Product != "" && w.Product != product {
 		return false
@@ -146,10 +182,13 @@ func (w Waiver) Matches(product, cycle, key string, h inventory.Host) bool {
 	if w.Key != "" && w.Key != key {
 		return false
 	}
-	if w.Host != "" {
-		a, _ := path.Match(w.Host, h.ID)
-		b, _ := path.Match(w.Host, h.Name)
-		if !a && !b {
+	if w.Host != "" && w.Host != h.ID {
+		return false
+	}
+	if w.Name != "" {
+		// Only the name: an id is matched by host:, exactly, so a pattern
+		// written for names never catches an id by accident.
+		if ok, _ := path.Match(w.Name, h.Name); !ok {
 			return false
 		}
 	}

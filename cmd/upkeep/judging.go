@@ -82,7 +82,7 @@ func loadWaivers(name string) ([]advisories.Waiver, error) {
 	if !explicit {
 		name = "upkeep.yaml"
 	}
-	b, err := os.ReadFile(name)
+	b, err := readLimited(name, advisories.MaxWaiversSize)
 	if err != nil {
 		if !explicit && errors.Is(err, os.ErrNotExist) {
 			return nil, nil
