@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"upkeep/advisories/version"
 	"upkeep/inventory"
@@ -30,6 +31,9 @@ type al2023Data struct {
 	release string
 	offers  map[string][]al2023Offer // product -> the AL2023 packages that provide it
 	rows    map[string][]al2Row      // AL2 package name -> curated rows
+	support map[string]AL2023Support // package -> the vendor's support statement (repository data only)
+	origin  string                   // "" for the embedded release notes, else where the repository data came from
+	names   map[string]bool          // every package name the data lists
 }
 
 // al2023Later are namespaced packages AWS added after the 2023.1 list the
@@ -64,7 +68,7 @@ var compatibleWithinMajor = map[string]bool{
 }
 
 func loadAL2023(m *mapper) (*al2023Data, error) {
-	a := &al2023Data{offers: map[string][]al2023Offer{}, rows: map[string][]al2Row{}}
+	a := &al2023Data{offers: map[string][]al2023Offer{}, rows: map[string][]al2Row{}, names: map[string]bool{}}
 	b, err := dataFS.ReadFile("data/al2023-packages.tsv")
 	if err != nil {
 		return nil, fmt.Errorf("read embedded AL2023 package list: %w", err)
@@ -84,11 +88,7 @@ func loadAL2023(m *mapper) (*al2023Data, error) {
 		if len(f) < 4 || f[0] == "name" {
 			continue
 		}
-		mt, ok := m.Map("rpm", f[0], f[2]+"-"+f[3])
-		if !ok || !mt.Primary || !strings.Contains(f[3], "amzn2023") {
-			continue
-		}
-		a.offers[mt.Product] = append(a.offers[mt.Product], al2023Offer{name: f[0], upstream: mt.Upstream})
+		a.add(m, f[0], f[2]+"-"+f[3])
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("read embedded AL2023 package list line %d: %w", n, err)
@@ -120,8 +120,57 @@ func loadAL2023(m *mapper) (*al2023Data, error) {
 	return a, nil
 }
 
+// add records one AL2023 package build (name, version-release).
+func (a *al2023Data) add(m *mapper, name, vr string) {
+	a.names[name] = true
+	mt, ok := m.Map("rpm", name, vr)
+	if !ok || !mt.Primary || !strings.Contains(vr, "amzn2023") {
+		return
+	}
+	a.offers[mt.Product] = append(a.offers[mt.Product], al2023Offer{name: name, upstream: mt.Upstream})
+}
+
 // AL2023Release is the AL2023 release the package list describes.
 func (d *Data) AL2023Release() string { return d.al2023.release }
+
+// AL2023Origin is where the AL2023 package data came from: "" for the
+// embedded release notes, else the repositories 'upkeep data update' read.
+func (d *Data) AL2023Origin() string { return d.al2023.origin }
+
+// AL2023Ships reports whether the AL2023 data lists a binary package of
+// that name.
+func (d *Data) AL2023Ships(name string) bool { return d.al2023.names[name] }
+
+// AL2023Support is the vendor's support statement for an AL2023 package,
+// when the repository data has one.
+func (d *Data) AL2023Support(name string) (AL2023Support, bool) {
+	s, ok := d.al2023.support[name]
+	return s, ok
+}
+
+// WithAL2023Repo returns a copy of d whose AL2023 availability comes from
+// repository data that 'upkeep data update' read: the packages the
+// repositories ship now, in place of the embedded release notes (and of
+// the lines the embedded data adds by hand). The AL2 table is kept.
+func (d *Data) WithAL2023Repo(r *AL2023Repo) *Data {
+	a := &al2023Data{release: r.Release, offers: map[string][]al2023Offer{}, rows: d.al2023.rows,
+		support: map[string]AL2023Support{}, names: map[string]bool{}}
+	var origins []string
+	for _, s := range r.Repos {
+		origins = append(origins, s.Name+" "+s.URL)
+	}
+	a.origin = strings.Join(origins, ", ")
+	for _, p := range r.Packages {
+		a.add(d.mapper, p.Name, p.Version+"-"+p.Release)
+	}
+	for _, s := range r.Support {
+		a.support[s.Package] = s
+	}
+	n := *d
+	n.al2023 = a
+	n.AL2023Date, _ = time.Parse(time.DateOnly, r.ReleaseDate)
+	return &n
+}
 
 // availability fills f.AL2023 and f.AL2023Package for a host that is not
 // on Amazon Linux 2023: can this product move as it is?

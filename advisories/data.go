@@ -38,7 +38,7 @@ type Data struct {
 	Commit     string    // source commit of the embedded snapshot, "" for an update
 	Date       time.Time // the day the snapshot describes (commit date or fetch date)
 	Origin     string    // "embedded" or where an update came from
-	AL2023Date time.Time // when the AL2023 package data was collected
+	AL2023Date time.Time // the day of the AL2023 release the package data describes (not when it was fetched)
 
 	products map[string]*Product
 	cycleIdx map[string]map[string]int // product -> cycle name -> index in Cycles
@@ -76,9 +76,6 @@ type snapshotRelease struct {
 	Latest      *string         `json:"latest"`
 }
 
-// al2023Collected is when the AL2023 tables were collected (data/README.md).
-var al2023Collected = time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
-
 // Load returns the embedded data.
 func Load() (*Data, error) {
 	b, err := dataFS.ReadFile("data/endoflife-snapshot.json")
@@ -108,7 +105,7 @@ func Parse(b []byte) (*Data, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse end-of-life snapshot: snapshot_date %q: %w", s.SnapshotDate, err)
 	}
-	d := &Data{Source: s.Source, Commit: s.SourceCommit, Date: date, AL2023Date: al2023Collected,
+	d := &Data{Source: s.Source, Commit: s.SourceCommit, Date: date,
 		products: map[string]*Product{}, cycleIdx: map[string]map[string]int{}}
 	for slug, sp := range s.Products {
 		p, err := convertProduct(slug, sp)
@@ -121,6 +118,11 @@ func Parse(b []byte) (*Data, error) {
 	if d.al2023, err = loadAL2023(d.mapper); err != nil {
 		return nil, err
 	}
+	rd, err := releaseDate(d.al2023.release)
+	if err != nil {
+		return nil, fmt.Errorf("embedded AL2023 package list: %w", err)
+	}
+	d.AL2023Date, _ = time.Parse(time.DateOnly, rd)
 	return d, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -251,6 +252,9 @@ func phaseValue(e PhaseEnd) any {
 // embedded format or an API v1 response. It returns the products and the
 // date they describe (zero when the file does not say).
 func ReadUpdate(b []byte) ([]*Product, time.Time, error) {
+	if err := checkJSONShape(b); err != nil {
+		return nil, time.Time{}, err
+	}
 	var probe struct {
 		Products      json.RawMessage `json:"products"`
 		SchemaVersion string          `json:"schema_version"`
@@ -312,4 +316,63 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// Limits on an end-of-life data file: the whole endoflife.date API
+// (/products/full/) is a few MB and nests six levels deep, so these leave
+// room while refusing a file built to exhaust memory or the decoder.
+const (
+	MaxDataFile  = 32 << 20
+	maxJSONDepth = 32
+)
+
+// ReadDataFile reads a data file given on the command line, refusing one
+// larger than MaxDataFile before reading it all.
+func ReadDataFile(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxDataFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if len(b) > MaxDataFile {
+		return nil, fmt.Errorf("%s is larger than %d MB: not an end-of-life data file", name, MaxDataFile>>20)
+	}
+	return b, nil
+}
+
+// checkJSONShape refuses JSON that is too large or nests deeper than any
+// end-of-life data does, before it is decoded into memory.
+func checkJSONShape(b []byte) error {
+	if len(b) > MaxDataFile {
+		return fmt.Errorf("%d bytes, more than the %d MB an end-of-life data file may have", len(b), MaxDataFile>>20)
+	}
+	depth := 0
+	inStr, esc := false, false
+	for _, c := range b {
+		switch {
+		case inStr:
+			switch {
+			case esc:
+				esc = false
+			case c == '\\':
+				esc = true
+			case c == '"':
+				inStr = false
+			}
+		case c == '"':
+			inStr = true
+		case c == '{' || c == '[':
+			depth++
+			if depth > maxJSONDepth {
+				return fmt.Errorf("JSON nested more than %d levels deep: not end-of-life data", maxJSONDepth)
+			}
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return nil
 }

@@ -61,7 +61,7 @@ type DataInfo struct {
 	Commit        string `json:"commit"` // the snapshot's source commit, when embedded
 	Origin        string `json:"origin"` // embedded, or an update
 	AL2023Release string `json:"al2023_release"`
-	AL2023Date    string `json:"al2023_date"` // when the AL2023 package list was collected
+	AL2023Date    string `json:"al2023_date"` // the day of the AL2023 release the package list describes
 	AgeDays       int    `json:"age_days"`    // end-of-life data age at the evaluation day
 	Stale         bool   `json:"stale"`       // older than StaleDays
 	Warning       string `json:"warning"`     // what to do about stale data; "" when fresh

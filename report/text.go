@@ -28,7 +28,7 @@ func (r *Report) DataLine() string {
 	}
 	s += "; Amazon Linux 2023 packages " + d.AL2023Release
 	if d.AL2023Date != "" {
-		s += " (collected " + d.AL2023Date + ")"
+		s += " (released " + d.AL2023Date + ")"
 	}
 	return s
 }

@@ -171,7 +171,7 @@ func TestDataUpdate(t *testing.T) {
 		{"429", "try again after 120 seconds"},
 	} {
 		fault.Store(bad.fault)
-		_, stderr, code := runAdv(t, dir, "", "data", "update", "--base-url", base, "--timeout", "5s")
+		_, stderr, code := runAdv(t, dir, "", "data", "update", "--dataset", "endoflife", "--base-url", base, "--timeout", "5s")
 		if code != 1 || !strings.Contains(stderr, bad.msg) || !strings.Contains(stderr, "the data in use is unchanged") {
 			t.Errorf("%s: exit %d, stderr %q", bad.fault, code, stderr)
 		}
@@ -181,7 +181,7 @@ func TestDataUpdate(t *testing.T) {
 	}
 
 	fault.Store("")
-	_, stderr, code := runAdv(t, dir, "", "data", "update", "--base-url", base)
+	_, stderr, code := runAdv(t, dir, "", "data", "update", "--dataset", "endoflife", "--base-url", base)
 	if code != 0 {
 		t.Fatalf("good update: exit %d: %s", code, stderr)
 	}
@@ -199,7 +199,7 @@ func TestDataUpdate(t *testing.T) {
 
 	// A later failure keeps the good update in place.
 	fault.Store("500")
-	if _, _, code := runAdv(t, dir, "", "data", "update", "--base-url", base); code != 1 {
+	if _, _, code := runAdv(t, dir, "", "data", "update", "--dataset", "endoflife", "--base-url", base); code != 1 {
 		t.Errorf("500 after a good update: exit %d", code)
 	}
 	if after := stored(); after == nil || string(after.Body) != string(before.Body) || !after.FetchedAt.Equal(before.FetchedAt) {

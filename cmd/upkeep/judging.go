@@ -119,6 +119,9 @@ func loadData(ctx context.Context, f *factory) (*advisories.Data, *store.Dataset
 		return nil, nil, fmt.Errorf("read end-of-life data: open database %s: %w", p, err)
 	}
 	defer db.Close()
+	if d, err = withAL2023Repo(ctx, db, d, p); err != nil {
+		return nil, nil, err
+	}
 	ds, err := db.Dataset(ctx, eolDataset)
 	if errors.Is(err, store.ErrNotFound) {
 		noteLegacyUpdate(f)
@@ -135,6 +138,25 @@ func loadData(ctx context.Context, f *factory) (*advisories.Data, *store.Dataset
 		date = ds.Date
 	}
 	return d.WithProducts(ps, date, ds.Source), &ds, nil
+}
+
+// withAL2023Repo applies the AL2023 repository data 'upkeep data update'
+// stored, when there is some.
+func withAL2023Repo(ctx context.Context, db *store.DB, d *advisories.Data, p string) (*advisories.Data, error) {
+	ds, err := db.Dataset(ctx, al2023Dataset)
+	if errors.Is(err, store.ErrNotFound) {
+		return d, nil
+	}
+	if err != nil {
+		return nil, usageErrorf("%w in %s (run 'upkeep data update --dataset al2023' again to replace it)", err, p)
+	}
+	// Read back without the future-date check: the stored data passed it
+	// when stored, and a clock set back must not make it unreadable.
+	r, err := advisories.ReadAL2023Repo(ds.Body, time.Time{})
+	if err != nil {
+		return nil, usageErrorf("AL2023 repository data stored in %s is corrupt: %w (run 'upkeep data update --dataset al2023' to replace it)", p, err)
+	}
+	return d.WithAL2023Repo(r), nil
 }
 
 // noteLegacyUpdate points at an update file an upkeep before schema 2 left
