@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"upkeep/advisories"
+	"upkeep/inventory"
 	"upkeep/plan"
 )
 
@@ -25,39 +26,42 @@ type demoFindings struct {
 // demoFirstSteps is how many plan steps the demo prints.
 const demoFirstSteps = 5
 
-// judgeDemo judges the scan just stored with the same code and defaults as
-// check, readiness and plan.
-func (o *demoOptions) judgeDemo(ctx context.Context) (demoFindings, error) {
-	var h demoFindings
+// demoJudge judges with the same code, data and defaults as check,
+// readiness and plan.
+type demoJudge struct {
+	d   *advisories.Data
+	opt advisories.Options
+}
+
+func (o *demoOptions) newDemoJudge(ctx context.Context) (demoJudge, error) {
 	opt, err := o.judging.options(o.f)
 	if err != nil {
-		return h, err
+		return demoJudge{}, err
 	}
 	d, _, err := loadData(ctx, o.f)
 	if err != nil {
-		return h, err
+		return demoJudge{}, err
 	}
-	reports, obs, _, err := judgeLatest(ctx, o.f, d, opt, "check", nil)
-	if err != nil {
-		return h, err
+	if err := checkWaivers(d, opt.Waivers); err != nil {
+		return demoJudge{}, err
 	}
+	warnStale(o.f.io.errOut, d, opt.At)
+	return demoJudge{d: d, opt: opt}, nil
+}
+
+// headline judges the fleet's hosts and plans their upgrades.
+func (j demoJudge) headline(obs []inventory.Observation) (demoFindings, error) {
+	d, opt := j.d, j.opt
+	var h demoFindings
+	reports := d.Judge(obs, opt)
 	h.At, h.DataDate = opt.At.Format(time.DateOnly), d.Date.Format(time.DateOnly)
 	for _, r := range reports {
-		eol, soon := 0, false
-		for _, f := range r.Findings {
-			switch {
-			case f.Waived:
-			case f.Status == advisories.VerdictEOL:
-				eol++
-			case f.Status == advisories.VerdictEOLSoon:
-				soon = true
-			}
-		}
+		eol, soon := eolCounts(r)
 		if eol > 0 {
 			h.EOLHosts++
 			h.EOLCount += eol
 		}
-		if soon {
+		if soon > 0 {
 			h.SoonHosts++
 		}
 	}
@@ -78,6 +82,38 @@ func (o *demoOptions) judgeDemo(ctx context.Context) (demoFindings, error) {
 	h.Steps, h.Waves = len(p.Steps), len(p.Waves)
 	h.FirstSteps = p.Steps[:min(demoFirstSteps, len(p.Steps))]
 	return h, nil
+}
+
+// judgeOne judges a single host: this machine, told apart from the fleet.
+func (j demoJudge) judgeOne(ob inventory.Observation) advisories.HostReport {
+	return j.d.Judge([]inventory.Observation{ob}, j.opt)[0]
+}
+
+// eolCounts counts a host's unwaived findings past and near end of life.
+func eolCounts(r advisories.HostReport) (eol, soon int) {
+	for _, f := range r.Findings {
+		switch {
+		case f.Waived:
+		case f.Status == advisories.VerdictEOL:
+			eol++
+		case f.Status == advisories.VerdictEOLSoon:
+			soon++
+		}
+	}
+	return eol, soon
+}
+
+// writeLocalLine says what the demo found on this machine. It goes to
+// stderr with the other lines about this run, so the summary on stdout is
+// the bundled fleet's alone and the same on every machine.
+func writeLocalLine(w io.Writer, ob inventory.Observation, r advisories.HostReport) {
+	pkgs, osName := 0, "unknown OS"
+	if ob.Report != nil {
+		pkgs, osName = len(ob.Report.Packages), osLabel(ob.Report.Facts.OS)
+	}
+	eol, soon := eolCounts(r)
+	fmt.Fprintf(w, "This machine, %s (%s): %s; %d past end of life, %d end of life soon; see 'upkeep --demo check --host %s'\n",
+		ob.Host.Name, osName, nouns(pkgs, "package"), eol, soon, ob.Host.ID)
 }
 
 // writeDemoFindings prints the headline between the inventory summary and
