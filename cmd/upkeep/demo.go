@@ -40,8 +40,10 @@ func newDemoCmd(f *factory) *cobra.Command {
 (Amazon Linux 2 with a hand-built nginx 1.10.3, PHP 7.4 and MySQL 5.7; Amazon
 Linux 2023, Ubuntu, Debian and Rocky Linux hosts; prod, staging and dev), scans
 this machine with the same read-only collector a real scan runs, stores both
-as one scan, and prints a summary: the inventory, what check, readiness and
-plan find (judged today, or --at), and what to try next.
+as one scan, and prints a summary of the bundled fleet: the inventory, what
+check, readiness and plan find (judged today, or --at), and what to try next.
+The summary never depends on this machine, so it is the same on every run;
+what the scan of this machine found (or why it failed) is one line on stderr.
 
 It touches only the demo database (demo.db in upkeep's data folder, the one
 every command uses with --demo), never your own, unless you name one with
