@@ -193,4 +193,6 @@ type Scan struct {
 	Started  time.Time
 	Finished time.Time // zero while running or when interrupted
 	Counts   map[Status]int
+	Expected int    // hosts the scan meant to store (import: files), 0 when unknown
+	Error    string // why the scan failed as a whole, "" when it did not
 }

@@ -143,7 +143,7 @@ func (o *checkOptions) run(ctx context.Context) error {
 		}
 		reports = []advisories.HostReport{hr}
 		warnStale(o.f.io.errOut, d, opt.At)
-	} else if reports, _, _, err = judgeLatest(ctx, o.f, d, opt, "check", o.hosts); err != nil {
+	} else if reports, _, _, err = judgeLatest(ctx, o.f, d, opt, "check", o.hosts, o.scan); err != nil {
 		return err
 	}
 	var fs []advisories.Finding

@@ -12,6 +12,7 @@ func commands(f *factory) []*cobra.Command {
 		newDemoCmd(f),
 		newScanCmd(f),
 		newInventoryCmd(f),
+		newScansCmd(f),
 		newCheckCmd(f),
 		newReadinessCmd(f),
 		newPlanCmd(f),

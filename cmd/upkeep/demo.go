@@ -62,6 +62,8 @@ Nothing goes to the network and nothing on this machine changes.
 	}
 	cmd.Flags().BoolVar(&o.noLocal, "no-local", false, "load only the bundled fleet; do not scan this machine")
 	o.judging.addFlags(cmd)
+	// The demo judges the scan it has just stored.
+	_ = cmd.Flags().MarkHidden("scan")
 	return cmd
 }
 

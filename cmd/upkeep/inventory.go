@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"upkeep/history"
 	"upkeep/internal/output"
 	"upkeep/inventory"
 	"upkeep/inventory/store"
@@ -88,26 +89,31 @@ func (o *inventoryOptions) parse() (output.Format, error) {
 	return format, nil
 }
 
-// open opens the store and resolves --scan (default: the latest scan).
+// open opens the store read-only and resolves --scan (default: the latest
+// usable scan, else the latest scan, so that a failed one can be looked at).
 func (o *inventoryOptions) open(ctx context.Context) (*store.DB, inventory.Scan, error) {
-	db, err := o.f.openExistingStore(ctx)
+	db, err := o.f.openReadStore(ctx)
 	if err != nil {
 		return nil, inventory.Scan{}, err
 	}
-	var s inventory.Scan
-	if o.scanID > 0 {
-		s, err = db.Scan(ctx, o.scanID)
-		if errors.Is(err, store.ErrNotFound) {
-			err = usageErrorf("--scan: %w", err) // a bad argument, as scan --resume 99 is
+	r, err := db.ResolveScan(ctx, o.scanID)
+	switch {
+	case o.scanID > 0 && errors.Is(err, store.ErrNotFound):
+		err = usageErrorf("--scan: %w", err) // a bad argument, as scan --resume 99 is
+	case errors.Is(err, store.ErrNoUsableScan):
+		r = store.Resolved{Scan: r.Skipped[0]}
+		err = nil
+		fmt.Fprintf(o.f.io.errOut, "upkeep: note: no scan finished with a host that has package data; showing the latest, scan %d (%s)\n", r.Scan.ID, history.Why(r.Scan))
+	case err == nil:
+		for _, n := range history.Notes(r, o.scanID > 0) {
+			fmt.Fprintln(o.f.io.errOut, "upkeep:", n)
 		}
-	} else {
-		s, err = db.LatestScan(ctx)
 	}
 	if err != nil {
 		db.Close()
 		return nil, inventory.Scan{}, err
 	}
-	return db, s, nil
+	return db, r.Scan, nil
 }
 
 // hostJSON is one host in `inventory --output json`; field names are stable.
@@ -384,12 +390,16 @@ type scanJSON struct {
 	Targets  string         `json:"targets"`
 	Started  string         `json:"started"`
 	Finished string         `json:"finished"`
+	State    string         `json:"state"`
 	Hosts    int            `json:"hosts"`
+	Expected int            `json:"expected"` // hosts the scan meant to store, 0 when unknown
+	Missing  int            `json:"missing"`  // of those, not stored
 	Counts   map[string]int `json:"counts"`
+	Error    string         `json:"error"`
 }
 
 func (o *inventoryOptions) runScans(ctx context.Context, format output.Format) error {
-	db, err := o.f.openExistingStore(ctx)
+	db, err := o.f.openReadStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -398,31 +408,39 @@ func (o *inventoryOptions) runScans(ctx context.Context, format output.Format) e
 	if err != nil {
 		return err
 	}
+	return writeScans(o.f.io.out, format, scans)
+}
+
+func writeScans(out io.Writer, format output.Format, scans []inventory.Scan) error {
 	rows := make([]scanJSON, len(scans))
 	for i, s := range scans {
-		j := scanJSON{ID: s.ID, Source: s.Source, Targets: s.Targets, Started: timeText(s.Started), Finished: timeText(s.Finished), Counts: map[string]int{}}
+		j := scanJSON{ID: s.ID, Source: s.Source, Targets: s.Targets, Started: timeText(s.Started), Finished: timeText(s.Finished),
+			State: string(s.State()), Hosts: s.Stored(), Expected: s.Expected, Missing: s.Missing(), Counts: map[string]int{}, Error: s.Error}
 		for st, n := range s.Counts {
 			j.Counts[string(st)] = n
-			j.Hosts += n
 		}
 		rows[i] = j
 	}
-	out := o.f.io.out
 	switch format {
 	case output.JSON:
 		return output.WriteJSON(out, rows)
 	case output.CSV:
 		var cells [][]string
 		for _, s := range rows {
-			cells = append(cells, []string{strconv.FormatInt(s.ID, 10), s.Source, s.Targets, s.Started, s.Finished, strconv.Itoa(s.Hosts), countsCell(s.Counts)})
+			cells = append(cells, []string{strconv.FormatInt(s.ID, 10), s.Source, s.Targets, s.Started, s.Finished, s.State,
+				strconv.Itoa(s.Hosts), strconv.Itoa(s.Expected), strconv.Itoa(s.Missing), countsCell(s.Counts), s.Error})
 		}
-		return output.WriteCSV(out, []string{"id", "source", "targets", "started", "finished", "hosts", "counts"}, cells)
+		return output.WriteCSV(out, []string{"id", "source", "targets", "started", "finished", "state", "hosts", "expected", "missing", "counts", "error"}, cells)
 	}
 	var cells [][]string
 	for _, s := range rows {
-		cells = append(cells, []string{strconv.FormatInt(s.ID, 10), s.Source, dash(s.Started), dash(s.Finished), strconv.Itoa(s.Hosts), countsCell(s.Counts), s.Targets})
+		status := countsCell(s.Counts)
+		if s.Missing > 0 {
+			status = strings.TrimSpace(status + fmt.Sprintf(" not-stored=%d", s.Missing))
+		}
+		cells = append(cells, []string{strconv.FormatInt(s.ID, 10), s.Source, dash(s.Started), dash(s.Finished), s.State, strconv.Itoa(s.Hosts), dash(status), s.Targets})
 	}
-	return output.WriteTable(out, []string{"ID", "SOURCE", "STARTED", "FINISHED", "HOSTS", "STATUS", "TARGETS"}, cells)
+	return output.WriteTable(out, []string{"ID", "SOURCE", "STARTED", "FINISHED", "STATE", "HOSTS", "STATUS", "TARGETS"}, cells)
 }
 
 func countsCell(c map[string]int) string {

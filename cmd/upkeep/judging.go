@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"upkeep/advisories"
+	"upkeep/history"
 	"upkeep/inventory"
 	"upkeep/inventory/store"
 	"upkeep/plan"
@@ -26,6 +27,7 @@ type judging struct {
 	within          int
 	extendedSupport bool
 	waivers         string
+	scan            int64
 }
 
 func (j *judging) addFlags(cmd *cobra.Command) {
@@ -34,6 +36,7 @@ func (j *judging) addFlags(cmd *cobra.Command) {
 	fl.IntVar(&j.within, "within", 180, "days before an end-of-life date that count as eol-soon")
 	fl.BoolVar(&j.extendedSupport, "extended-support", false, "count extended phases (Debian LTS, Ubuntu ESM, RHEL ELS, paid vendor support) as support")
 	fl.StringVar(&j.waivers, "waivers", "", "waivers file (default upkeep.yaml in the working directory, if present)")
+	fl.Int64Var(&j.scan, "scan", 0, "scan id to judge (default: the latest scan that finished with hosts; see 'upkeep inventory scans')")
 }
 
 // options validates the flags and turns them into judge options, waivers
@@ -53,6 +56,9 @@ func (j *judging) options(f *factory) (advisories.Options, error) {
 		return opt, usageErrorf("--within %d: want 0 or more days", j.within)
 	}
 	opt.Within = j.within
+	if j.scan < 0 {
+		return opt, usageErrorf("--scan %d: want a scan id (see 'upkeep inventory scans')", j.scan)
+	}
 	opt.ExtendedSupport = j.extendedSupport
 	ws, err := loadWaivers(j.waivers)
 	if err != nil {
@@ -114,7 +120,7 @@ func loadData(ctx context.Context, f *factory) (*advisories.Data, *store.Dataset
 		noteLegacyUpdate(f)
 		return d, nil, nil
 	}
-	db, err := store.Open(ctx, p)
+	db, err := store.OpenReadOnly(ctx, p)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read end-of-life data: open database %s: %w", p, err)
 	}
@@ -193,37 +199,50 @@ func dataLine(d *advisories.Data, at time.Time) string {
 	return fmt.Sprintf("Data: %s; Amazon Linux 2023 packages %s. Judged at %s.", src, d.AL2023Release(), at.Format(time.DateOnly))
 }
 
-// loadObservations reads every host of the latest scan. With no scan yet it
-// says how to make one, naming the command the user ran.
-func loadObservations(ctx context.Context, f *factory, command string) ([]inventory.Observation, inventory.Scan, error) {
-	db, err := f.openExistingStore(ctx)
+// loadObservations reads every host of the scan to judge: scanID, or with 0
+// the latest usable scan (saying on stderr which newer scans it skipped and
+// why). With no scan yet it says how to make one, naming the command the
+// user ran. Hosts an interrupted scan meant to store but did not are added
+// as not scanned, so no count of them reads 0.
+func loadObservations(ctx context.Context, f *factory, command string, scanID int64) ([]inventory.Observation, inventory.Scan, error) {
+	db, err := f.openReadStore(ctx)
 	if err != nil && !errors.Is(err, errNoDatabase) {
 		return nil, inventory.Scan{}, err
 	}
-	var scan inventory.Scan
+	var r store.Resolved
 	if err == nil {
 		defer db.Close()
-		scan, err = db.LatestScan(ctx)
+		r, err = db.ResolveScan(ctx, scanID)
 	}
-	if errors.Is(err, store.ErrNotFound) || errors.Is(err, errNoDatabase) {
+	scan := r.Scan
+	switch {
+	case scanID > 0 && errors.Is(err, store.ErrNotFound):
+		return nil, scan, usageErrorf("--scan: %w", err)
+	case errors.Is(err, store.ErrNotFound) || errors.Is(err, errNoDatabase):
 		if f.demo {
 			return nil, scan, fmt.Errorf("the demo database is empty: run 'upkeep demo' first")
 		}
 		return nil, scan, fmt.Errorf("no scan in the database yet: run 'upkeep scan' (or 'upkeep demo', then 'upkeep --demo %s')", command)
+	case errors.Is(err, store.ErrNoUsableScan):
+		// A scan that found no target, or failed before storing one, must
+		// not be judged: that would print an empty fleet and pass --fail-on.
+		latest := r.Skipped[0]
+		return nil, scan, fmt.Errorf("nothing to judge: the latest scan, %d (%s), is %s, and no earlier scan finished with a host that has package data; fix its targets and run 'upkeep scan' again (see 'upkeep inventory scans')",
+			latest.ID, latest.Targets, history.Why(latest))
+	case err != nil:
+		return nil, scan, fmt.Errorf("find the scan to judge: %w", err)
 	}
-	if err != nil {
-		return nil, scan, fmt.Errorf("find the latest scan: %w", err)
+	if scan.Stored() == 0 {
+		return nil, scan, fmt.Errorf("scan %d (%s) stored no host: nothing to judge (see 'upkeep inventory scans')", scan.ID, scan.Targets)
+	}
+	for _, n := range history.Notes(r, scanID > 0) {
+		fmt.Fprintln(f.io.errOut, "upkeep:", n)
 	}
 	obs, err := db.Observations(ctx, scan.ID)
 	if err != nil {
 		return nil, scan, fmt.Errorf("read scan %d: %w", scan.ID, err)
 	}
-	if len(obs) == 0 {
-		// A scan that found no target, or failed before storing one, is the
-		// latest: judging it would print an empty fleet and pass --fail-on.
-		return nil, scan, fmt.Errorf("the latest scan, %d (%s), stored no host: nothing to judge; fix its targets and run 'upkeep scan' again (see 'upkeep inventory scans')", scan.ID, scan.Targets)
-	}
-	return obs, scan, nil
+	return append(obs, history.Placeholders(scan)...), scan, nil
 }
 
 // hostMatches reports whether a host's id or name matches one of the
@@ -242,14 +261,14 @@ func hostMatches(patterns []string, h inventory.Host) bool {
 	return false
 }
 
-// judgeLatest judges the hosts of the latest scan that --host names (all
+// judgeLatest judges the hosts of scan scanID (0: the latest usable scan) that --host names (all
 // when none), after warning if the data is stale. command names the caller
 // for the no-scan hint.
-func judgeLatest(ctx context.Context, f *factory, d *advisories.Data, opt advisories.Options, command string, hosts []string) ([]advisories.HostReport, []inventory.Observation, inventory.Scan, error) {
+func judgeLatest(ctx context.Context, f *factory, d *advisories.Data, opt advisories.Options, command string, hosts []string, scanID int64) ([]advisories.HostReport, []inventory.Observation, inventory.Scan, error) {
 	if err := checkWaivers(d, opt.Waivers); err != nil {
 		return nil, nil, inventory.Scan{}, err
 	}
-	obs, scan, err := loadObservations(ctx, f, command)
+	obs, scan, err := loadObservations(ctx, f, command, scanID)
 	if err != nil {
 		return nil, nil, scan, err
 	}

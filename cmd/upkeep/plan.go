@@ -116,7 +116,7 @@ func (o *planOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	reports, obs, _, err := judgeLatest(ctx, o.f, data, o.opt, "plan", nil)
+	reports, obs, _, err := judgeLatest(ctx, o.f, data, o.opt, "plan", nil, o.scan)
 	if err != nil {
 		return err
 	}

@@ -62,7 +62,7 @@ func (o *readinessOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	reports, _, _, err := judgeLatest(ctx, o.f, d, opt, "readiness", o.hosts)
+	reports, _, _, err := judgeLatest(ctx, o.f, d, opt, "readiness", o.hosts, o.scan)
 	if err != nil {
 		return err
 	}

@@ -96,7 +96,7 @@ func (o *reportOptions) run(ctx context.Context) error {
 		return err
 	}
 	opt := o.opt
-	reports, obs, scan, err := judgeLatest(ctx, o.f, d, opt, "report", nil)
+	reports, obs, scan, err := judgeLatest(ctx, o.f, d, opt, "report", nil, o.scan)
 	if err != nil {
 		return err
 	}

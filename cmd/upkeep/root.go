@@ -50,21 +50,44 @@ var errNoDatabase = errors.New("no scan stored yet")
 // path that does not exist (a typo in --db, or no scan yet) is an error
 // saying so, and no empty database or folder is left there.
 func (f *factory) openExistingStore(ctx context.Context) (*store.DB, error) {
-	path, err := f.databasePath()
+	path, err := f.existingPath()
 	if err != nil {
 		return nil, err
-	}
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		if f.demo {
-			return nil, fmt.Errorf("%w: no demo database at %s: run 'upkeep demo' first", errNoDatabase, path)
-		}
-		return nil, fmt.Errorf("%w: no database at %s: run 'upkeep scan' or 'upkeep demo' first, or name another with --db", errNoDatabase, path)
 	}
 	db, err := store.Open(ctx, path)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// openReadStore opens the database as openExistingStore does, read-only:
+// it takes no write lock, so it works while a scan writes.
+func (f *factory) openReadStore(ctx context.Context) (*store.DB, error) {
+	path, err := f.existingPath()
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.OpenReadOnly(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// existingPath is the database path when the file exists.
+func (f *factory) existingPath() (string, error) {
+	path, err := f.databasePath()
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		if f.demo {
+			return "", fmt.Errorf("%w: no demo database at %s: run 'upkeep demo' first", errNoDatabase, path)
+		}
+		return "", fmt.Errorf("%w: no database at %s: run 'upkeep scan' or 'upkeep demo' first, or name another with --db", errNoDatabase, path)
+	}
+	return path, nil
 }
 
 // databasePath resolves --db, UPKEEP_DB, --demo and the default location.

@@ -32,7 +32,7 @@ func (o *scanOptions) runLocal(ctx context.Context) error {
 	}
 	defer db.Close()
 	started := o.f.now()
-	id, err := db.BeginScan(ctx, inventory.Scan{Source: "local", Targets: "local", Started: started})
+	id, err := db.BeginScan(ctx, inventory.Scan{Source: "local", Targets: "local", Started: started, Expected: 1})
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func (o *scanOptions) runImport(ctx context.Context) error {
 	}
 	defer db.Close()
 	begin := time.Now() // for the duration in the summary only
-	id, err := db.BeginScan(ctx, inventory.Scan{Source: "import", Targets: importTargets(o.imports), Started: o.f.now()})
+	id, err := db.BeginScan(ctx, inventory.Scan{Source: "import", Targets: importTargets(o.imports), Started: o.f.now(), Expected: len(files)})
 	if err != nil {
 		return err
 	}

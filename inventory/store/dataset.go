@@ -29,6 +29,9 @@ func (db *DB) SaveDataset(ctx context.Context, d Dataset) error {
 	case d.FetchedAt.IsZero() || d.Date.IsZero():
 		return fmt.Errorf("save dataset %s: no fetch time or data date", d.Name)
 	}
+	if err := db.writable(); err != nil {
+		return fmt.Errorf("save dataset %s: %w", d.Name, err)
+	}
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	tx, err := db.db.BeginTx(ctx, nil)

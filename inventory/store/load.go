@@ -65,7 +65,7 @@ func (db *DB) Scans(ctx context.Context) ([]inventory.Scan, error) {
 // taken from the observations, not from scans.counts: a resumed scan adds
 // results after its snapshot was written.
 func readScans(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]inventory.Scan, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, source, targets, started, finished FROM scans `+where+` ORDER BY id DESC`, args...)
+	rows, err := tx.QueryContext(ctx, `SELECT id, source, targets, started, finished, COALESCE(expected, 0), error FROM scans `+where+` ORDER BY id DESC`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +76,7 @@ func readScans(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]in
 			s                 inventory.Scan
 			started, finished sql.NullString
 		)
-		if err := rows.Scan(&s.ID, &s.Source, &s.Targets, &started, &finished); err != nil {
+		if err := rows.Scan(&s.ID, &s.Source, &s.Targets, &started, &finished, &s.Expected, &s.Error); err != nil {
 			return nil, err
 		}
 		if s.Started, err = parseTime(started); err != nil {

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -83,6 +84,9 @@ func (db *DB) BeginScan(ctx context.Context, s inventory.Scan) (int64, error) {
 	if s.Started.IsZero() {
 		return 0, fmt.Errorf("begin scan: no start time")
 	}
+	if err := db.writable(); err != nil {
+		return 0, fmt.Errorf("begin scan: %w", err)
+	}
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	tx, err := db.db.BeginTx(ctx, nil)
@@ -90,13 +94,20 @@ func (db *DB) BeginScan(ctx context.Context, s inventory.Scan) (int64, error) {
 		return 0, fmt.Errorf("begin scan: %w", err)
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `INSERT INTO scans (source, targets, started) VALUES (?, ?, ?)`,
-		s.Source, s.Targets, formatTime(s.Started))
+	var expected sql.NullInt64
+	if s.Expected > 0 {
+		expected = sql.NullInt64{Int64: int64(s.Expected), Valid: true}
+	}
+	// Ids are never reused, so "scan 7" in last month's ticket never
+	// names another scan after scan 7 was deleted.
+	var id int64
+	err = tx.QueryRowContext(ctx, `UPDATE store_state SET last_scan_id = MAX(last_scan_id, (SELECT COALESCE(MAX(id), 0) FROM scans)) + 1
+		RETURNING last_scan_id`).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("begin scan: %w", err)
 	}
-	id, err := res.LastInsertId()
-	if err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO scans (id, source, targets, started, expected) VALUES (?, ?, ?, ?, ?)`,
+		id, s.Source, s.Targets, formatTime(s.Started), expected); err != nil {
 		return 0, fmt.Errorf("begin scan: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -108,6 +119,23 @@ func (db *DB) BeginScan(ctx context.Context, s inventory.Scan) (int64, error) {
 // FinishScan records when scan id ended and snapshots its counts by status
 // into scans.counts for sqlite3 users.
 func (db *DB) FinishScan(ctx context.Context, id int64, finished time.Time) error {
+	return db.endScan(ctx, id, finished, "")
+}
+
+// FailScan ends scan id as FinishScan does, recording why it failed as a
+// whole (no credentials, a region that refused): the scan is then never
+// judged unless asked for by id.
+func (db *DB) FailScan(ctx context.Context, id int64, finished time.Time, reason string) error {
+	if reason == "" {
+		reason = "failed"
+	}
+	return db.endScan(ctx, id, finished, reason)
+}
+
+func (db *DB) endScan(ctx context.Context, id int64, finished time.Time, reason string) error {
+	if err := db.writable(); err != nil {
+		return fmt.Errorf("finish scan %d: %w", id, err)
+	}
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	tx, err := db.db.BeginTx(ctx, nil)
@@ -123,7 +151,7 @@ func (db *DB) FinishScan(ctx context.Context, id int64, finished time.Time) erro
 	if err != nil {
 		return fmt.Errorf("finish scan %d: %w", id, err)
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE scans SET finished = ?, counts = ? WHERE id = ?`, formatTime(finished), string(b), id)
+	res, err := tx.ExecContext(ctx, `UPDATE scans SET finished = ?, counts = ?, error = ? WHERE id = ?`, formatTime(finished), string(b), reason, id)
 	if err != nil {
 		return fmt.Errorf("finish scan %d: %w", id, err)
 	}
@@ -161,6 +189,9 @@ func (db *DB) SaveObservations(ctx context.Context, obs []inventory.Observation)
 	if len(obs) > 1 {
 		what = fmt.Sprintf("save %d hosts (%s...) in scan %d", len(obs), obs[0].Host.ID, obs[0].ScanID)
 	}
+	if err := db.writable(); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	tx, err := db.db.BeginTx(ctx, nil)
@@ -168,6 +199,9 @@ func (db *DB) SaveObservations(ctx context.Context, obs []inventory.Observation)
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	defer tx.Rollback()
+	if err := db.checkGeneration(ctx, tx); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
 	w := &writer{db: db, tx: tx, newPkgs: map[inventory.Package]int64{}, newSets: map[[32]byte]int64{}}
 	for _, o := range obs {
 		if err := w.save(ctx, o); err != nil {
@@ -184,6 +218,33 @@ func (db *DB) SaveObservations(ctx context.Context, obs []inventory.Observation)
 	}
 	for h, id := range w.newSets {
 		db.setIDs[h] = id
+	}
+	return nil
+}
+
+// writable refuses a write through a handle opened with OpenReadOnly.
+func (db *DB) writable() error {
+	if db.readOnly {
+		return errReadOnly
+	}
+	return nil
+}
+
+var errReadOnly = errors.New("database opened read-only")
+
+// checkGeneration drops the cached package and set ids when scans were
+// deleted since they were cached (by this handle or another process): a
+// garbage-collected set must not be referred to again. It runs inside the
+// write transaction, so no deletion can slip in before the commit.
+func (db *DB) checkGeneration(ctx context.Context, tx *sql.Tx) error {
+	var gen int64
+	if err := tx.QueryRowContext(ctx, `SELECT gc_generation FROM store_state`).Scan(&gen); err != nil {
+		return fmt.Errorf("read store state: %w", err)
+	}
+	if gen != db.gcGen {
+		clear(db.setIDs)
+		clear(db.pkgIDs)
+		db.gcGen = gen
 	}
 	return nil
 }

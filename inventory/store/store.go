@@ -55,10 +55,16 @@ type DB struct {
 	pkgIDs map[inventory.Package]int64
 	setIDs map[[32]byte]int64
 	stmts  *statements
+	// gcGen is the store_state generation the caches were filled under;
+	// a deletion of scans (here or in another process) bumps it.
+	gcGen int64
+
+	readOnly bool
 }
 
 // Open opens or creates the database at path and migrates it to the schema
-// this build knows.
+// this build knows. Opening a file already at this schema writes nothing
+// and takes no lock, so it never waits for a running scan.
 func Open(ctx context.Context, path string) (*DB, error) {
 	q := url.Values{}
 	for _, p := range connPragmas {
@@ -68,25 +74,87 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	// instead of one failing when it upgrades a read lock. Read-only
 	// transactions still begin deferred.
 	q.Set("_txlock", "immediate")
+	db, err := open(path, q)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.checkJournalMode(ctx); err != nil {
+		db.db.Close()
+		return nil, err
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.db.Close()
+		return nil, err
+	}
+	if db.stmts, err = prepare(ctx, db.db); err != nil {
+		db.db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// OpenReadOnly opens an existing database for reading only: SQLite's
+// read-only mode and query_only, so it takes no write lock, and under WAL
+// it reads the last committed state while a scan writes. A file at an
+// older schema is migrated first (that one time through Open, which waits
+// for the writer); a newer one is refused. Its write methods fail.
+func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)") // a checkpoint or recovery can still hold the file briefly
+	q.Add("_pragma", "query_only(1)")
+	q.Set("mode", "ro")
+	db, err := open(path, q)
+	if err != nil {
+		return nil, err
+	}
+	v, err := db.schemaVersion(ctx)
+	if err != nil {
+		db.db.Close()
+		return nil, err
+	}
+	steps, err := migrations()
+	if err != nil {
+		db.db.Close()
+		return nil, fmt.Errorf("read migrations: %w", err)
+	}
+	switch {
+	case v > len(steps):
+		db.db.Close()
+		return nil, fmt.Errorf("database %s has schema %d, newer than this upkeep knows (%d): upgrade upkeep", path, v, len(steps))
+	case v < len(steps):
+		db.db.Close()
+		rw, err := Open(ctx, path)
+		if err != nil {
+			return nil, err
+		}
+		rw.Close()
+		return OpenReadOnly(ctx, path)
+	}
+	if err := db.checkJournalMode(ctx); err != nil {
+		db.db.Close()
+		return nil, err
+	}
+	db.readOnly = true
+	return db, nil
+}
+
+func open(path string, q url.Values) (*DB, error) {
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 	sqldb, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db := &DB{db: sqldb, path: path, pkgIDs: map[inventory.Package]int64{}, setIDs: map[[32]byte]int64{}}
-	if err := db.checkJournalMode(ctx); err != nil {
-		sqldb.Close()
-		return nil, err
+	return &DB{db: sqldb, path: path, pkgIDs: map[inventory.Package]int64{}, setIDs: map[[32]byte]int64{}}, nil
+}
+
+// schemaVersion reads user_version outside any transaction: a shared read
+// that never waits for a writer under WAL.
+func (db *DB) schemaVersion(ctx context.Context) (int, error) {
+	var v int
+	if err := db.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return 0, fmt.Errorf("read schema version of %s: %w", db.path, err)
 	}
-	if err := db.migrate(ctx); err != nil {
-		sqldb.Close()
-		return nil, err
-	}
-	if db.stmts, err = prepare(ctx, sqldb); err != nil {
-		sqldb.Close()
-		return nil, err
-	}
-	return db, nil
+	return v, nil
 }
 
 // Close closes the database.
@@ -138,6 +206,11 @@ func (db *DB) migrate(ctx context.Context) error {
 	steps, err := migrations()
 	if err != nil {
 		return fmt.Errorf("read migrations: %w", err)
+	}
+	// The usual case, a file at this schema, is settled by a read: the
+	// write transaction below would wait for (or fail behind) a running scan.
+	if v, err := db.schemaVersion(ctx); err == nil && v == len(steps) {
+		return nil
 	}
 	for {
 		done, err := db.migrateOne(ctx, steps)
