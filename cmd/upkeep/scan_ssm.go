@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/spf13/cobra"
 
 	"upkeep/inventory"
@@ -30,6 +32,9 @@ const (
 type ssmTuning struct {
 	retry ssm.Retry
 	opt   ssm.Options // only PollMin, PollMax, PersistBase and Fetchers are read
+	// httpClient, when set, carries every AWS call: tests hand requests to
+	// a fake in-process so they can run in a testing/synctest bubble.
+	httpClient aws.HTTPClient
 }
 
 // GetCommandInvocation calls in flight per region. AWS publishes no rate for
@@ -285,7 +290,11 @@ func (o *scanOptions) connect(ctx context.Context, regions []string) ([]*ssm.Sca
 	if o.verbose {
 		sdkLog = o.f.io.errOut
 	}
-	cfg, err := ssm.LoadConfig(ctx, o.profile, o.ssmTune.retry, sdkLog)
+	var extra []func(*config.LoadOptions) error
+	if o.ssmTune.httpClient != nil {
+		extra = append(extra, config.WithHTTPClient(o.ssmTune.httpClient))
+	}
+	cfg, err := ssm.LoadConfig(ctx, o.profile, o.ssmTune.retry, sdkLog, extra...)
 	if err != nil {
 		return nil, err
 	}

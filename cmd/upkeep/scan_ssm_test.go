@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -42,6 +43,7 @@ func isolateAWS(t testing.TB, dir string) {
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "no-aws-config"))
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "no-aws-credentials"))
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_CA_BUNDLE", "") // a custom CA bundle needs the SDK's own transport
 	t.Setenv("AWS_ENDPOINT_URL_SSM", "")
 	t.Setenv("AWS_ENDPOINT_URL", "")
 }
@@ -78,10 +80,20 @@ func observations(t testing.TB, dbPath string, scanID int64) []inventory.Observa
 // TestSSMScanFleet is the end-to-end scan of the issue: 200 fixture
 // instances in two regions, a fifth of all API calls throttled, and every
 // kind of broken host.
+//
+// It runs in a testing/synctest bubble with the fake reached in-process:
+// polls, retries, the fake's execution delays and the timeouts all run on
+// the bubble's clock, which stands still while a collector runs. So the
+// number of polls, and of API calls per host, is the scenario's, whatever
+// the machine's load.
 func TestSSMScanFleet(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the collector on every fixture host")
 	}
+	synctest.Test(t, testSSMScanFleet)
+}
+
+func testSSMScanFleet(t *testing.T) {
 	dir := t.TempDir()
 	isolateAWS(t, dir)
 	regions := []string{"us-east-1", "eu-west-1"}
@@ -92,12 +104,11 @@ func TestSSMScanFleet(t *testing.T) {
 		ExecDelay: 50 * time.Millisecond, ExecJitter: 500 * time.Millisecond, HangFor: 500 * time.Millisecond, Seed: 42,
 	}))
 	defer fake.Close()
-	srv := httptest.NewServer(fake)
-	defer srv.Close()
 
 	dbPath := filepath.Join(dir, "upkeep.db")
 	code, stderr := scanWith(context.Background(), t, dbPath, func(o *scanOptions) {
-		o.all, o.regions, o.endpointURL = true, regions, srv.URL
+		o.all, o.regions, o.endpointURL = true, regions, "http://ssm.fake.invalid"
+		o.ssmTune.httpClient = fake.HTTPClient()
 	})
 	t.Logf("stderr:\n%s", stderr)
 	if code != exitPartial {

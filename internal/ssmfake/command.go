@@ -162,7 +162,7 @@ func (s *Server) sendCommand(_ context.Context, region string, body []byte) (any
 	}
 
 	s.nextCmd++
-	now := time.Now()
+	now := s.clock.Now()
 	c := &command{
 		id:             fmt.Sprintf("%08x-%04x-4%03x-8%03x-%012x", s.start.Unix()&0xffffffff, s.nextCmd>>16&0xffff, s.nextCmd&0xfff, len(ids), s.nextCmd),
 		region:         region,
@@ -269,7 +269,7 @@ func (s *Server) execute(ctx context.Context, inv *invocation, script string, de
 	inst := inv.inst
 	wait := func(d time.Duration) bool {
 		select {
-		case <-time.After(d):
+		case <-s.clock.After(d):
 			return true
 		case <-ctx.Done():
 			return false
@@ -283,7 +283,7 @@ func (s *Server) execute(ctx context.Context, inv *invocation, script string, de
 		}
 		inv.status, inv.details, inv.code, inv.done = status, details, code, true
 		inv.stdout, inv.stderr = stdout, stderr
-		inv.ended = time.Now()
+		inv.ended = s.clock.Now()
 		if inv.cmd.bucket != "" {
 			s.objects[inv.cmd.bucket+"/"+outputKey(inv, "stdout")] = []byte(stdout)
 			s.objects[inv.cmd.bucket+"/"+outputKey(inv, "stderr")] = []byte(stderr)
@@ -305,7 +305,7 @@ func (s *Server) execute(ctx context.Context, inv *invocation, script string, de
 	}
 	s.mu.Lock()
 	if !inv.done {
-		inv.status, inv.details, inv.started = "InProgress", "InProgress", time.Now()
+		inv.status, inv.details, inv.started = "InProgress", "InProgress", s.clock.Now()
 	}
 	s.mu.Unlock()
 	switch inst.Fault {

@@ -118,7 +118,7 @@ func describeMatches(in *Instance, fs []stringFilter) bool {
 
 func (s *Server) lastPing(in *Instance) time.Time {
 	if in.ping() == "Online" {
-		return time.Now().Add(-30 * time.Second)
+		return s.clock.Now().Add(-30 * time.Second)
 	}
 	return s.start.Add(-72 * time.Hour)
 }

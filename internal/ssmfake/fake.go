@@ -125,6 +125,7 @@ type Server struct {
 	ownRunner bool
 	sem       chan struct{} // bounds concurrent script runs
 	start     time.Time
+	clock     Clock
 
 	mu        sync.Mutex
 	rng       *rand.Rand
@@ -149,6 +150,22 @@ func WithRegion(r string) Option { return func(s *Server) { s.region = r } }
 // WithFaults sets the server-wide faults.
 func WithFaults(f Faults) Option { return func(s *Server) { s.faults = f } }
 
+// Clock is the fake's time source: when invocations become visible and
+// finish, and how long hangs and latency last. It is the same interface as
+// upkeep/inventory/ssm.Clock, so a test can drive both with one clock.
+type Clock interface {
+	Now() time.Time
+	After(d time.Duration) <-chan time.Time
+}
+
+type wallClock struct{}
+
+func (wallClock) Now() time.Time                         { return time.Now() }
+func (wallClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// WithClock sets the server's time source (default: the wall clock).
+func WithClock(c Clock) Option { return func(s *Server) { s.clock = c } }
+
 // WithRunner sets how scripts run; the default runs them on fixture hosts.
 func WithRunner(r Runner) Option { return func(s *Server) { s.runner = r } }
 
@@ -172,11 +189,12 @@ func New(instances []Instance, opts ...Option) *Server {
 		throttled: map[string]int{},
 		objects:   map[string][]byte{},
 		cache:     map[string]*cacheEntry{},
-		start:     time.Now(),
+		clock:     wallClock{},
 	}
 	for _, o := range opts {
 		o(s)
 	}
+	s.start = s.clock.Now()
 	if s.runner == nil {
 		s.runner = &FixtureRunner{}
 		s.ownRunner = true
@@ -252,7 +270,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if s.faults.Latency > 0 {
 		select {
-		case <-time.After(s.faults.Latency):
+		case <-s.clock.After(s.faults.Latency):
 		case <-r.Context().Done():
 			return
 		}

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -28,6 +29,30 @@ func client(t *testing.T, url string) *awsssm.Client {
 		RetryMaxAttempts: 1,
 		Retryer:          aws.NopRetryer{},
 	})
+}
+
+// inProcessClient is client for a test in a synctest bubble: requests go
+// straight to the fake, with no socket whose reader would keep the bubble
+// from ever being idle.
+func inProcessClient(fake *ssmfake.Server) *awsssm.Client {
+	return awsssm.New(awsssm.Options{
+		Region:           "us-east-1",
+		BaseEndpoint:     aws.String("http://ssm.fake.invalid"),
+		Credentials:      credentials.NewStaticCredentialsProvider("AKID", "SECRET", ""),
+		RetryMaxAttempts: 1,
+		Retryer:          aws.NopRetryer{},
+		HTTPClient:       fake.HTTPClient(),
+	})
+}
+
+// advance moves a synctest bubble's clock forward by d. In a bubble,
+// time.Sleep returns only when every other goroutine of the test is blocked
+// (waiting on a timer or a channel) and fake time has reached d: a goroutine
+// still running a script holds the clock back, so this is not a wall-clock
+// guess but "when the scenario has reached instant d".
+func advance(d time.Duration) {
+	time.Sleep(d)
+	synctest.Wait()
 }
 
 func code(err error) string {
@@ -100,14 +125,18 @@ func TestLimits(t *testing.T) {
 // A command's invocations do not exist for a moment after SendCommand, then
 // finish with the script's real output; pages are as small as configured
 // and together hold every instance once.
-func TestCommandLifecycle(t *testing.T) {
+//
+// It runs in a testing/synctest bubble: the fake's clock is the bubble's, so
+// "a second later" is a second of fake time, reached only once every
+// script has run, however slow the machine.
+func TestCommandLifecycle(t *testing.T) { synctest.Test(t, testCommandLifecycle) }
+
+func testCommandLifecycle(t *testing.T) {
 	fake := ssmfake.New(ssmfake.Fleet(ssmfake.FleetSpec{Hosts: 12}), ssmfake.WithFaults(ssmfake.Faults{
 		PageSize: 5, Invisible: 200 * time.Millisecond, ExecDelay: 10 * time.Millisecond,
 	}))
 	defer fake.Close()
-	srv := httptest.NewServer(fake)
-	defer srv.Close()
-	c := client(t, srv.URL)
+	c := inProcessClient(fake)
 	ctx := context.Background()
 
 	var ids []string
@@ -144,7 +173,7 @@ func TestCommandLifecycle(t *testing.T) {
 	if !errors.As(err, &missing) {
 		t.Errorf("right after SendCommand: %v, want InvocationDoesNotExist", err)
 	}
-	time.Sleep(time.Second)
+	advance(time.Second)
 	// The lowercase CommandFilter keys of the wire format.
 	lp := awsssm.NewListCommandInvocationsPaginator(c, &awsssm.ListCommandInvocationsInput{CommandId: cmd,
 		Filters: []types.CommandFilter{{Key: types.CommandFilterKeyStatus, Value: aws.String("Success")}}})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 )
 
 // Reading and cancelling commands: ListCommandInvocations,
@@ -81,7 +80,7 @@ func (s *Server) listCommandInvocations(_ context.Context, region string, body [
 			}
 		}
 	}
-	now := time.Now()
+	now := s.clock.Now()
 	var invs []*invocation
 	for _, c := range cmds {
 		for _, inv := range c.invs {
@@ -174,7 +173,7 @@ func (s *Server) getCommandInvocation(_ context.Context, region string, body []b
 		return nil, clientErr("InvalidCommandId", "command %s does not exist", in.CommandId)
 	}
 	inv, ok := c.byInst[in.InstanceId]
-	if !ok || time.Now().Before(inv.visibleAt) {
+	if !ok || s.clock.Now().Before(inv.visibleAt) {
 		return nil, clientErr("InvocationDoesNotExist", "")
 	}
 	v := map[string]any{
@@ -280,7 +279,7 @@ func (s *Server) cancelCommand(_ context.Context, region string, body []byte) (a
 		}
 		if !inv.done {
 			inv.cancel()
-			inv.status, inv.details, inv.done, inv.ended = "Cancelled", "Cancelled", true, time.Now()
+			inv.status, inv.details, inv.done, inv.ended = "Cancelled", "Cancelled", true, s.clock.Now()
 		}
 	}
 	return map[string]any{}, nil

@@ -62,6 +62,7 @@ type Config struct {
 	Profile     string // shared config profile; "" means the chain's default
 	EndpointURL string // "" means the SDK's choice (AWS_ENDPOINT_URL_SSM is honoured)
 	Retry       Retry
+	HTTPClient  aws.HTTPClient // nil means the SDK's
 }
 
 // Clients are what a scan in one region talks to.
@@ -74,7 +75,11 @@ type Clients struct {
 // Connect loads the standard SDK configuration chain (environment, shared
 // config and credentials files, SSO, IMDS) and returns clients for one region.
 func Connect(ctx context.Context, c Config) (*Clients, error) {
-	cfg, err := LoadConfig(ctx, c.Profile, c.Retry, nil)
+	var extra []func(*config.LoadOptions) error
+	if c.HTTPClient != nil {
+		extra = append(extra, config.WithHTTPClient(c.HTTPClient))
+	}
+	cfg, err := LoadConfig(ctx, c.Profile, c.Retry, nil, extra...)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +92,10 @@ func Connect(ctx context.Context, c Config) (*Clients, error) {
 // The SDK's own log lines (warnings about connection reuse, checksums) go to
 // sdkLog, so that a scan's stderr carries only upkeep's report unless the
 // user asks for more; nil discards them.
-func LoadConfig(ctx context.Context, profile string, r Retry, sdkLog io.Writer) (aws.Config, error) {
+//
+// extra are further SDK load options; tests pass config.WithHTTPClient to
+// reach a local server without sockets.
+func LoadConfig(ctx context.Context, profile string, r Retry, sdkLog io.Writer, extra ...func(*config.LoadOptions) error) (aws.Config, error) {
 	var opts []func(*config.LoadOptions) error
 	if profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(profile))
@@ -99,6 +107,7 @@ func LoadConfig(ctx context.Context, profile string, r Retry, sdkLog io.Writer) 
 	opts = append(opts, config.WithLogger(logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
 		fmt.Fprintf(sdkLog, "upkeep: aws sdk %s: %s\n", strings.ToLower(string(c)), fmt.Sprintf(format, v...))
 	})))
+	opts = append(opts, extra...)
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)

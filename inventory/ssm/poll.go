@@ -29,11 +29,11 @@ func (r *run) poll(ctx context.Context, cmd string, batch []Target) {
 	for _, t := range batch {
 		waiting[t.Host.ID] = t
 	}
-	deadline := time.Now().Add(s.opt.DeliveryTimeout + s.opt.ExecutionTimeout + 2*s.opt.PollMax)
+	deadline := s.clock.Now().Add(s.opt.DeliveryTimeout + s.opt.ExecutionTimeout + 2*s.opt.PollMax)
 	delay := s.opt.PollMin
 	for len(waiting) > 0 {
 		select {
-		case <-time.After(delay):
+		case <-s.clock.After(delay):
 		case <-ctx.Done():
 			return
 		}
@@ -59,7 +59,7 @@ func (r *run) poll(ctx context.Context, cmd string, batch []Target) {
 				}
 				return
 			}
-			if time.Now().After(deadline) {
+			if s.clock.Now().After(deadline) {
 				for id, t := range waiting {
 					r.emit(ctx, r.obs(t, inventory.StatusThrottled, fmt.Sprintf("poll command %s: %v", cmd, err)))
 					delete(waiting, id)
@@ -86,7 +86,7 @@ func (r *run) poll(ctx context.Context, cmd string, batch []Target) {
 				return
 			}
 		}
-		if len(waiting) > 0 && time.Now().After(deadline) {
+		if len(waiting) > 0 && s.clock.Now().After(deadline) {
 			r.expire(ctx, cmd, waiting)
 			return
 		}
@@ -116,7 +116,7 @@ func (r *run) pollEach(ctx context.Context, cmd string, waiting map[string]Targe
 	for first := true; len(waiting) > 0; first = false {
 		if !first {
 			select {
-			case <-time.After(delay):
+			case <-s.clock.After(delay):
 			case <-ctx.Done():
 				return
 			}
@@ -157,7 +157,7 @@ func (r *run) pollEach(ctx context.Context, cmd string, waiting map[string]Targe
 				r.emit(ctx, o)
 			}
 		}
-		if len(waiting) > 0 && time.Now().After(deadline) {
+		if len(waiting) > 0 && s.clock.Now().After(deadline) {
 			r.expire(ctx, cmd, waiting)
 			return
 		}
@@ -260,7 +260,7 @@ func (r *run) fetch(ctx context.Context, f fetch) (inventory.Observation, bool) 
 		// The list already showed it: this is the API's eventual
 		// consistency, not a missing host.
 		select {
-		case <-time.After(backoff(s.opt.PollMin, s.opt.PollMax, attempt)):
+		case <-s.clock.After(backoff(s.opt.PollMin, s.opt.PollMax, attempt)):
 		case <-ctx.Done():
 			return inventory.Observation{}, false
 		}

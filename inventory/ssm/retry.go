@@ -54,6 +54,7 @@ type persister struct {
 	rounds int
 	base   time.Duration
 	max    time.Duration
+	clock  Clock
 }
 
 func (p persister) do(ctx context.Context, fn func() error) error {
@@ -64,7 +65,7 @@ func (p persister) do(ctx context.Context, fn func() error) error {
 			return err
 		}
 		select {
-		case <-time.After(p.base/2 + backoff(p.base, p.max, i)):
+		case <-p.clock.After(p.base/2 + backoff(p.base, p.max, i)):
 		case <-ctx.Done():
 			return err
 		}

@@ -40,6 +40,9 @@ type Options struct {
 	// that the SDK gave up on because of throttling; default 4 rounds from 2s.
 	PersistRounds int
 	PersistBase   time.Duration
+	// Clock drives polling, upkeep's own retries and the timeout deadline;
+	// nil means the wall clock.
+	Clock Clock
 }
 
 func (o Options) withDefaults() Options {
@@ -68,6 +71,9 @@ func (o Options) withDefaults() Options {
 		o.PersistRounds = 4
 	}
 	def(&o.PersistBase, 2*time.Second)
+	if o.Clock == nil {
+		o.Clock = WallClock{}
+	}
 	if len(o.Comment) > maxComment {
 		o.Comment = o.Comment[:maxComment]
 	}
@@ -93,6 +99,7 @@ type Scanner struct {
 	region  string
 	opt     Options
 	persist persister
+	clock   Clock
 	reached atomic.Bool // a server has answered a call of this scanner
 }
 
@@ -100,8 +107,8 @@ type Scanner struct {
 func NewScanner(c *Clients, opt Options) *Scanner {
 	opt = opt.withDefaults()
 	return &Scanner{
-		api: c.SSM, objects: c.Objects, region: c.Region, opt: opt,
-		persist: persister{rounds: opt.PersistRounds, base: opt.PersistBase, max: 60 * time.Second},
+		api: c.SSM, objects: c.Objects, region: c.Region, opt: opt, clock: opt.Clock,
+		persist: persister{rounds: opt.PersistRounds, base: opt.PersistBase, max: 60 * time.Second, clock: opt.Clock},
 	}
 }
 

@@ -2,10 +2,10 @@ package ssm_test
 
 import (
 	"context"
-	"net/http/httptest"
 	"sort"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"upkeep/internal/ssmfake"
@@ -42,30 +42,45 @@ func (m *memSink) save(_ context.Context, o inventory.Observation) error {
 
 func connect(t *testing.T, url, region string) *ssm.Clients {
 	t.Helper()
+	return connectWith(t, ssm.Config{Region: region, EndpointURL: url, Retry: testRetry})
+}
+
+// inBubble connects to fake in-process (no sockets), for tests that run in a
+// testing/synctest bubble: time there moves only when every goroutine of the
+// test waits on it, so polls, retries and the fake's executions happen at
+// the same fake instants on an idle laptop and on a loaded CI machine.
+func inBubble(t *testing.T, fake *ssmfake.Server, region string) *ssm.Clients {
+	t.Helper()
+	return connectWith(t, ssm.Config{Region: region, EndpointURL: "http://ssm.fake.invalid", Retry: testRetry, HTTPClient: fake.HTTPClient()})
+}
+
+func connectWith(t *testing.T, cfg ssm.Config) *ssm.Clients {
+	t.Helper()
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
 	t.Setenv("AWS_CONFIG_FILE", t.TempDir()+"/none")
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", t.TempDir()+"/none")
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	c, err := ssm.Connect(context.Background(), ssm.Config{Region: region, EndpointURL: url, Retry: testRetry})
+	t.Setenv("AWS_CA_BUNDLE", "") // a custom CA bundle needs the SDK's own transport
+	c, err := ssm.Connect(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c
 }
 
-func TestScanStatuses(t *testing.T) {
+func TestScanStatuses(t *testing.T) { synctest.Test(t, testScanStatuses) }
+
+func testScanStatuses(t *testing.T) {
 	spec := ssmfake.FleetSpec{Hosts: 14, Offline: 1, Undeliverable: 1, Hang: 1, Fail: 1, Huge: 1, Windows: 1}
 	fake := ssmfake.New(ssmfake.Fleet(spec), ssmfake.WithFaults(ssmfake.Faults{
 		ThrottleRate: 0.2, PageSize: 5, Invisible: 50 * time.Millisecond,
 		ExecDelay: 20 * time.Millisecond, ExecJitter: 100 * time.Millisecond, HangFor: 300 * time.Millisecond, Seed: 1,
 	}))
 	defer fake.Close()
-	srv := httptest.NewServer(fake)
-	defer srv.Close()
 
 	ctx := context.Background()
-	sc := ssm.NewScanner(connect(t, srv.URL, "us-east-1"), testOptions())
+	sc := ssm.NewScanner(inBubble(t, fake, "us-east-1"), testOptions())
 	targets, err := sc.Discover(ctx, ssm.Selector{All: true}, "ssm")
 	if err != nil {
 		t.Fatal(err)
@@ -104,15 +119,15 @@ func TestScanStatuses(t *testing.T) {
 
 // With an output bucket, a host whose output passes SSM's 24,000-character
 // excerpt is read in full from S3 and stored ok.
-func TestScanS3Output(t *testing.T) {
+func TestScanS3Output(t *testing.T) { synctest.Test(t, testScanS3Output) }
+
+func testScanS3Output(t *testing.T) {
 	fake := ssmfake.New(ssmfake.Fleet(ssmfake.FleetSpec{Hosts: 3, Huge: 1}), ssmfake.WithFaults(ssmfake.Faults{ExecDelay: 10 * time.Millisecond}))
 	defer fake.Close()
-	srv := httptest.NewServer(fake)
-	defer srv.Close()
 	ctx := context.Background()
 	opt := testOptions()
 	opt.S3Bucket, opt.S3Prefix = "upkeep-outputs", "scans/1"
-	sc := ssm.NewScanner(connect(t, srv.URL, "us-east-1"), opt)
+	sc := ssm.NewScanner(inBubble(t, fake, "us-east-1"), opt)
 	targets, err := sc.Discover(ctx, ssm.Selector{All: true}, "ssm")
 	if err != nil {
 		t.Fatal(err)
@@ -139,17 +154,17 @@ func TestScanS3Output(t *testing.T) {
 
 // Interrupting a scan cancels its commands in SSM, keeps the results that
 // arrived and leaves the rest unsaved (pending, for --resume).
-func TestScanInterrupted(t *testing.T) {
+func TestScanInterrupted(t *testing.T) { synctest.Test(t, testScanInterrupted) }
+
+func testScanInterrupted(t *testing.T) {
 	fleet := ssmfake.Fleet(ssmfake.FleetSpec{Hosts: 20, Hang: 10})
 	fake := ssmfake.New(fleet, ssmfake.WithFaults(ssmfake.Faults{ExecDelay: 10 * time.Millisecond}))
 	defer fake.Close()
-	srv := httptest.NewServer(fake)
-	defer srv.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	opt := testOptions()
 	opt.ExecutionTimeout = time.Hour // the hanging hosts never finish on their own
-	sc := ssm.NewScanner(connect(t, srv.URL, "us-east-1"), opt)
+	sc := ssm.NewScanner(inBubble(t, fake, "us-east-1"), opt)
 	targets, err := sc.Discover(ctx, ssm.Selector{All: true}, "ssm")
 	if err != nil {
 		t.Fatal(err)
