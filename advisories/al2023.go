@@ -10,6 +10,7 @@ import (
 
 	"upkeep/advisories/version"
 	"upkeep/inventory"
+	"upkeep/registry"
 )
 
 // al2023Offer is one package of Amazon Linux 2023 that provides a product.
@@ -67,7 +68,7 @@ var compatibleWithinMajor = map[string]bool{
 	"nginx": true, "apache-http-server": true, "memcached": true, "containerd": true, "docker-engine": true,
 }
 
-func loadAL2023(m *mapper) (*al2023Data, error) {
+func loadAL2023(m *registry.Registry) (*al2023Data, error) {
 	a := &al2023Data{offers: map[string][]al2023Offer{}, rows: map[string][]al2Row{}, names: map[string]bool{}}
 	b, err := dataFS.ReadFile("data/al2023-packages.tsv")
 	if err != nil {
@@ -121,7 +122,7 @@ func loadAL2023(m *mapper) (*al2023Data, error) {
 }
 
 // add records one AL2023 package build (name, version-release).
-func (a *al2023Data) add(m *mapper, name, vr string) {
+func (a *al2023Data) add(m *registry.Registry, name, vr string) {
 	a.names[name] = true
 	mt, ok := m.Map("rpm", name, vr)
 	if !ok || !mt.Primary || !strings.Contains(vr, "amzn2023") {
@@ -161,7 +162,7 @@ func (d *Data) WithAL2023Repo(r *AL2023Repo) *Data {
 	}
 	a.origin = strings.Join(origins, ", ")
 	for _, p := range r.Packages {
-		a.add(d.mapper, p.Name, p.Version+"-"+p.Release)
+		a.add(d.reg, p.Name, p.Version+"-"+p.Release)
 	}
 	for _, s := range r.Support {
 		a.support[s.Package] = s
@@ -329,7 +330,7 @@ func (d *Data) al2Row(f *Finding) (al2Row, bool) {
 			if r.version == "-" {
 				return r, true
 			}
-			mt, ok := d.mapper.Map("rpm", r.pkg, r.version)
+			mt, ok := d.reg.Map("rpm", r.pkg, r.version)
 			if !ok {
 				continue
 			}

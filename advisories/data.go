@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"sort"
 	"time"
+
+	"upkeep/registry"
 )
 
 //go:embed data/endoflife-snapshot.json data/al2023-packages.tsv data/al2-to-al2023.tsv
@@ -43,7 +45,7 @@ type Data struct {
 	products map[string]*Product
 	cycleIdx map[string]map[string]int // product -> cycle name -> index in Cycles
 	al2023   *al2023Data
-	mapper   *mapper
+	reg      *registry.Registry
 }
 
 // snapshot is the JSON shape of the embedded file (see data/README.md).
@@ -114,8 +116,8 @@ func Parse(b []byte) (*Data, error) {
 		}
 		d.addProduct(p)
 	}
-	d.mapper = newMapper()
-	if d.al2023, err = loadAL2023(d.mapper); err != nil {
+	d.reg = registry.Default()
+	if d.al2023, err = loadAL2023(d.reg); err != nil {
 		return nil, err
 	}
 	rd, err := releaseDate(d.al2023.release)
@@ -258,7 +260,7 @@ func (d *Data) MatchCycle(product, upstream string) (Cycle, bool) {
 func (d *Data) WithProducts(ps []*Product, date time.Time, origin string) *Data {
 	n := &Data{Source: d.Source, Date: date, Origin: origin, AL2023Date: d.AL2023Date,
 		products: make(map[string]*Product, len(d.products)), cycleIdx: make(map[string]map[string]int, len(d.cycleIdx)),
-		al2023: d.al2023, mapper: d.mapper}
+		al2023: d.al2023, reg: d.reg}
 	for k, v := range d.products {
 		n.products[k] = v
 		n.cycleIdx[k] = d.cycleIdx[k]

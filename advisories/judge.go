@@ -10,6 +10,7 @@ import (
 
 	"upkeep/advisories/version"
 	"upkeep/inventory"
+	"upkeep/registry"
 )
 
 // sourceOS marks the OS finding itself: no distro support applies to it.
@@ -268,7 +269,7 @@ func (j *judge) mapPackage(p inventory.Package) (match, bool) {
 	if r, ok := j.pkgs[k]; ok {
 		return r.m, r.ok
 	}
-	m, ok := j.d.mapper.Map(p.Manager, p.Name, k.evr)
+	m, ok := j.d.reg.Map(p.Manager, p.Name, k.evr)
 	j.pkgs[k] = pkgResult{m, ok}
 	return m, ok
 }
@@ -298,7 +299,7 @@ func (j *judge) packageFindings(osr inventory.OSRelease, pkgs []inventory.Packag
 		} else {
 			cy = fallbackCycle(m.Upstream)
 		}
-		mp := mapped{pkg: p, m: m, cycle: cy, source: packageSource(osr, p)}
+		mp := mapped{pkg: p, m: m, cycle: cy, source: j.d.packageSource(osr, p, m)}
 		if j.opt.PerPackage {
 			out = append(out, j.groupFinding([]mapped{mp}, sup))
 			continue
@@ -347,36 +348,18 @@ func (j *judge) groupFinding(g []mapped, sup osSupport) Finding {
 	d := g[best]
 	f := Finding{Kind: KindPackage, Package: d.pkg.Name, Packages: names, Version: d.pkg.EVR(), Product: d.m.Product,
 		UpstreamVersion: d.m.Upstream, Cycle: d.cycle, Source: d.source}
-	extras := sup.al2 && d.source == SourceOSVendor && !al2Core(d.m.Product, d.cycle)
+	extras := sup.al2 && d.source == SourceOSVendor && !j.d.al2Core(d.m.Product, d.cycle, d.pkg.Name)
 	setVerdict(&f, j.verdict(d.m.Product, d.m.Upstream, d.source, sup, extras))
 	return f
 }
 
-// al2CoreLines are the release lines Amazon Linux 2's core repository
-// ships (data/al2-to-al2023.tsv, al2_source "core"); AWS patches those
-// until AL2 ends. Other lines come from Extras topics, which follow
-// upstream support. The kernel is always the vendor's.
-var al2CoreLines = map[string][]string{
-	"apache-http-server": {"2.4"},
-	"php":                {"5.4"},
-	"mariadb":            {"5.5"},
-	"postgresql":         {"9.2"},
-	"tomcat":             {"7"},
-	"python":             {"2.7", "3.7"},
-	"ruby":               {"2.0.0"},
-	"openssl":            {"1.0.2", "1.1.1"},
-	"eclipse-temurin":    {"8"},
-	"amazon-corretto":    {"11", "17"},
-	"memcached":          {"1.4"},
-	"haproxy":            {"1.5"},
-	"squid":              {"3.5"},
-}
-
-func al2Core(product, cycle string) bool {
-	if product == "linux" {
-		return true
-	}
-	return slices.Contains(al2CoreLines[product], cycle)
+// al2Core reports whether an Amazon Linux 2 vendor build is from the core
+// repository, which AWS patches until AL2 ends; other lines come from
+// Extras topics, which follow upstream support. The registry's vendor
+// rules say which lines are core.
+func (d *Data) al2Core(product, cycle, pkg string) bool {
+	v, _, ok := d.reg.VendorRule(registry.VendorQuery{OSProduct: "amazon-linux", OSCycle: "2", Product: product, Package: pkg, Cycle: cycle})
+	return ok && v.Support == registry.SupportOS
 }
 
 // ParseEVR splits a version as rpm prints it ("[E:]V-R") into a package.

@@ -6,29 +6,13 @@ import (
 	"strings"
 
 	"upkeep/inventory"
+	"upkeep/registry"
 )
-
-// probeProducts maps the collector's probe names to products.
-var probeProducts = map[string]string{
-	"nginx": "nginx", "httpd": "apache-http-server", "apache2": "apache-http-server",
-	"php": "php", "php-fpm": "php", "java": "eclipse-temurin", "node": "nodejs",
-	"python3": "python", "ruby": "ruby", "redis-server": "redis", "valkey-server": "valkey",
-	"mysqld": "mysql", "mariadbd": "mariadb", "postgres": "postgresql", "memcached": "memcached",
-	"haproxy": "haproxy", "openssl": "openssl", "tomcat": "tomcat", "docker": "docker-engine",
-	"containerd": "containerd",
-}
 
 // ProbeProduct maps a probed binary to a product, reading the output where
 // the name is not enough (a java that says Corretto, a mysqld that is MariaDB).
 func ProbeProduct(name, output string) string {
-	p := probeProducts[name]
-	switch {
-	case p == "eclipse-temurin" && strings.Contains(output, "Corretto"):
-		return "amazon-corretto"
-	case p == "mysql" && strings.Contains(output, "MariaDB"):
-		return "mariadb"
-	}
-	return p
+	return registry.Default().ProbeProduct(name, output)
 }
 
 // probeFindings judges binaries no mapped package owns (a hand-built nginx
@@ -96,21 +80,15 @@ func ownerPackage(pkgs []inventory.Package, name string) (inventory.Package, boo
 	return inventory.Package{}, false
 }
 
-// productProcesses are the systemd unit and process name prefixes that show
-// a product is running.
-var productProcesses = map[string][]string{
-	"nginx": {"nginx"}, "apache-http-server": {"httpd", "apache2"}, "php": {"php-fpm", "php"},
-	"mysql": {"mysqld", "mysql"}, "mariadb": {"mariadbd", "mariadb", "mysqld"}, "postgresql": {"postgres"},
-	"redis": {"redis"}, "valkey": {"valkey"}, "tomcat": {"tomcat"}, "eclipse-temurin": {"java"},
-	"amazon-corretto": {"java"}, "nodejs": {"node"}, "docker-engine": {"docker"}, "containerd": {"containerd"},
-	"haproxy": {"haproxy"}, "memcached": {"memcached"}, "squid": {"squid"}, "vinyl-cache": {"varnish"},
-}
-
 // runningProducts returns, for each product with a running unit or a
 // listening process, its listening ports (sorted, possibly empty).
 func runningProducts(rep *inventory.Report) map[string][]int {
 	out := map[string][]int{}
-	for product, prefixes := range productProcesses {
+	for _, pd := range registry.Default().Products {
+		product, prefixes := pd.Slug, pd.Processes
+		if len(prefixes) == 0 {
+			continue
+		}
 		for _, s := range rep.Services {
 			if s.State == "running" && hasAnyPrefix(s.Unit, prefixes) {
 				if _, ok := out[product]; !ok {

@@ -13,22 +13,21 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"upkeep/registry"
 )
 
 // MappedProducts lists every product upkeep can judge: the targets of the
 // package rules, the OS families and the probes. These are the products
 // `upkeep data update` fetches.
 func MappedProducts() []string {
-	set := map[string]bool{"linux": true}
-	for _, r := range rules {
-		set[r.product] = true
+	set := map[string]bool{"linux": true, "centos-stream": true}
+	reg := registry.Default()
+	for _, p := range reg.Products {
+		set[p.Slug] = true
 	}
-	for _, f := range osFamilies {
-		set[f.product] = true
-	}
-	set["centos-stream"] = true
-	for _, p := range probeProducts {
-		set[p] = true
+	for _, f := range reg.OSFamilies {
+		set[f.Product] = true
 	}
 	set["amazon-corretto"] = true
 	set["mariadb"] = true

@@ -1,11 +1,11 @@
-package advisories
+package registry
 
 import "testing"
 
-// TestRules has at least one case per row of the mapping table (and fails
-// when a row has none), plus the lookalikes no row may claim.
+// TestRules has at least one case per package rule of the registry (and
+// fails when a rule has none), plus the lookalikes no rule may claim.
 func TestRules(t *testing.T) {
-	m := newMapper()
+	r := Default()
 	cases := []struct {
 		mgr, name, evr    string
 		product, upstream string // product "" = must stay unmapped
@@ -154,14 +154,131 @@ func TestRules(t *testing.T) {
 		{"dpkg", "linux-libc-dev", "6.1.129-1", "", ""},
 		{"rpm", "openssl-fips-provider", "3.5.5-4.el9_8", "", ""},
 		{"dpkg", "postgresql-client-common", "248+deb12u1", "", ""},
+		// Roles, repositories and the gaps the registry closes.
+		{"rpm", "nginx-filesystem", "1:1.20.1-14.el9_2.1", "nginx", "1.20.1"},
+		{"rpm", "nginx-core", "1:1.20.1-14.el9_2.1", "nginx", "1.20.1"},
+		{"rpm", "rh-nginx118-nginx", "1:1.18.0-3.el7", "nginx", "1.18.0"},
+		{"rpm", "rh-nginx118-nginx-mod-stream", "1:1.18.0-3.el7", "nginx", "1.18.0"},
+		{"rpm", "httpd-filesystem", "2.4.62-1.amzn2023", "apache-http-server", "2.4.62"},
+		{"rpm", "httpd-tools", "2.4.62-1.amzn2023", "apache-http-server", "2.4.62"},
+		{"rpm", "httpd-core", "2.4.62-1.amzn2023", "apache-http-server", "2.4.62"},
+		{"rpm", "httpd24-httpd-tools", "2.4.34-7.el7", "apache-http-server", "2.4.34"},
+		{"dpkg", "apache2-utils", "2.4.52-1ubuntu4.12", "apache-http-server", "2.4.52"},
+		{"dpkg", "apache2-data", "2.4.52-1ubuntu4.12", "apache-http-server", "2.4.52"},
+		{"rpm", "php-cli", "7.4.33-1.amzn2", "php", "7.4.33"},
+		{"rpm", "php-common", "7.4.33-1.amzn2", "php", "7.4.33"},
+		{"rpm", "php-devel", "7.4.33-1.amzn2", "php", "7.4.33"},
+		{"rpm", "php8.2-common", "8.2.7-1.amzn2023.0.1", "php", "8.2.7"},
+		{"dpkg", "php8.1-dev", "8.1.2-1ubuntu2.19", "php", "8.1.2"},
+		{"dpkg", "libphp8.1-embed", "8.1.2-1ubuntu2.19", "php", "8.1.2"},
+		{"rpm", "php74-fpm", "7.4.33-1.el7.ius", "php", "7.4.33"},
+		{"rpm", "php74-mysqlnd", "7.4.33-1.el7.ius", "php", "7.4.33"},
+		{"rpm", "mod_php74", "7.4.33-1.el7.ius", "php", "7.4.33"},
+		{"rpm", "rh-php73-php-fpm", "7.3.20-1.el7", "php", "7.3.20"},
+		{"rpm", "rh-php73-php-mysqlnd", "7.3.20-1.el7", "php", "7.3.20"},
+		{"rpm", "mysql-community-server-core", "8.0.40-1.el8", "mysql", "8.0.40"},
+		{"rpm", "mysql-community-libs", "8.0.40-1.el8", "mysql", "8.0.40"},
+		{"rpm", "mysql-community-common", "8.0.40-1.el8", "mysql", "8.0.40"},
+		{"rpm", "mysql-community-devel", "8.0.40-1.el8", "mysql", "8.0.40"},
+		{"rpm", "mysql-libs", "8.0.36-1.el9_3", "mysql", "8.0.36"},
+		{"rpm", "mysql-common", "8.0.36-1.el9_3", "mysql", "8.0.36"},
+		{"rpm", "mysql-devel", "8.0.36-1.el9_3", "mysql", "8.0.36"},
+		{"dpkg", "mysql-client", "8.0.39-0ubuntu0.22.04.1", "mysql", "8.0.39"},
+		{"rpm", "rh-mysql80-mysql-server", "8.0.21-1.el7", "mysql", "8.0.21"},
+		{"rpm", "rh-mysql80-mysql", "8.0.21-1.el7", "mysql", "8.0.21"},
+		{"rpm", "MariaDB-shared", "10.11.9-1.el9", "mariadb", "10.11.9"},
+		{"rpm", "MariaDB-common", "10.11.9-1.el9", "mariadb", "10.11.9"},
+		{"rpm", "MariaDB-backup", "10.11.9-1.el9", "mariadb", "10.11.9"},
+		{"rpm", "mariadb-server-utils", "3:10.5.22-1.el9_2", "mariadb", "10.5.22"},
+		{"rpm", "mariadb", "1:5.5.68-1.amzn2.0.1", "mariadb", "5.5.68"},
+		{"dpkg", "mariadb-client", "1:10.6.18-0ubuntu0.22.04.1", "mariadb", "10.6.18"},
+		{"rpm", "mariadb-common", "3:10.5.22-1.el9_2", "mariadb", "10.5.22"},
+		{"rpm", "mariadb-backup", "3:10.5.22-1.el9_2", "mariadb", "10.5.22"},
+		{"rpm", "mariadb105-server-utils", "3:10.5.25-1.amzn2023.0.1", "mariadb", "10.5.25"},
+		{"rpm", "mariadb105-common", "3:10.5.25-1.amzn2023.0.1", "mariadb", "10.5.25"},
+		{"rpm", "mariadb105-backup", "3:10.5.25-1.amzn2023.0.1", "mariadb", "10.5.25"},
+		{"rpm", "rh-mariadb105-mariadb-server", "10.5.16-2.el7", "mariadb", "10.5.16"},
+		{"rpm", "rh-mariadb105-mariadb", "10.5.16-2.el7", "mariadb", "10.5.16"},
+		{"rpm", "postgresql", "9.2.24-8.amzn2.0.4", "postgresql", "9.2.24"},
+		{"rpm", "postgresql-contrib", "13.16-1.el9", "postgresql", "13.16"},
+		{"rpm", "postgresql-devel", "13.16-1.el9", "postgresql", "13.16"},
+		{"rpm", "postgresql96-server", "9.6.24-1PGDG.rhel7", "postgresql", "9.6.24"},
+		{"rpm", "postgresql96", "9.6.24-1PGDG.rhel7", "postgresql", "9.6.24"},
+		{"rpm", "postgresql96-libs", "9.6.24-1PGDG.rhel7", "postgresql", "9.6.24"},
+		{"rpm", "postgresql96-contrib", "9.6.24-1PGDG.rhel7", "postgresql", "9.6.24"},
+		{"rpm", "postgresql96-devel", "9.6.24-1PGDG.rhel7", "postgresql", "9.6.24"},
+		{"rpm", "postgresql14-server", "14.13-1PGDG.rhel8", "postgresql", "14.13"},
+		{"rpm", "postgresql14-libs", "14.13-1PGDG.rhel8", "postgresql", "14.13"},
+		{"rpm", "postgresql14-contrib", "14.13-1PGDG.rhel8", "postgresql", "14.13"},
+		{"rpm", "postgresql15-devel", "15.8-1.amzn2023.0.1", "postgresql", "15.8"},
+		{"dpkg", "postgresql-plpython3-14", "14.13-0ubuntu0.22.04.1", "postgresql", "14.13"},
+		{"dpkg", "postgresql-server-dev-14", "14.13-0ubuntu0.22.04.1", "postgresql", "14.13"},
+		{"dpkg", "postgresql-client", "14+238", "postgresql", "14"},
+		{"rpm", "rh-postgresql12-postgresql-server", "12.5-1.el7", "postgresql", "12.5"},
+		{"rpm", "rh-postgresql96-postgresql-server", "9.6.10-1.el7", "postgresql", "9.6.10"},
+		{"rpm", "rh-postgresql12-postgresql", "12.5-1.el7", "postgresql", "12.5"},
+		{"rpm", "rh-postgresql96-postgresql-libs", "9.6.10-1.el7", "postgresql", "9.6.10"},
+		{"dpkg", "redis-sentinel", "5:6.0.16-1ubuntu1", "redis", "6.0.16"},
+		{"rpm", "redis-devel", "6.2.14-1.el9", "redis", "6.2.14"},
+		{"rpm", "redis6-devel", "6.2.14-1.amzn2023.0.1", "redis", "6.2.14"},
+		{"rpm", "rh-redis6-redis", "6.0.16-1.el7", "redis", "6.0.16"},
+		{"rpm", "valkey-devel", "8.0.2-1.amzn2023.0.1", "valkey", "8.0.2"},
+		{"rpm", "valkey8", "8.0.6-1.amzn2023.0.1", "valkey", "8.0.6"},
+		{"rpm", "java-17-amazon-corretto-jmods", "1:17.0.13+11-1.amzn2.1", "amazon-corretto", "17.0.13"},
+		{"rpm", "java-11-openjdk-devel", "1:11.0.25.0.9-1.el8", "eclipse-temurin", "11.0.25"},
+		{"rpm", "java-11-openjdk-src", "1:11.0.25.0.9-1.el8", "eclipse-temurin", "11.0.25"},
+		{"dpkg", "openjdk-17-doc", "17.0.12+7-1ubuntu2~22.04", "eclipse-temurin", "17.0.12"},
+		{"rpm", "jdk-17", "2000:17.0.12-ga", "oracle-jdk", "17.0.12"},
+		{"rpm", "jdk-11.0.2", "2000:11.0.2-ga", "oracle-jdk", "11.0.2"},
+		{"rpm", "jdk1.8", "2000:1.8.0_381-fcs", "oracle-jdk", "8.0.381"},
+		{"dpkg", "jdk-21", "21.0.5-ga", "oracle-jdk", "21.0.5"},
+		{"rpm", "tomcat-admin-webapps", "7.0.76-10.amzn2.0.5", "tomcat", "7.0.76"},
+		{"dpkg", "tomcat9-user", "9.0.58-1ubuntu0.1", "tomcat", "9.0.58"},
+		{"rpm", "tomcat9-lib", "9.0.96-1.amzn2023.0.1", "tomcat", "9.0.96"},
+		{"rpm", "tomcat9-webapps", "9.0.96-1.amzn2023.0.1", "tomcat", "9.0.96"},
+		{"rpm", "nodejs-npm", "1:10.8.2-1.18.20.4.1.amzn2023.0.1", "", ""},
+		{"rpm", "nodejs-devel", "1:18.20.4-1.amzn2023.0.1", "nodejs", "18.20.4"},
+		{"rpm", "nodejs20-libs", "1:20.17.0-1.amzn2023.0.1", "nodejs", "20.17.0"},
+		{"rpm", "nodejs20-devel", "1:20.17.0-1.amzn2023.0.1", "nodejs", "20.17.0"},
+		{"rpm", "rh-nodejs14-nodejs", "14.21.3-1.el7", "nodejs", "14.21.3"},
+		{"dpkg", "nodejs", "18.20.4-1nodesource1", "nodejs", "18.20.4"},
+		{"rpm", "python3.11-devel", "3.11.9-1.amzn2023.0.3", "python", "3.11.9"},
+		{"rpm", "python39-devel", "3.9.25-2.module+el8.10.0+23718+1842ae33", "python", "3.9.25"},
+		{"dpkg", "libpython2.7-stdlib", "2.7.18-1~20.04.5", "python", "2.7.18"},
+		{"rpm", "rh-python38-python", "3.8.14-1.el7", "python", "3.8.14"},
+		{"rpm", "python27-python", "2.7.18-3.el7", "python", "2.7.18"},
+		{"rpm", "ruby-devel", "2.0.0.648-36.amzn2.0.5", "ruby", "2.0.0.648"},
+		{"rpm", "ruby3.2-libs", "3.2.4-1.amzn2023.0.2", "ruby", "3.2.4"},
+		{"rpm", "ruby3.2-devel", "3.2.4-1.amzn2023.0.2", "ruby", "3.2.4"},
+		{"rpm", "rh-ruby27-ruby", "2.7.8-1.el7", "ruby", "2.7.8"},
+		{"rpm", "openssl-devel", "1:1.0.2k-24.amzn2.0.11", "openssl", "1.0.2k"},
+		{"rpm", "openssl11-devel", "1:1.1.1g-12.amzn2.0.20", "openssl", "1.1.1g"},
+		{"rpm", "openssl11-libs", "1:1.1.1g-12.amzn2.0.20", "openssl", "1.1.1g"},
+		{"dpkg", "libssl1.0.0", "1.0.2n-1ubuntu5.13", "openssl", "1.0.2n"},
+		{"dpkg", "libssl1.1", "1.1.1f-1ubuntu2.23", "openssl", "1.1.1f"},
+		{"dpkg", "openssl", "3.0.2-0ubuntu1.18", "openssl", "3.0.2"},
+		{"rpm", "kernel-devel", "5.10.228-219.884.amzn2", "linux", "5.10.228"},
+		{"rpm", "kernel6.12-modules-extra", "6.12.37-61.105.amzn2023", "linux", "6.12.37"},
+		{"rpm", "kernel6.12-devel", "6.12.37-61.105.amzn2023", "linux", "6.12.37"},
+		{"dpkg", "linux-headers-5.15.0-91-generic", "5.15.0-91.101", "linux", "5.15.0"},
+		{"rpm", "docker-ce", "3:27.3.1-1.el9", "docker-engine", "27.3.1"},
+		{"rpm", "docker-ce-rootless-extras", "27.3.1-1.el9", "docker-engine", "27.3.1"},
+		{"rpm", "containerd.io", "1.7.22-3.1.el9", "containerd", "1.7.22"},
+		{"rpm", "mongodb-org", "7.0.14-1.el9", "mongodb", "7.0.14"},
+		{"rpm", "mongodb-mongosh", "2.3.1-1.el8", "", ""},
+		{"rpm", "mongodb-org-tools", "7.0.14-1.el9", "mongodb", "7.0.14"},
+		{"rpm", "kubeadm", "1.30.4-150500.1.1", "kubernetes", "1.30.4"},
+		{"rpm", "kubernetes-node", "1.5.2-0.7.git269f928.el7", "kubernetes", "1.5.2"},
+		{"rpm", "kubectl", "1:528.0.0-0", "", ""},
+		{"dpkg", "kubectl", "1:528.0.0-0", "", ""},
 	}
-	hit := make([]bool, len(rules))
+	hit := make([]bool, len(r.mapper.rules))
 	for _, c := range cases {
 		t.Run(c.mgr+"/"+c.name, func(t *testing.T) {
-			mt, ok := m.Map(c.mgr, c.name, c.evr)
+			mt, ok := r.Map(c.mgr, c.name, c.evr)
 			if c.product == "" {
 				if ok {
-					t.Fatalf("%s is not a product, but rule %d (%s) maps it to %s", c.name, mt.Rule, rules[mt.Rule].pattern, mt.Product)
+					t.Fatalf("%s is not a product, but rule %d (%s) maps it to %s", c.name, mt.Rule, r.mapper.rules[mt.Rule].Pattern, mt.Product)
 				}
 				return
 			}
@@ -173,7 +290,7 @@ func TestRules(t *testing.T) {
 	}
 	for i, h := range hit {
 		if !h {
-			t.Errorf("rule %d (%s) has no case", i, rules[i].pattern)
+			t.Errorf("rule %d (%s %s) has no case", i, r.mapper.rules[i].product, r.mapper.rules[i].Pattern)
 		}
 	}
 }

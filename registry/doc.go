@@ -1,0 +1,53 @@
+// Package registry is everything upkeep knows about a product, in one place:
+// one YAML file per product under products/ (named after its endoflife.date
+// slug), plus os.yaml (operating systems and their family-wide vendor
+// rules) and repositories.yaml (repository families). The files are
+// embedded; the judge (advisories), readiness and the planner read only
+// this package, so they cannot disagree.
+//
+// A product file, top to bottom:
+//
+//	product: php              # endoflife.date slug; the file is products/php.yaml
+//	label: PHP
+//	notes: free text
+//	sources:                  # every fact below names one of these by id
+//	  - {id: al2023-php, url: https://..., retrieved: 2026-12-01, about: what it says}
+//	packages:                 # package-name rules, tried in order (products in file-name order)
+//	  - pattern: 'php(?P<c>\d\.\d)-fpm'   # anchored regexp; group "c" names the release line
+//	    manager: rpm          # rpm or dpkg; omitted: both
+//	    role: runtime         # server, runtime, module, library, client, config, tooling
+//	    primary: true         # its version is the product's on the host (default: server or runtime)
+//	    repo: ius             # the repositories.yaml family that alone ships this name
+//	    dot: 1                # "c" has no dot: insert one after this many digits (php74 -> 7.4)
+//	    java: true            # Java version strings (1.8.0.432.b06, 8u432-ga, 17.0.13+11)
+//	    version: '1\.\d+\..*' # the upstream version must match (kubectl 528.0.0 is not Kubernetes)
+//	probes:                   # binaries the collector probes
+//	  - {name: java, output: 'Corretto'}  # with output: wins over a plain {name: java}
+//	processes: [php-fpm]      # unit/process prefixes, used only when the owning package is unknown
+//	vendor_support:           # how long the OS vendor patches its own build; first match wins
+//	  - os: amazon-linux      # OS product slug, or family "el" (RHEL, CentOS, Rocky, Alma, Oracle)
+//	    os_cycle: "2023"      # omitted: every release
+//	    packages: 'php8\..*'  # anchored regexp on the package name; omitted: any
+//	    lines: ["8.1"]        # product cycles; omitted: any
+//	    stream: "7.4"         # RHEL module stream (MODULARITYLABEL name:STREAM:...)
+//	    modular: false        # only non-modular (false) or modular (true) builds
+//	    collection: rh-php73  # Software Collection; "*" any (os.yaml)
+//	    component: universe   # Ubuntu archive component when the host does not record it
+//	    support: upstream     # os (the OS release's life), upstream (upstream's dates), until (the date below)
+//	    until: "2021-05-31"
+//	    source: al2023-php    # required: the id of one of this file's sources
+//	al2023:                   # Amazon Linux 2023 names beyond its package list
+//	  base: php               # the un-namespaced name
+//	  compatible_within_major: true
+//	  later: [{name: php8.3, line: "8.3"}]
+//	ships: []                 # what each OS release ships, for the planner
+//	replacements: []          # products an OS release ships in this one's place
+//	breaking: []              # known breaking transitions between cycles
+//
+// A build is the OS vendor's when no package rule names a third-party
+// repository for it and no repositories.yaml marker is in its release; its
+// life cycle is then the first vendor_support rule that matches (the
+// product's, then os.yaml's), and without one the OS release's own. The
+// tests load every file, check every rule names a source, and run the
+// truth table in testdata/truth.tsv.
+package registry
