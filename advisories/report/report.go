@@ -3,11 +3,9 @@
 package report
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -88,69 +86,136 @@ func status(f advisories.Finding) string {
 	return s
 }
 
-var findingHeader = []string{"HOST", "KIND", "PRODUCT", "CYCLE", "VERSION", "STATUS", "AL2023", "PACKAGES", "WHY"}
+// Severity ranks a verdict for display: what needs action first. Unknown
+// ranks after supported: it is shown, but only with --all.
+func Severity(v advisories.Verdict) int {
+	switch v {
+	case advisories.VerdictEOL:
+		return 0
+	case advisories.VerdictEOLSoon:
+		return 1
+	case "unpatched": // a vendor's fixed build is not installed
+		return 2
+	case advisories.VerdictDistroSupported:
+		return 4
+	case advisories.VerdictSupported:
+		return 5
+	case advisories.VerdictUnknown:
+		return 6
+	}
+	return 3
+}
 
-func findingRow(f advisories.Finding) []string {
+// VerdictStyle is the colour of a verdict on a terminal.
+func VerdictStyle(v advisories.Verdict) output.Style {
+	switch Severity(v) {
+	case 0, 2:
+		return output.Danger
+	case 1:
+		return output.Warn
+	case 4, 5:
+		return output.OK
+	case 6:
+		return output.Dim
+	}
+	return output.Plain
+}
+
+func al2023Text(f advisories.Finding) string {
 	al := string(f.AL2023)
 	if f.AL2023Package != "" && al != "" {
 		al += " (" + f.AL2023Package + ")"
 	}
-	why := f.Reason
-	if f.Waived {
-		why = "waived: " + f.WaiverReason + "; " + why
-	}
-	product := f.Product
-	if product == "" {
-		product = "-"
-	}
-	return []string{f.HostName, string(f.Kind), product, f.Cycle, f.Version, status(f), al, strings.Join(f.Packages, ","), why}
+	return al
 }
 
-// WriteFindings writes findings in one format. JSON is an array of
-// findings, each carrying the data date; the other formats end with the
-// data line (CSV has a data_date column instead).
-func WriteFindings(w io.Writer, format output.Format, fs []advisories.Finding, m Meta) error {
-	switch format {
-	case output.JSON:
-		return writeJSONLines(w, len(fs), func(i int) any { return toJSON(fs[i], m) })
-	case output.CSV:
-		header := []string{"host", "host_name", "kind", "package", "packages", "version", "product", "upstream_version", "cycle",
-			"status", "phase", "eol_date", "days", "distro_until", "source", "al2023", "al2023_package", "running", "ports",
-			"waived", "waiver_reason", "reason", "key", "data_date"}
-		rows := make([][]string, len(fs))
-		for i, f := range fs {
-			ports := make([]string, len(f.Ports))
-			for j, p := range f.Ports {
-				ports[j] = strconv.Itoa(p)
-			}
-			rows[i] = []string{f.Host, f.HostName, string(f.Kind), f.Package, strings.Join(f.Packages, " "), f.Version, f.Product,
-				f.UpstreamVersion, f.Cycle, string(f.Status), f.Phase, f.EOLDate, strconv.Itoa(f.Days), f.DistroUntil, f.Source,
-				string(f.AL2023), f.AL2023Package, strconv.FormatBool(f.Running), strings.Join(ports, " "),
-				strconv.FormatBool(f.Waived), f.WaiverReason, f.Reason, f.Key, m.DataDate}
-		}
-		return output.WriteCSV(w, header, rows)
-	case output.Markdown:
-		rows := make([][]string, len(fs))
-		for i, f := range fs {
-			rows[i] = findingRow(f)
-		}
-		if err := output.WriteMarkdown(w, findingHeader, rows); err != nil {
-			return err
-		}
-		_, err := fmt.Fprintf(w, "\n%s\n", m.DataLine)
-		return err
-	default:
-		rows := make([][]string, len(fs))
-		for i, f := range fs {
-			r := findingRow(f)
-			rows[i] = r[:len(r)-1] // the reason is too long for a terminal table
-		}
-		if err := output.WriteTable(w, findingHeader[:len(findingHeader)-1], rows); err != nil {
-			return err
-		}
-		_, err := fmt.Fprintf(w, "\n%s\n", m.DataLine)
-		return err
+func whyText(f advisories.Finding) string {
+	if f.Waived {
+		return "waived: " + f.WaiverReason + "; " + f.Reason
 	}
+	return f.Reason
+}
+
+// packagesShort collapses a package list to one name or a count.
+func packagesShort(ps []string) string {
+	switch {
+	case len(ps) == 0:
+		return ""
+	case len(ps) == 1 && len(ps[0]) <= 12:
+		return ps[0]
+	}
+	return strconv.Itoa(len(ps)) + " pkgs"
+}
+
+// FindingsView is check's report: the table's columns (least important
+// dropped first on a narrow terminal), CSV's fields and the JSON shape.
+func FindingsView(m Meta) output.View[advisories.Finding] {
+	type F = advisories.Finding
+	type C = output.Column[F]
+	str := func(f func(F) string) func(F) string { return f }
+	return output.View[advisories.Finding]{
+		Columns: []C{
+			{Field: "host", Value: str(func(f F) string { return f.Host })},
+			{Header: "HOST", Field: "host_name", Value: str(func(f F) string { return f.HostName }), Min: 12},
+			{Header: "KIND", Field: "kind", Value: str(func(f F) string { return string(f.Kind) }), Priority: 6},
+			{Field: "package", Value: str(func(f F) string { return f.Package })},
+			{Field: "packages", Value: str(func(f F) string { return strings.Join(f.Packages, " ") })},
+			{Header: "PRODUCT", Value: str(func(f F) string {
+				if f.Product == "" {
+					return "-"
+				}
+				return f.Product
+			}), Min: 10},
+			{Header: "CYCLE", Value: str(func(f F) string { return f.Cycle }), Priority: 4},
+			{Header: "VERSION", Field: "version", Value: str(func(f F) string { return f.Version }), Priority: 2, Min: 14},
+			{Field: "product", Value: str(func(f F) string { return f.Product })},
+			{Field: "upstream_version", Value: str(func(f F) string { return f.UpstreamVersion })},
+			{Field: "cycle", Value: str(func(f F) string { return f.Cycle })},
+			{Header: "STATUS", Value: status, Short: func(f F) string {
+				s := string(f.Status)
+				if f.Waived {
+					s += " (waived)"
+				}
+				return s
+			}, Style: func(f F) output.Style { return VerdictStyle(f.Status) }},
+			{Field: "status", Value: str(func(f F) string { return string(f.Status) })},
+			{Field: "phase", Value: str(func(f F) string { return f.Phase })},
+			{Field: "eol_date", Value: str(func(f F) string { return f.EOLDate })},
+			{Field: "days", Value: str(func(f F) string { return strconv.Itoa(f.Days) })},
+			{Field: "distro_until", Value: str(func(f F) string { return f.DistroUntil })},
+			{Field: "source", Value: str(func(f F) string { return f.Source })},
+			{Header: "AL2023", Value: al2023Text, Short: str(func(f F) string { return string(f.AL2023) }), Priority: 3, Min: 10},
+			{Field: "al2023", Value: str(func(f F) string { return string(f.AL2023) })},
+			{Field: "al2023_package", Value: str(func(f F) string { return f.AL2023Package })},
+			{Field: "running", Value: str(func(f F) string { return strconv.FormatBool(f.Running) })},
+			{Field: "ports", Value: str(func(f F) string {
+				ports := make([]string, len(f.Ports))
+				for j, p := range f.Ports {
+					ports[j] = strconv.Itoa(p)
+				}
+				return strings.Join(ports, " ")
+			})},
+			{Header: "PACKAGES", Value: str(func(f F) string { return strings.Join(f.Packages, ",") }),
+				Short: str(func(f F) string { return packagesShort(f.Packages) }), Priority: 5},
+			{Field: "waived", Value: str(func(f F) string { return strconv.FormatBool(f.Waived) })},
+			{Field: "waiver_reason", Value: str(func(f F) string { return f.WaiverReason })},
+			// The reason is too long for a terminal table: --wide, Markdown.
+			{Header: "WHY", Value: whyText, Wide: true, Priority: 9},
+			{Field: "reason", Value: str(func(f F) string { return f.Reason })},
+			{Field: "key", Value: str(func(f F) string { return f.Key })},
+			{Field: "data_date", Value: str(func(F) string { return m.DataDate })},
+		},
+		JSON:      func(f F) any { return toJSON(f, m) },
+		JSONLines: true,
+		Footer:    m.DataLine,
+	}
+}
+
+// WriteFindings writes findings in one format. JSON and YAML are a list
+// of findings, each carrying the data date, as CSV does in a column;
+// tables and Markdown end with the data line.
+func WriteFindings(w io.Writer, o output.Options, fs []advisories.Finding, m Meta) error {
+	return output.Render(w, o, FindingsView(m), slices.Values(fs))
 }
 
 // Entry and Host are the JSON shape of readiness.
@@ -181,85 +246,185 @@ type Host struct {
 	DataDate  string  `json:"data_date"`
 }
 
-// WriteReadiness writes hosts' readiness. detail lists every entry on its
-// own line (the pre-upgrade report); without it the table has one line per
-// host.
-func WriteReadiness(w io.Writer, format output.Format, hs []advisories.HostReadiness, detail bool, m Meta) error {
-	switch format {
-	case output.JSON:
-		out := make([]Host, len(hs))
-		for i, h := range hs {
-			out[i] = Host{Host: h.Host.ID, HostName: hostName(h), OS: h.OS, OSLabel: h.OSLabel, Readiness: string(h.Readiness),
-				Entries: make([]Entry, len(h.Entries)), DataDate: m.DataDate}
-			for j, e := range h.Entries {
-				out[i].Entries[j] = Entry{Key: e.Key, Product: e.Product, Cycle: e.Cycle, Package: e.Package, Version: e.Version,
-					Availability: string(e.Availability), AL2023Package: e.AL2023Package, Severity: e.Severity, Inhibitor: e.Inhibitor,
-					Summary: e.Summary, Remediation: e.Remediation, Waived: e.Waived, WaiverReason: e.WaiverReason}
-			}
-		}
-		return output.WriteJSON(w, out)
-	case output.CSV:
-		header := []string{"host", "host_name", "os", "readiness", "severity", "inhibitor", "availability", "product", "cycle",
-			"package", "version", "al2023_package", "summary", "remediation", "waived", "waiver_reason", "key", "data_date"}
-		var rows [][]string
-		for _, h := range hs {
-			for _, e := range h.Entries {
-				rows = append(rows, []string{h.Host.ID, hostName(h), h.OS, string(h.Readiness), e.Severity, strconv.FormatBool(e.Inhibitor),
-					string(e.Availability), e.Product, e.Cycle, e.Package, e.Version, e.AL2023Package, e.Summary, e.Remediation,
-					strconv.FormatBool(e.Waived), e.WaiverReason, e.Key, m.DataDate})
-			}
-		}
-		return output.WriteCSV(w, header, rows)
+// ReadinessStyle is the colour of a readiness on a terminal.
+func ReadinessStyle(r advisories.Readiness) output.Style {
+	switch r {
+	case advisories.Blocked:
+		return output.Danger
+	case advisories.NeedsWork:
+		return output.Warn
+	case advisories.Ready:
+		return output.OK
 	}
-	write := output.WriteTable
-	if format == output.Markdown {
-		write = output.WriteMarkdown
+	return output.Plain
+}
+
+func hostJSON(h advisories.HostReadiness, m Meta) Host {
+	out := Host{Host: h.Host.ID, HostName: hostName(h), OS: h.OS, OSLabel: h.OSLabel, Readiness: string(h.Readiness),
+		Entries: make([]Entry, len(h.Entries)), DataDate: m.DataDate}
+	for j, e := range h.Entries {
+		out.Entries[j] = Entry{Key: e.Key, Product: e.Product, Cycle: e.Cycle, Package: e.Package, Version: e.Version,
+			Availability: string(e.Availability), AL2023Package: e.AL2023Package, Severity: e.Severity, Inhibitor: e.Inhibitor,
+			Summary: e.Summary, Remediation: e.Remediation, Waived: e.Waived, WaiverReason: e.WaiverReason}
 	}
-	if !detail {
-		rows := make([][]string, len(hs))
-		for i, h := range hs {
-			counts := map[string]int{}
-			inhib := 0
-			for _, e := range h.Entries {
-				if e.Waived {
-					continue
-				}
-				counts[e.Severity]++
-				if e.Inhibitor {
-					inhib++
-				}
-			}
-			rows[i] = []string{hostName(h), h.OSLabel, string(h.Readiness), strconv.Itoa(inhib),
-				fmt.Sprintf("%d critical, %d high, %d medium, %d low", counts[advisories.SevCritical], counts[advisories.SevHigh], counts[advisories.SevMedium], counts[advisories.SevLow])}
-		}
-		if err := write(w, []string{"HOST", "OS", "READINESS", "INHIBITORS", "ENTRIES"}, rows); err != nil {
-			return err
-		}
-	} else {
-		for i, h := range hs {
-			if i > 0 {
-				fmt.Fprintln(w)
-			}
-			fmt.Fprintf(w, "%s (%s, %s): %s\n\n", hostName(h), h.Host.ID, h.OSLabel, h.Readiness)
-			rows := make([][]string, len(h.Entries))
-			for j, e := range h.Entries {
-				flag := ""
-				if e.Inhibitor {
-					flag = "INHIBITOR"
-				}
-				sum := e.Summary
-				if e.Waived {
-					sum = "(waived: " + e.WaiverReason + ") " + sum
-				}
-				rows[j] = []string{e.Severity, flag, sum, e.Remediation, e.Key}
-			}
-			if err := write(w, []string{"SEVERITY", "FLAG", "SUMMARY", "REMEDIATION", "KEY"}, rows); err != nil {
-				return err
-			}
+	return out
+}
+
+// inhibitorsText names what blocks a host, one clause per inhibitor: the
+// head of each summary ("MySQL 5.7 (mysql-community-server): not in AL2023").
+func inhibitorsText(h advisories.HostReadiness) string {
+	var parts []string
+	for _, e := range h.Entries {
+		if e.Inhibitor && !e.Waived {
+			head, _, _ := strings.Cut(e.Summary, ";")
+			parts = append(parts, head)
 		}
 	}
-	_, err := fmt.Fprintf(w, "\n%s\n", m.DataLine)
-	return err
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, "; ")
+}
+
+// workText counts the entries that are work but no inhibitor, by severity.
+func workText(h advisories.HostReadiness) string {
+	counts := map[string]int{}
+	for _, e := range h.Entries {
+		if !e.Waived && !e.Inhibitor {
+			counts[e.Severity]++
+		}
+	}
+	var parts []string
+	for _, sev := range []string{advisories.SevCritical, advisories.SevHigh, advisories.SevMedium, advisories.SevLow} {
+		if counts[sev] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[sev], sev))
+		}
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func inhibitorCount(h advisories.HostReadiness) int {
+	n := 0
+	for _, e := range h.Entries {
+		if e.Inhibitor && !e.Waived {
+			n++
+		}
+	}
+	return n
+}
+
+// ReadinessView is readiness with one line per host: what blocks it, and
+// how much other work the move needs. JSON and YAML are the hosts with
+// every entry.
+func ReadinessView(m Meta) output.View[advisories.HostReadiness] {
+	type H = advisories.HostReadiness
+	return output.View[advisories.HostReadiness]{
+		Columns: []output.Column[H]{
+			{Header: "HOST", Field: "host_name", Value: hostName, Min: 12},
+			{Field: "host", Value: func(h H) string { return h.Host.ID }},
+			{Header: "OS", Field: "os_label", Value: func(h H) string { return h.OSLabel }, Priority: 3, Min: 10},
+			{Header: "READINESS", Field: "readiness", Value: func(h H) string { return string(h.Readiness) },
+				Style: func(h H) output.Style { return ReadinessStyle(h.Readiness) }},
+			{Header: "INHIBITORS", Field: "inhibitors", Value: inhibitorsText, Priority: 1, Min: 20,
+				Short: func(h H) string {
+					if n := inhibitorCount(h); n > 0 {
+						return strconv.Itoa(n)
+					}
+					return "-"
+				}},
+			{Header: "OTHER WORK", Field: "other_work", Value: workText, Priority: 2},
+			{Field: "data_date", Value: func(H) string { return m.DataDate }},
+		},
+		JSON:   func(h H) any { return hostJSON(h, m) },
+		Footer: m.DataLine,
+	}
+}
+
+// entryRow is one readiness entry with its host, a row of the pre-upgrade
+// report and of CSV.
+type entryRow struct {
+	h *advisories.HostReadiness
+	e advisories.Entry
+}
+
+// EntriesView is the pre-upgrade report: every entry of each host, one
+// line each, under a heading per host. CSV has one row per entry.
+func EntriesView(m Meta) output.View[entryRow] {
+	type R = entryRow
+	return output.View[entryRow]{
+		Columns: []output.Column[R]{
+			{Field: "host", Value: func(r R) string { return r.h.Host.ID }},
+			{Field: "host_name", Value: func(r R) string { return hostName(*r.h) }},
+			{Field: "os", Value: func(r R) string { return r.h.OS }},
+			{Field: "readiness", Value: func(r R) string { return string(r.h.Readiness) }},
+			{Header: "SEVERITY", Field: "severity", Value: func(r R) string { return r.e.Severity },
+				Style: func(r R) output.Style {
+					switch r.e.Severity {
+					case advisories.SevCritical, advisories.SevHigh:
+						return output.Danger
+					case advisories.SevMedium:
+						return output.Warn
+					}
+					return output.Plain
+				}},
+			{Header: "FLAG", Value: func(r R) string {
+				if r.e.Inhibitor {
+					return "INHIBITOR"
+				}
+				return ""
+			}},
+			{Field: "inhibitor", Value: func(r R) string { return strconv.FormatBool(r.e.Inhibitor) }},
+			{Field: "availability", Value: func(r R) string { return string(r.e.Availability) }},
+			{Field: "product", Value: func(r R) string { return r.e.Product }},
+			{Field: "cycle", Value: func(r R) string { return r.e.Cycle }},
+			{Field: "package", Value: func(r R) string { return r.e.Package }},
+			{Field: "version", Value: func(r R) string { return r.e.Version }},
+			{Field: "al2023_package", Value: func(r R) string { return r.e.AL2023Package }},
+			{Header: "SUMMARY", Value: func(r R) string {
+				if r.e.Waived {
+					return "(waived: " + r.e.WaiverReason + ") " + r.e.Summary
+				}
+				return r.e.Summary
+			}, Min: 30},
+			{Field: "summary", Value: func(r R) string { return r.e.Summary }},
+			{Header: "REMEDIATION", Field: "remediation", Value: func(r R) string { return r.e.Remediation }, Priority: 1, Min: 24},
+			{Field: "waived", Value: func(r R) string { return strconv.FormatBool(r.e.Waived) }},
+			{Field: "waiver_reason", Value: func(r R) string { return r.e.WaiverReason }},
+			{Header: "KEY", Field: "key", Value: func(r R) string { return r.e.Key }, Priority: 2},
+			{Field: "data_date", Value: func(R) string { return m.DataDate }},
+		},
+		Group: func(r R) string {
+			return fmt.Sprintf("%s (%s, %s): %s", hostName(*r.h), r.h.Host.ID, r.h.OSLabel, r.h.Readiness)
+		},
+		Footer: m.DataLine,
+	}
+}
+
+func entryRows(hs []advisories.HostReadiness) output.Rows[entryRow] {
+	return func(yield func(entryRow) bool) {
+		for i := range hs {
+			for _, e := range hs[i].Entries {
+				if !yield(entryRow{&hs[i], e}) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// WriteReadiness writes hosts' readiness. detail writes every entry on its
+// own line under a heading per host (the pre-upgrade report); without it
+// a table or Markdown has one line per host. CSV always has one row per
+// entry; JSON and YAML are the hosts with their entries.
+func WriteReadiness(w io.Writer, o output.Options, hs []advisories.HostReadiness, detail bool, m Meta) error {
+	switch {
+	case o.Format == output.CSV || ((o.Format == output.Table || o.Format == output.Markdown) && detail):
+		return output.Render(w, o, EntriesView(m), entryRows(hs))
+	}
+	return output.Render(w, o, ReadinessView(m), slices.Values(hs))
 }
 
 func hostName(h advisories.HostReadiness) string {
@@ -267,35 +432,4 @@ func hostName(h advisories.HostReadiness) string {
 		return h.Host.Name
 	}
 	return h.Host.ID
-}
-
-// writeJSONLines writes a JSON array with one compact element per line: a
-// fleet-wide report has a hundred thousand findings, and indenting each
-// field doubled the time check takes on 10,000 hosts (docs/benchmarks.md),
-// while one line per finding still reads and diffs well.
-func writeJSONLines(w io.Writer, n int, elem func(int) any) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if n == 0 {
-		bw.WriteString("[]\n")
-		return bw.Flush()
-	}
-	bw.WriteString("[\n")
-	for i := 0; i < n; i++ {
-		buf.Reset()
-		if err := enc.Encode(elem(i)); err != nil {
-			return err
-		}
-		b := bytes.TrimRight(buf.Bytes(), "\n")
-		bw.WriteString("  ")
-		bw.Write(b)
-		if i < n-1 {
-			bw.WriteString(",")
-		}
-		bw.WriteString("\n")
-	}
-	bw.WriteString("]\n")
-	return bw.Flush()
 }

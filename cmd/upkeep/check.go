@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -19,8 +21,8 @@ import (
 // every judging command has, plus when to fail, the format and a host filter.
 type judgeFlags struct {
 	judging
+	outputFlags
 	failOn string
-	output string
 	hosts  []string
 }
 
@@ -28,23 +30,21 @@ func (j *judgeFlags) add(cmd *cobra.Command) {
 	j.judging.addFlags(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&j.failOn, "fail-on", "", "exit 1 after the report when a finding matches: eol, eol-soon (includes eol) or blocked")
-	fl.StringVarP(&j.output, "output", "o", "table", "output format: table, json, csv or markdown")
+	j.outputFlags.add(cmd, output.Table, output.Table, output.JSON, output.YAML, output.CSV, output.Markdown)
 	fl.StringSliceVar(&j.hosts, "host", nil, "only these hosts (id or name, shell globs allowed; repeatable)")
 }
 
 // options validates the shared flags and turns them into judge options.
-func (j *judgeFlags) options(f *factory) (advisories.Options, output.Format, error) {
-	format, err := output.Parse(j.output, output.Table, output.JSON, output.CSV, output.Markdown)
-	if err != nil {
-		return advisories.Options{}, "", usageErrorf("%w", err)
+func (j *judgeFlags) options(f *factory) (advisories.Options, error) {
+	if err := j.outputFlags.parse(); err != nil {
+		return advisories.Options{}, err
 	}
 	switch j.failOn {
 	case "", "eol", "eol-soon", "blocked":
 	default:
-		return advisories.Options{}, "", usageErrorf("--fail-on %q: use eol, eol-soon or blocked", j.failOn)
+		return advisories.Options{}, usageErrorf("--fail-on %q: use eol, eol-soon or blocked", j.failOn)
 	}
-	opt, err := j.judging.options(f)
-	return opt, format, err
+	return j.judging.options(f)
 }
 
 type checkOptions struct {
@@ -54,6 +54,7 @@ type checkOptions struct {
 	statuses []string
 	osID     string
 	packages string
+	all      bool
 }
 
 func newCheckCmd(f *factory) *cobra.Command {
@@ -63,7 +64,10 @@ func newCheckCmd(f *factory) *cobra.Command {
 		Short: "Say what is past its end of life, or soon will be, on every host of the latest scan",
 		Long: `check maps every installed package and probed binary to a product
 (endoflife.date), takes its upstream version and release cycle, and judges it
-at a day (today, or --at):
+at a day (today, or --at). The table (and Markdown) shows what needs action,
+worst first: eol, eol-soon and unpatched findings; --all (or --status) shows
+the rest too, and a line on stderr says how many were left out. JSON, YAML
+and CSV list every finding.
 
   eol               the cycle's support phase has ended (date and days since)
   eol-soon          it ends within --within days (default 180)
@@ -82,15 +86,16 @@ whether the product can move as it is (see 'upkeep readiness').
 Without a scan: --os ID:VERSION_ID --packages FILE (- for stdin) judges a list
 of "NAME<TAB>VERSION" lines (the version as rpm -q or dpkg-query prints it) or
 "probe:BINARY<TAB>VERSION" lines (what the binary printed), as one host with
-that os-release. Every line gets a finding: unmapped packages are listed with
-an empty product and status unknown.
+that os-release. Every line gets a finding (with --all, unmapped packages are
+listed with an empty product and status unknown).
 
 Waivers (upkeep.yaml or --waivers FILE) accept findings on purpose: they stay
 in the report, marked waived, and do not count for --fail-on.
 
 ` + exitCodesHelp,
 		Example: `  upkeep check
-  upkeep check --status eol,eol-soon --output markdown
+  upkeep check --all --output markdown
+  upkeep check --status eol --wide
   upkeep check --at 2027-01-01 --fail-on eol
   upkeep check --os amzn:2 --packages pkgs.tsv --output json
   printf 'nginx\t1:1.20.0-2.amzn2.0.5\n' | upkeep check --os amzn:2 --packages -`,
@@ -105,11 +110,12 @@ in the report, marked waived, and do not count for --fail-on.
 	fl.StringSliceVar(&o.statuses, "status", nil, "only these statuses: eol, eol-soon, supported, distro-supported, unknown (repeatable or comma list)")
 	fl.StringVar(&o.osID, "os", "", "with --packages: the os-release ID:VERSION_ID to judge the list as (amzn:2, ubuntu:22.04, ...)")
 	fl.StringVar(&o.packages, "packages", "", "judge this package list instead of a scan (FILE, or - for stdin); needs --os")
+	fl.BoolVar(&o.all, "all", false, "also show supported, distro-supported and unknown findings in a table or Markdown")
 	return cmd
 }
 
 func (o *checkOptions) run(ctx context.Context) error {
-	opt, format, err := o.options(o.f)
+	opt, err := o.options(o.f)
 	if err != nil {
 		return err
 	}
@@ -142,12 +148,16 @@ func (o *checkOptions) run(ctx context.Context) error {
 			return err
 		}
 		reports = []advisories.HostReport{hr}
-		warnStale(o.f.io.errOut, d, opt.At)
+		o.f.warnStale(d)
 	} else if reports, _, _, err = judgeLatest(ctx, o.f, d, opt, "check", o.hosts, o.scan); err != nil {
 		return err
 	}
 	var fs []advisories.Finding
 	unscanned := 0
+	// Tables and Markdown, for people, show what needs action; JSON, YAML
+	// and CSV, for scripts, every finding (--status filters all formats).
+	human := o.format == output.Table || o.format == output.Markdown
+	hidden := map[advisories.Verdict]int{}
 	for _, hr := range reports {
 		if !hr.Status.Scanned() {
 			unscanned++
@@ -159,27 +169,65 @@ func (o *checkOptions) run(ctx context.Context) error {
 			if len(o.statuses) > 0 && !slices.Contains(o.statuses, string(f.Status)) {
 				continue
 			}
+			if human && len(o.statuses) == 0 && !o.all && !needsAction(f.Status) {
+				hidden[f.Status]++
+				continue
+			}
 			fs = append(fs, f)
 		}
 	}
-	if err := writeFindings(o.f.io.out, format, fs, d, opt.At); err != nil {
+	// For people, worst first; within a verdict, the judge's order (host,
+	// kind, product), which scripts get unchanged.
+	if human {
+		slices.SortStableFunc(fs, func(a, b advisories.Finding) int { return report.Severity(a.Status) - report.Severity(b.Status) })
+	}
+	if err := o.write(o.f, func(w io.Writer, oo output.Options) error { return writeFindings(w, oo, fs, d, opt.At) }); err != nil {
 		return err
+	}
+	if len(hidden) > 0 {
+		o.f.note("%s not shown (%s): --all shows them", nouns(hiddenCount(hidden), "finding"), hiddenText(hidden))
 	}
 	if unscanned > 0 {
 		fmt.Fprintf(o.f.io.errOut, "upkeep: %s of the scan %s no package data (not scanned); see 'upkeep inventory'\n", nouns(unscanned, "host"), verb(unscanned, "has", "have"))
 	}
 	if o.failOn != "" && len(reports) > 0 && unscanned == len(reports) {
-		return nothingJudged(o.f.io.errOut, o.failOn)
+		return nothingJudged(o.failOn)
 	}
-	return failOn(o.f.io.errOut, o.failOn, fs, func() []advisories.HostReadiness { return d.Readiness(reports, opt) })
+	return failOn(o.failOn, fs, func() []advisories.HostReadiness { return d.Readiness(reports, opt) })
+}
+
+// needsAction: the verdicts check shows without --all.
+func needsAction(v advisories.Verdict) bool {
+	switch v {
+	case advisories.VerdictSupported, advisories.VerdictDistroSupported, advisories.VerdictUnknown:
+		return false
+	}
+	return true
+}
+
+func hiddenCount(m map[advisories.Verdict]int) int {
+	n := 0
+	for _, c := range m {
+		n += c
+	}
+	return n
+}
+
+// hiddenText is "12 supported, 3 unknown", worst first.
+func hiddenText(m map[advisories.Verdict]int) string {
+	vs := slices.SortedFunc(maps.Keys(m), func(a, b advisories.Verdict) int { return report.Severity(a) - report.Severity(b) })
+	parts := make([]string, len(vs))
+	for i, v := range vs {
+		parts[i] = fmt.Sprintf("%d %s", m[v], v)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // nothingJudged fails a --fail-on gate whose scan reached no host: a gate
 // that passes because nothing could be looked at would turn CI green on a
 // broken scan.
-func nothingJudged(w io.Writer, mode string) error {
-	fmt.Fprintf(w, "upkeep: --fail-on %s: no host of the scan has package data, so nothing was judged; fix the scan (see 'upkeep inventory')\n", mode)
-	return errSilent(exitFailure)
+func nothingJudged(mode string) error {
+	return &exitError{code: exitFailure, err: fmt.Errorf("--fail-on %s: no host of the scan has package data, so nothing was judged; fix the scan (see 'upkeep inventory')", mode)}
 }
 
 func (o *checkOptions) judgeList(d *advisories.Data, opt advisories.Options) (advisories.HostReport, error) {
@@ -204,8 +252,9 @@ func (o *checkOptions) judgeList(d *advisories.Data, opt advisories.Options) (ad
 }
 
 // failOn applies --fail-on after the report is written: exit 1 when a
-// finding (not waived) matches, with a one-line summary on stderr.
-func failOn(w io.Writer, mode string, fs []advisories.Finding, readiness func() []advisories.HostReadiness) error {
+// finding (not waived) matches, with a one-line summary on stderr (which
+// --quiet keeps: it says why the exit code is 1).
+func failOn(mode string, fs []advisories.Finding, readiness func() []advisories.HostReadiness) error {
 	n := 0
 	switch mode {
 	case "":
@@ -233,11 +282,10 @@ func failOn(w io.Writer, mode string, fs []advisories.Finding, readiness func() 
 	if mode == "blocked" {
 		what = "host"
 	}
-	fmt.Fprintf(w, "upkeep: --fail-on %s: %s matched\n", mode, nouns(n, what))
-	return errSilent(exitFailure)
+	return &exitError{code: exitFailure, err: fmt.Errorf("--fail-on %s: %s matched", mode, nouns(n, what))}
 }
 
 // writeFindings writes check's report with its data line.
-func writeFindings(w io.Writer, format output.Format, fs []advisories.Finding, d *advisories.Data, at time.Time) error {
-	return report.WriteFindings(w, format, fs, report.Meta{DataLine: dataLine(d, at), DataDate: d.Date.Format(time.DateOnly)})
+func writeFindings(w io.Writer, o output.Options, fs []advisories.Finding, d *advisories.Data, at time.Time) error {
+	return report.WriteFindings(w, o, fs, report.Meta{DataLine: dataLine(d, at), DataDate: d.Date.Format(time.DateOnly)})
 }

@@ -10,14 +10,17 @@ import (
 
 // ioStreams carries the three standard streams and whether each is a terminal.
 // Report data goes to out only; progress, warnings and hints to errOut. Only
-// colour and progress may depend on the terminal, never a format's bytes.
+// colour, progress and the fitting of tables to the terminal's width may
+// depend on the terminal; a pipe gets full rows and no escapes.
 type ioStreams struct {
 	in       io.Reader
 	out      io.Writer
 	errOut   io.Writer
 	outTTY   bool
 	errTTY   bool
-	termCols int
+	termCols int // the width of stdout's terminal (when outTTY)
+
+	color bool // colour on stdout: --color, NO_COLOR and outTTY decide (setColor)
 }
 
 func newSystemIO() *ioStreams {
@@ -36,4 +39,18 @@ func newSystemIO() *ioStreams {
 func testIO(stdin string) (*ioStreams, *bytes.Buffer, *bytes.Buffer) {
 	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
 	return &ioStreams{in: bytes.NewBufferString(stdin), out: out, errOut: errOut, termCols: 100}, out, errOut
+}
+
+// setColor decides colour for --color mode (never, auto, always): auto
+// colours a terminal unless NO_COLOR is set (https://no-color.org) or
+// TERM is dumb.
+func (s *ioStreams) setColor(mode string, getenv func(string) string) {
+	switch mode {
+	case "always":
+		s.color = true
+	case "never":
+		s.color = false
+	default:
+		s.color = s.outTTY && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path"
 	"strings"
@@ -177,16 +176,6 @@ func noteLegacyUpdate(f *factory) {
 	}
 }
 
-// warnStale prints a warning when the data is older than 90 days at the
-// evaluation day: verdicts may have changed since.
-func warnStale(w io.Writer, d *advisories.Data, at time.Time) {
-	age := int(at.Sub(d.Date).Hours() / 24)
-	if age > 90 {
-		fmt.Fprintf(w, "upkeep: warning: end-of-life data is %d days old at %s (%s); refresh with 'upkeep data update'\n",
-			age, at.Format(time.DateOnly), d.Date.Format(time.DateOnly))
-	}
-}
-
 // dataLine is the provenance line every report carries.
 func dataLine(d *advisories.Data, at time.Time) string {
 	src := d.Source + " " + d.Date.Format(time.DateOnly)
@@ -284,7 +273,7 @@ func judgeLatest(ctx context.Context, f *factory, d *advisories.Data, opt adviso
 			return nil, nil, scan, usageErrorf("--host %s: no such host in scan %d (see 'upkeep inventory')", strings.Join(hosts, ","), scan.ID)
 		}
 	}
-	warnStale(f.io.errOut, d, opt.At)
+	f.warnStale(d)
 	return d.Judge(keep, opt), keep, scan, nil
 }
 

@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"upkeep/advisories"
 	"upkeep/advisories/report"
+	"upkeep/internal/output"
 )
 
 type readinessOptions struct {
@@ -31,8 +33,9 @@ Amazon Linux 2023 package list:
   removed      nothing in AL2023 (EPEL does not exist there): find another source
   unknown      the data cannot tell
 
-Each host is ready, needs-work or blocked (an inhibitor stands). With --host
-it prints that host's pre-upgrade report: one line per entry with severity,
+Each host is ready, needs-work or blocked (an inhibitor stands); the table
+has one line per host naming its inhibitors and counting the other work.
+With --host it prints that host's pre-upgrade report: one line per entry with severity,
 inhibitor flag, summary, remediation and a stable key that waivers and diffs
 can name. Hosts already on AL2023 are ready for the move (their end-of-life
 findings are in 'upkeep check').
@@ -51,7 +54,7 @@ findings are in 'upkeep check').
 }
 
 func (o *readinessOptions) run(ctx context.Context) error {
-	opt, format, err := o.options(o.f)
+	opt, err := o.options(o.f)
 	if err != nil {
 		return err
 	}
@@ -68,14 +71,17 @@ func (o *readinessOptions) run(ctx context.Context) error {
 	}
 	hs := d.Readiness(reports, opt)
 	meta := report.Meta{DataLine: dataLine(d, opt.At), DataDate: d.Date.Format(time.DateOnly)}
-	if err := report.WriteReadiness(o.f.io.out, format, hs, len(o.hosts) > 0, meta); err != nil {
+	err = o.write(o.f, func(w io.Writer, oo output.Options) error {
+		return report.WriteReadiness(w, oo, hs, len(o.hosts) > 0, meta)
+	})
+	if err != nil {
 		return err
 	}
 	if n := len(reports) - len(hs); n > 0 {
 		fmt.Fprintf(o.f.io.errOut, "upkeep: %s of the scan %s no package data (not scanned) and %s left out\n", nouns(n, "host"), verb(n, "has", "have"), verb(n, "is", "are"))
 	}
 	if o.failOn != "" && len(reports) > 0 && len(hs) == 0 {
-		return nothingJudged(o.f.io.errOut, o.failOn)
+		return nothingJudged(o.failOn)
 	}
-	return failOn(o.f.io.errOut, o.failOn, nil, func() []advisories.HostReadiness { return hs })
+	return failOn(o.failOn, nil, func() []advisories.HostReadiness { return hs })
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -25,6 +26,8 @@ type factory struct {
 
 	dbPath string // --db, else UPKEEP_DB, else the per-user default
 	demo   bool   // --demo: use the bundled demo fleet's database
+	color  string // --color: never, auto or always
+	quiet  bool   // --quiet: nothing on stderr but errors
 }
 
 // openStore opens (creating if needed) the database the user chose.
@@ -170,6 +173,20 @@ offline with embedded, dated end-of-life data.
 	})
 	root.PersistentFlags().StringVar(&f.dbPath, "db", "", "database file (default $UPKEEP_DB, else "+defaultDBHint()+")")
 	root.PersistentFlags().BoolVar(&f.demo, "demo", false, "use the bundled demo fleet's database (created by 'upkeep demo')")
+	root.PersistentFlags().StringVar(&f.color, "color", "auto", "colour verdicts and risks: never, auto (a terminal without NO_COLOR) or always")
+	root.PersistentFlags().BoolVarP(&f.quiet, "quiet", "q", false, "print no warnings, notes or footers on stderr, only errors")
+	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error {
+		switch f.color {
+		case "never", "auto", "always":
+		default:
+			return usageErrorf("--color %q: use never, auto or always", f.color)
+		}
+		f.io.setColor(f.color, f.getenv)
+		if f.quiet {
+			f.io.errOut = io.Discard
+		}
+		return nil
+	}
 
 	for _, c := range commands(f) {
 		root.AddCommand(c)
@@ -186,12 +203,19 @@ func defaultDBHint() string {
 
 // run builds the command tree, runs it and returns the exit code.
 func run(ctx context.Context, args []string, ios *ioStreams, getenv func(string) string) int {
-	f := &factory{io: ios, getenv: getenv, now: time.Now}
+	return runAt(ctx, args, ios, getenv, time.Now)
+}
+
+// runAt is run with a clock, for tests.
+func runAt(ctx context.Context, args []string, ios *ioStreams, getenv func(string) string, now func() time.Time) int {
+	f := &factory{io: ios, getenv: getenv, now: now}
 	root := newRootCmd(f)
+	stderr := ios.errOut // errors print even with --quiet
+	defer func() { ios.errOut = stderr }()
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err != nil && errors.Is(err, context.Canceled) {
-		fmt.Fprintln(ios.errOut, "upkeep: interrupted; what was already stored is kept")
+		fmt.Fprintln(stderr, "upkeep: interrupted; what was already stored is kept")
 		return exitFailure
 	}
 	if err != nil && isCobraUsageError(err) {
@@ -202,11 +226,11 @@ func run(ctx context.Context, args []string, ios *ioStreams, getenv func(string)
 			path = c.CommandPath()
 		}
 		if !strings.Contains(err.Error(), "--help' for usage") {
-			return exitCode(usageErrorf("%w\nRun '%s --help' for usage.", err, path), ios.errOut)
+			return exitCode(usageErrorf("%w\nRun '%s --help' for usage.", err, path), stderr)
 		}
-		return exitCode(usageErrorf("%w", err), ios.errOut)
+		return exitCode(usageErrorf("%w", err), stderr)
 	}
-	return exitCode(err, ios.errOut)
+	return exitCode(err, stderr)
 }
 
 // buildVersion is the module version go install recorded, or the VCS

@@ -45,7 +45,9 @@ func renderJSON[R any](w *bufio.Writer, v View[R], rows Rows[R]) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("  ", "  ")
+	if !v.JSONLines {
+		enc.SetIndent("  ", "  ")
+	}
 	for r := range rows {
 		buf.Reset()
 		if err := enc.Encode(element(v, r)); err != nil {

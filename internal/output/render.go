@@ -91,6 +91,10 @@ func renderTable[R any](w *bufio.Writer, o Options, v View[R], rows Rows[R]) err
 	if len(cols) == 0 {
 		return nil
 	}
+	if v.Title != "" {
+		writeText(w, v.Title, o.Width)
+		w.WriteByte('\n')
+	}
 	// Measure pass.
 	for r := range rows {
 		for _, c := range cols {
@@ -159,12 +163,19 @@ func renderTable[R any](w *bufio.Writer, o Options, v View[R], rows Rows[R]) err
 	}
 	if v.Footer != "" {
 		w.WriteByte('\n')
-		for _, l := range wrap(Terminal(v.Footer), o.Width) {
+		writeText(w, v.Footer, o.Width)
+	}
+	return nil
+}
+
+// writeText writes lines of text, sanitised and wrapped to width.
+func writeText(w *bufio.Writer, text string, width int) {
+	for _, para := range strings.Split(text, "\n") {
+		for _, l := range wrap(Terminal(para), width) {
 			w.WriteString(l)
 			w.WriteByte('\n')
 		}
 	}
-	return nil
 }
 
 // writeLine writes one aligned row: two spaces between columns, no padding
@@ -217,7 +228,7 @@ func fit[R any](cols []*tableCol[R], width int) {
 	order := slices.Clone(cols)
 	slices.SortStableFunc(order, func(a, b *tableCol[R]) int { return b.Priority - a.Priority })
 	for _, c := range order {
-		if c.Short != nil && c.Priority > 0 {
+		if c.Short != nil {
 			c.useShort = true
 			c.width = c.shortW
 			if total() <= width {
@@ -327,6 +338,11 @@ func renderMarkdown[R any](w *bufio.Writer, v View[R], rows Rows[R]) error {
 		}
 		w.WriteByte('\n')
 	}
+	if v.Title != "" {
+		for _, l := range strings.Split(v.Title, "\n") {
+			fmt.Fprintf(w, "%s\n\n", MarkdownText(l))
+		}
+	}
 	group, first := "", true
 	for r := range rows {
 		if v.Group != nil {
@@ -352,7 +368,9 @@ func renderMarkdown[R any](w *bufio.Writer, v View[R], rows Rows[R]) error {
 		header()
 	}
 	if v.Footer != "" {
-		fmt.Fprintf(w, "\n%s\n", MarkdownText(v.Footer))
+		for _, l := range strings.Split(v.Footer, "\n") {
+			fmt.Fprintf(w, "\n%s\n", MarkdownText(l))
+		}
 	}
 	return nil
 }
