@@ -45,7 +45,7 @@ func (o *demoOptions) newDemoJudge(ctx context.Context) (demoJudge, error) {
 	if err := checkWaivers(d, opt.Waivers); err != nil {
 		return demoJudge{}, err
 	}
-	warnStale(o.f.io.errOut, d, opt.At)
+	o.f.warnStale(d)
 	return demoJudge{d: d, opt: opt}, nil
 }
 
