@@ -29,6 +29,7 @@ type inventoryOptions struct {
 func newInventoryCmd(f *factory) *cobra.Command {
 	o := &inventoryOptions{f: f}
 	var status string
+	var hosts []string
 	cmd := &cobra.Command{
 		Use:   "inventory",
 		Short: "List what a scan found: hosts, packages, and where each version runs",
@@ -42,30 +43,39 @@ Subcommands:
   where      which hosts run which version of a package or probed binary
   scans      every scan in the database
 
-Output is a table, or --output json|csv for scripts (stable snake_case fields).`,
+Output is a table, or --output json|csv for scripts (stable snake_case fields).
+--output cyclonedx writes the hosts' installed packages as a CycloneDX 1.6
+SBOM (one operating-system component per host, its packages nested, each with
+a purl), which grype and Dependency-Track read.`,
 		Example: `  upkeep inventory
   upkeep inventory --status failed
   upkeep inventory --output json | jq '.[] | select(.os_id == "amzn")'
   upkeep inventory packages --host web-1 --name 'openssl*'
   upkeep inventory where nginx
   upkeep inventory scans
-  upkeep inventory --scan 3 --output csv`,
+  upkeep inventory --scan 3 --output csv
+  upkeep inventory --output cyclonedx > fleet.cdx.json     # SBOM for grype, Dependency-Track
+  upkeep inventory --output cyclonedx --host web-1 > web-1.cdx.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if status != "" && !slices.Contains(inventory.Statuses, inventory.Status(status)) {
+				return usageErrorf("unknown --status %q: use one of %s", status, statusNames())
+			}
+			if o.format == formatCycloneDX {
+				return o.runSBOM(cmd.Context(), hosts, inventory.Status(status))
+			}
 			format, err := o.parse()
 			if err != nil {
 				return err
 			}
-			if status != "" && !slices.Contains(inventory.Statuses, inventory.Status(status)) {
-				return usageErrorf("unknown --status %q: use one of %s", status, statusNames())
-			}
-			return o.runHosts(cmd.Context(), format, inventory.Status(status))
+			return o.runHosts(cmd.Context(), format, inventory.Status(status), hosts)
 		},
 	}
 	pf := cmd.PersistentFlags()
 	pf.Int64Var(&o.scanID, "scan", 0, "scan id to look at (default: the latest; see 'upkeep inventory scans')")
-	pf.StringVarP(&o.format, "output", "o", "table", "output format: table, json or csv")
+	pf.StringVarP(&o.format, "output", "o", "table", "output format: table, json or csv; the host list also cyclonedx (SBOM)")
 	cmd.Flags().StringVar(&status, "status", "", "only hosts with this status ("+statusNames()+")")
+	cmd.Flags().StringSliceVar(&hosts, "host", nil, "only hosts whose id or name matches one of these globs")
 	cmd.AddCommand(newInventoryPackagesCmd(o), newInventoryWhereCmd(o), newInventoryScansCmd(o))
 	return cmd
 }
@@ -137,7 +147,7 @@ type hostJSON struct {
 	Tags        map[string]string `json:"tags"`
 }
 
-func (o *inventoryOptions) runHosts(ctx context.Context, format output.Format, status inventory.Status) error {
+func (o *inventoryOptions) runHosts(ctx context.Context, format output.Format, status inventory.Status, hosts []string) error {
 	db, scan, err := o.open(ctx)
 	if err != nil {
 		return err
@@ -149,7 +159,7 @@ func (o *inventoryOptions) runHosts(ctx context.Context, format output.Format, s
 	}
 	rows := make([]hostJSON, 0, len(all))
 	for _, h := range all {
-		if status != "" && h.Status != status {
+		if status != "" && h.Status != status || !hostMatches(hosts, h.Host) {
 			continue
 		}
 		j := hostJSON{InstanceID: h.Host.ID, Name: h.Host.Name, Region: h.Host.Region, Account: h.Host.Account,
