@@ -10,9 +10,17 @@ import (
 	"time"
 )
 
-// FormatVersion is the collector output format this package reads and writes
-// (docs/collector-format.md).
-const FormatVersion = 1
+// FormatVersion is the collector output format this package writes
+// (docs/collector-format.md). Parse also reads every version from
+// minFormatVersion on: saved outputs and the demo fleet outlive a release.
+const (
+	FormatVersion    = 2
+	minFormatVersion = 1
+)
+
+// gzipFrameVersion is the version of the compressed form's framing, which
+// has not changed; the plain form inside carries the format version.
+const gzipFrameVersion = 1
 
 // Framing lines of the plain and compressed forms.
 const (
@@ -155,19 +163,20 @@ func splitLines(data []byte) (lines [][]byte, terminated bool) {
 	return lines, false
 }
 
-// parseVersionLine reads "<prefix><n>" and checks n is the version we know.
-func parseVersionLine(l []byte, prefix string, line int) error {
+// parseVersionLine reads "<prefix><n>" and returns n if it is a version
+// from lo to hi.
+func parseVersionLine(l []byte, prefix string, line, lo, hi int) (int, error) {
 	// The caller may have trimmed white space off the line, so it can be
 	// shorter than the prefix it was found by ("#upkeep-gzip \n").
 	rest, ok := bytes.CutPrefix(l, []byte(prefix))
 	v, err := strconv.Atoi(string(rest))
 	if !ok || err != nil {
-		return &ParseError{Line: line, Msg: fmt.Sprintf("bad header %q", clip(l)), Err: ErrUnknownFormat}
+		return 0, &ParseError{Line: line, Msg: fmt.Sprintf("bad header %q", clip(l)), Err: ErrUnknownFormat}
 	}
-	if v != FormatVersion {
-		return &ParseError{Line: line, Msg: fmt.Sprintf("unknown collector format version %d: upgrade upkeep", v), Err: ErrUnknownFormat}
+	if v < lo || v > hi {
+		return 0, &ParseError{Line: line, Msg: fmt.Sprintf("unknown collector format version %d: upgrade upkeep", v), Err: ErrUnknownFormat}
 	}
-	return nil
+	return v, nil
 }
 
 // parsePlain reads a plain form that starts at data[0]; first is the line
@@ -185,7 +194,8 @@ func parsePlain(data []byte, first int) (*Report, error) {
 		// collector never prints a carriage return, so stripping them is safe.
 		return nil, &ParseError{Line: first, Msg: "CRLF line ends (the file went through a Windows tool?): convert it with dos2unix or tr -d '\\r', then import it again", Err: ErrUnknownFormat}
 	}
-	if err := parseVersionLine(lines[0], headerPrefix, first); err != nil {
+	version, err := parseVersionLine(lines[0], headerPrefix, first, minFormatVersion, FormatVersion)
+	if err != nil {
 		return nil, err
 	}
 	end := -1
@@ -215,9 +225,9 @@ func parsePlain(data []byte, first int) (*Report, error) {
 		}
 		return nil, err
 	}
-	r := &Report{Format: FormatVersion}
+	r := &Report{Format: version}
 	for i, rec := range records {
-		if err := parseRecord(r, rec); err != nil {
+		if err := parseRecord(r, rec, version); err != nil {
 			return nil, &ParseError{Line: first + 1 + i, Msg: err.Error()}
 		}
 	}
@@ -260,25 +270,37 @@ func joinLines(lines [][]byte) []byte {
 	return b
 }
 
-// recordWidth is the number of TAB-separated fields of a record type, the
-// type included; 0 for a type this version does not know.
-func recordWidth(typ string) int {
+// recordWidth is the number of TAB-separated fields of a record type in a
+// format version, the type included; 0 for a type that version does not
+// know. Version 2 added a field to R (module), D (component) and L
+// (executable and its package), and the U record.
+func recordWidth(typ string, version int) int {
+	v2 := 0
+	if version >= 2 {
+		v2 = 1
+	}
 	switch typ {
 	case "W":
 		return 2
 	case "H", "O", "S", "T":
 		return 3
-	case "D", "B", "L":
+	case "B":
 		return 5
+	case "D":
+		return 5 + v2
+	case "L":
+		return 5 + 2*v2
 	case "R":
-		return 7
+		return 7 + v2
+	case "U":
+		return 5 * v2
 	}
 	return 0
 }
 
-func parseRecord(r *Report, rec []byte) error {
+func parseRecord(r *Report, rec []byte, version int) error {
 	f := strings.Split(string(rec), "\t")
-	want := recordWidth(f[0])
+	want := recordWidth(f[0], version)
 	if want == 0 {
 		return fmt.Errorf("unknown record type %q", clip([]byte(f[0])))
 	}
@@ -308,7 +330,17 @@ func parseRecord(r *Report, rec []byte) error {
 		if f[1] == "" || f[2] == "" {
 			return errors.New("D record without name or version")
 		}
-		r.Packages = append(r.Packages, Package{Manager: "dpkg", Name: f[1], Version: f[2], Arch: f[3], Status: f[4]})
+		p := Package{Manager: "dpkg", Name: f[1], Version: f[2], Arch: f[3], Status: f[4]}
+		if len(f) > 5 {
+			p.Component = f[5]
+		}
+		r.Packages = append(r.Packages, p)
+	case 'U':
+		s, err := parseSupport(f[1:])
+		if err != nil {
+			return err
+		}
+		r.Support = append(r.Support, s)
 	case 'B':
 		if f[1] == "" || !strings.HasPrefix(f[2], "/") {
 			return fmt.Errorf("B record needs a name and an absolute path, got %q %q", f[1], f[2])
@@ -408,6 +440,9 @@ func rpmNone(s string) string {
 
 func parseRPM(f []string) (Package, error) {
 	p := Package{Manager: "rpm", Name: f[0], Epoch: rpmNone(f[1]), Version: f[2], Release: f[3], Arch: rpmNone(f[4]), Vendor: rpmNone(f[5])}
+	if len(f) > 6 {
+		p.Module = rpmNone(f[6])
+	}
 	if p.Name == "" || p.Version == "" {
 		return p, errors.New("R record without name or version")
 	}
@@ -424,6 +459,12 @@ func parseListener(f []string) (Listener, error) {
 	if l.Proto != "tcp" && l.Proto != "tcp6" {
 		return l, fmt.Errorf("listener protocol %q is not tcp or tcp6", l.Proto)
 	}
+	if len(f) > 4 {
+		l.Exe, l.Owner = f[4], f[5]
+		if l.Exe != "" && !strings.HasPrefix(l.Exe, "/") {
+			return l, fmt.Errorf("listener executable %q is not an absolute path", clip([]byte(l.Exe)))
+		}
+	}
 	port, err := strconv.Atoi(f[2])
 	if err != nil || port < 0 || port > 65535 || strconv.Itoa(port) != f[2] {
 		return l, fmt.Errorf("listener port %q is not 0-65535", f[2])
@@ -435,6 +476,21 @@ func parseListener(f []string) (Listener, error) {
 		l.Addr = a.String()
 	}
 	return l, nil
+}
+
+// parseSupport reads a U record: package, level, the day support ends and
+// where the statement came from.
+func parseSupport(f []string) (SupportStatement, error) {
+	s := SupportStatement{Package: f[0], Level: f[1], Ends: f[2], Source: f[3]}
+	if s.Package == "" || s.Level == "" {
+		return s, errors.New("U record without package or support level")
+	}
+	if s.Ends != "" {
+		if _, err := time.Parse(time.DateOnly, s.Ends); err != nil {
+			return s, fmt.Errorf("support end %q of %s is not YYYY-MM-DD", clip([]byte(s.Ends)), s.Package)
+		}
+	}
+	return s, nil
 }
 
 // clip shortens a line for an error message.

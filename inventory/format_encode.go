@@ -20,16 +20,26 @@ import (
 const base64Width = 76
 
 // Encode writes r in the plain form of the collector format, in a fixed
-// order, so the same report always gives the same bytes.
+// order, so the same report always gives the same bytes. It writes the
+// format version r.Format names (0: the current one), so that a parsed
+// report encodes back to what was read; a field that version cannot hold
+// is an error, never dropped.
 func Encode(w io.Writer, r *Report) error {
-	body, err := encodeRecords(r)
+	version := r.Format
+	if version == 0 {
+		version = FormatVersion
+	}
+	if version < minFormatVersion || version > FormatVersion {
+		return fmt.Errorf("encode: unknown collector format version %d", r.Format)
+	}
+	body, err := encodeRecords(r, version)
 	if err != nil {
 		return err
 	}
 	crc, n := Cksum(body)
 	count := bytes.Count(body, []byte{'\n'})
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "%s%d\n", headerPrefix, FormatVersion)
+	fmt.Fprintf(&b, "%s%d\n", headerPrefix, version)
 	b.Write(body)
 	fmt.Fprintf(&b, "%s%d %d %d\n", trailerPrefix, count, crc, n)
 	if _, err := w.Write(b.Bytes()); err != nil {
@@ -54,7 +64,7 @@ func EncodeCompressed(w io.Writer, r *Report) error {
 	}
 	enc := base64.StdEncoding.EncodeToString(zipped.Bytes())
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "%s%d\n", gzipPrefix, FormatVersion)
+	fmt.Fprintf(&b, "%s%d\n", gzipPrefix, gzipFrameVersion)
 	for len(enc) > 0 {
 		n := min(base64Width, len(enc))
 		b.WriteString(enc[:n])
@@ -88,7 +98,8 @@ func orNone(s string) string {
 }
 
 // encodeRecords writes every record line of r, each ending in '\n'.
-func encodeRecords(r *Report) ([]byte, error) {
+func encodeRecords(r *Report, version int) ([]byte, error) {
+	v1 := version == 1
 	var b bytes.Buffer
 	rec := func(fields ...string) {
 		for i, f := range fields {
@@ -134,9 +145,23 @@ func encodeRecords(r *Report) ([]byte, error) {
 					return nil, fmt.Errorf("encode package %s: epoch %q is not a number", p.Name, p.Epoch)
 				}
 			}
-			rec("R", p.Name, orNone(p.Epoch), p.Version, p.Release, orNone(p.Arch), orNone(p.Vendor))
+			switch {
+			case !v1:
+				rec("R", p.Name, orNone(p.Epoch), p.Version, p.Release, orNone(p.Arch), orNone(p.Vendor), orNone(p.Module))
+			case p.Module != "":
+				return nil, fmt.Errorf("encode package %s: format 1 has no module field", p.Name)
+			default:
+				rec("R", p.Name, orNone(p.Epoch), p.Version, p.Release, orNone(p.Arch), orNone(p.Vendor))
+			}
 		case "dpkg":
-			rec("D", p.Name, p.Version, p.Arch, p.Status)
+			switch {
+			case !v1:
+				rec("D", p.Name, p.Version, p.Arch, p.Status, p.Component)
+			case p.Component != "":
+				return nil, fmt.Errorf("encode package %s: format 1 has no component field", p.Name)
+			default:
+				rec("D", p.Name, p.Version, p.Arch, p.Status)
+			}
 		default:
 			return nil, fmt.Errorf("encode package %s: unknown manager %q (want rpm or dpkg)", p.Name, p.Manager)
 		}
@@ -157,7 +182,31 @@ func encodeRecords(r *Report) ([]byte, error) {
 		if (l.Proto != "tcp" && l.Proto != "tcp6") || l.Port < 0 || l.Port > 65535 {
 			return nil, fmt.Errorf("encode listener %s %s:%d: want tcp or tcp6 and a port 0-65535", l.Proto, l.Addr, l.Port)
 		}
-		rec("L", l.Proto, l.Addr, strconv.Itoa(l.Port), l.Process)
+		if l.Exe != "" && !strings.HasPrefix(l.Exe, "/") {
+			return nil, fmt.Errorf("encode listener %s:%d: executable %q is not an absolute path", l.Addr, l.Port, l.Exe)
+		}
+		switch {
+		case !v1:
+			rec("L", l.Proto, l.Addr, strconv.Itoa(l.Port), l.Process, l.Exe, l.Owner)
+		case l.Exe != "" || l.Owner != "":
+			return nil, fmt.Errorf("encode listener %s:%d: format 1 has no executable or owner fields", l.Addr, l.Port)
+		default:
+			rec("L", l.Proto, l.Addr, strconv.Itoa(l.Port), l.Process)
+		}
+	}
+	if v1 && len(s.Support) > 0 {
+		return nil, errors.New("encode: format 1 has no support statements")
+	}
+	for _, u := range s.Support {
+		if u.Package == "" || u.Level == "" {
+			return nil, fmt.Errorf("encode support statement %q: package and level are required", u.Package)
+		}
+		if u.Ends != "" {
+			if _, err := time.Parse(time.DateOnly, u.Ends); err != nil {
+				return nil, fmt.Errorf("encode support statement %s: end %q is not YYYY-MM-DD", u.Package, u.Ends)
+			}
+		}
+		rec("U", u.Package, u.Level, u.Ends, u.Source)
 	}
 	for _, k := range slices.Sorted(maps.Keys(r.Tags)) {
 		if k == "" {
@@ -178,6 +227,7 @@ func (r *Report) sorted() *Report {
 	c.Probes = slices.Clone(r.Probes)
 	c.Services = slices.Clone(r.Services)
 	c.Listeners = slices.Clone(r.Listeners)
+	c.Support = slices.Clone(r.Support)
 	c.sort()
 	return &c
 }
@@ -189,7 +239,7 @@ func (r *Report) sort() {
 	slices.SortStableFunc(r.Packages, func(a, b Package) int {
 		return cmp.Or(cmp.Compare(a.Manager, b.Manager), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Arch, b.Arch),
 			cmp.Compare(a.Epoch, b.Epoch), cmp.Compare(a.Version, b.Version), cmp.Compare(a.Release, b.Release),
-			cmp.Compare(a.Vendor, b.Vendor), cmp.Compare(a.Status, b.Status))
+			cmp.Compare(a.Vendor, b.Vendor), cmp.Compare(a.Status, b.Status), cmp.Compare(a.Module, b.Module), cmp.Compare(a.Component, b.Component))
 	})
 	slices.SortStableFunc(r.Probes, func(a, b Probe) int {
 		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Path, b.Path), cmp.Compare(a.Owner, b.Owner), cmp.Compare(a.Output, b.Output))
@@ -198,7 +248,11 @@ func (r *Report) sort() {
 		return cmp.Or(cmp.Compare(a.Unit, b.Unit), cmp.Compare(a.State, b.State))
 	})
 	slices.SortStableFunc(r.Listeners, func(a, b Listener) int {
-		return cmp.Or(cmp.Compare(a.Proto, b.Proto), cmp.Compare(a.Addr, b.Addr), cmp.Compare(a.Port, b.Port), cmp.Compare(a.Process, b.Process))
+		return cmp.Or(cmp.Compare(a.Proto, b.Proto), cmp.Compare(a.Addr, b.Addr), cmp.Compare(a.Port, b.Port), cmp.Compare(a.Process, b.Process),
+			cmp.Compare(a.Exe, b.Exe), cmp.Compare(a.Owner, b.Owner))
+	})
+	slices.SortStableFunc(r.Support, func(a, b SupportStatement) int {
+		return cmp.Or(cmp.Compare(a.Package, b.Package), cmp.Compare(a.Level, b.Level), cmp.Compare(a.Ends, b.Ends), cmp.Compare(a.Source, b.Source))
 	})
 }
 
@@ -211,7 +265,7 @@ func decompress(data []byte, line int) ([]byte, error) {
 	}
 	// Trailing white space is not significant anywhere in the compressed
 	// form, the header included: a file saved with CRLF still parses.
-	if err := parseVersionLine(bytes.TrimRight(lines[0], " \t\r"), gzipPrefix, line); err != nil {
+	if _, err := parseVersionLine(bytes.TrimRight(lines[0], " \t\r"), gzipPrefix, line, gzipFrameVersion, gzipFrameVersion); err != nil {
 		return nil, err
 	}
 	end := -1

@@ -6,8 +6,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -25,18 +27,25 @@ func sampleReport() *Report {
 			OS:        OSRelease{ID: "amzn", VersionID: "2", Name: "Amazon Linux", PrettyName: "Amazon Linux 2", IDLike: "centos rhel fedora"},
 		},
 		Packages: []Package{
-			{Manager: "dpkg", Name: "libc6", Version: "1:2.36-9+deb12u4", Arch: "amd64", Status: "ii"},
+			{Manager: "dpkg", Name: "libc6", Version: "1:2.36-9+deb12u4", Arch: "amd64", Status: "ii", Component: "main"},
+			{Manager: "dpkg", Name: "rc-only", Version: "1.0-1", Arch: "amd64", Status: "rc"},
 			{Manager: "rpm", Name: "gpg-pubkey", Version: "c87f5b1a", Release: "593863f8"},
+			{Manager: "rpm", Name: "nodejs", Epoch: "1", Version: "18.20.2", Release: "1.module+el8.10.0+21418+28a2bca0", Arch: "x86_64",
+				Vendor: "Red Hat, Inc.", Module: "nodejs:18:8100020240314064424:a75119d5"},
 			{Manager: "rpm", Name: "openssl", Epoch: "1", Version: "1.0.2k", Release: "24.amzn2.0.11", Arch: "x86_64", Vendor: "Amazon Linux"},
 		},
 		Probes: []Probe{
 			{Name: "nginx", Path: "/usr/local/nginx/sbin/nginx", Output: "nginx version: nginx/1.10.3", Version: "1.10.3"},
 			{Name: "openssl", Path: "/usr/bin/openssl", Owner: "openssl", Output: "OpenSSL 1.0.2k-fips  26 Jan 2017", Version: "1.0.2k"},
 		},
-		Services:  []Service{{Unit: "nginx.service", State: "running"}},
-		Listeners: []Listener{{Proto: "tcp", Addr: "0.0.0.0", Port: 443, Process: "nginx"}, {Proto: "tcp6", Addr: "::", Port: 22}},
-		Tags:      map[string]string{"Env": "prod", "Role": "web"},
-		Warnings:  []string{"ss not found; listening sockets read from /proc/net/tcp"},
+		Services: []Service{{Unit: "nginx.service", State: "running"}},
+		Listeners: []Listener{{Proto: "tcp", Addr: "0.0.0.0", Port: 443, Process: "nginx", Exe: "/usr/sbin/nginx", Owner: "nginx"},
+			{Proto: "tcp", Addr: "127.0.0.1", Port: 8080, Process: "java", Exe: "/opt/app/jdk/bin/java (deleted)"},
+			{Proto: "tcp6", Addr: "::", Port: 22}},
+		Support: []SupportStatement{{Package: "nginx", Level: "supported", Ends: "2028-03-15", Source: "dnf supportinfo"},
+			{Package: "php8.1", Level: "supported", Ends: "2024-11-25", Source: "dnf supportinfo"}},
+		Tags:     map[string]string{"Env": "prod", "Role": "web"},
+		Warnings: []string{"ss not found; listening sockets read from /proc/net/tcp"},
 	}
 }
 
@@ -112,10 +121,15 @@ func TestEncodeDeterministic(t *testing.T) {
 	}
 }
 
-// frame wraps record lines in a header and a correct trailer.
-func frame(records string) string {
+// frame wraps record lines in a format 1 header and a correct trailer;
+// frame2 does the same for format 2.
+func frame(records string) string { return frameVersion(1, records) }
+
+func frame2(records string) string { return frameVersion(2, records) }
+
+func frameVersion(v int, records string) string {
 	crc, n := Cksum([]byte(records))
-	return fmt.Sprintf("#upkeep-collector 1\n%s#upkeep-end %d %d %d\n", records, strings.Count(records, "\n"), crc, n)
+	return fmt.Sprintf("#upkeep-collector %d\n%s#upkeep-end %d %d %d\n", v, records, strings.Count(records, "\n"), crc, n)
 }
 
 func TestParseFields(t *testing.T) {
@@ -165,7 +179,16 @@ func TestParseErrors(t *testing.T) {
 		{"binary", "\x00\xff\xfe\n\x80", ErrUnknownFormat, 0, ""},
 		{"cut header", "#upkeep-coll", ErrTruncated, 0, ""},
 		{"header only", "#upkeep-collector 1\n", ErrTruncated, 0, "no trailer"},
-		{"unknown version", "#upkeep-collector 2\nH\tx\ty\n", ErrUnknownFormat, 1, "version 2: upgrade upkeep"},
+		{"unknown version", "#upkeep-collector 3\nH\tx\ty\n", ErrUnknownFormat, 1, "version 3: upgrade upkeep"},
+		{"version 0", "#upkeep-collector 0\nH\tx\ty\n", ErrUnknownFormat, 1, "version 0: upgrade upkeep"},
+		{"gzip frame version 2", "#upkeep-gzip 2\nabc\n#upkeep-gzip-end\n", ErrUnknownFormat, 1, "version 2"},
+		{"v1 R record with a module", frame("R\tbash\t(none)\t4.2\t1\tx86_64\t(none)\tx:y:1:c\n"), nil, 2, "R record has 8 fields, want 7"},
+		{"v1 U record", frame("U\tnginx\tsupported\t2028-03-15\tx\n"), nil, 2, "unknown record type"},
+		{"v2 D record of v1", frame2("D\tbash\t5.2\tamd64\tii\n"), nil, 2, "D record has 5 fields, want 6"},
+		{"v2 L record of v1", frame2("L\ttcp\t0.0.0.0\t80\tnginx\n"), nil, 2, "L record has 5 fields, want 7"},
+		{"v2 relative exe", frame2("L\ttcp\t0.0.0.0\t80\tnginx\tnginx\t\n"), nil, 2, "not an absolute path"},
+		{"v2 support without level", frame2("U\tnginx\t\t2028-03-15\tx\n"), nil, 2, "without package or support level"},
+		{"v2 support bad date", frame2("U\tnginx\tsupported\t2028-02-30\tx\n"), nil, 2, "not YYYY-MM-DD"},
 		{"unknown gzip version", "#upkeep-gzip 9\nabc\n#upkeep-gzip-end\n", ErrUnknownFormat, 1, "version 9"},
 		{"other frame", "#upkeep-something 1\n", ErrUnknownFormat, 1, "unknown header"},
 		{"trailer cut", string(good[:len(good)-2]), ErrTruncated, 0, "inside the trailer"},
@@ -174,6 +197,7 @@ func TestParseErrors(t *testing.T) {
 		{"after trailer", string(good) + "extra\n", ErrChecksum, 0, "after the trailer"},
 		{"unknown type", frame("X\ta\n"), nil, 2, "unknown record type"},
 		{"field count", frame("R\tbash\t(none)\t4.2\n"), nil, 2, "R record has 4 fields, want 7"},
+		{"v2 field count", frame2("R\tbash\t(none)\t4.2\n"), nil, 2, "R record has 4 fields, want 8"},
 		{"bad epoch", frame("R\tbash\tone\t4.2\t1\tx86_64\t(none)\n"), nil, 2, "epoch"},
 		{"bad port", frame("L\ttcp\t0.0.0.0\t70000\t\n"), nil, 2, "port"},
 		{"bad proto", frame("L\tudp\t0.0.0.0\t53\t\n"), nil, 2, "protocol"},
@@ -346,5 +370,72 @@ func TestParseContainsPanic(t *testing.T) {
 	var pe *ParseError
 	if r != nil || !errors.As(err, &pe) || !strings.Contains(err.Error(), "index out of range") {
 		t.Fatalf("Parse = %v, %v; want a *ParseError naming the panic", r, err)
+	}
+}
+
+// TestParseVersions: format 2 carries module, component, listener
+// executable and owner, and support statements; format 1 outputs (saved
+// files, the demo fleet) still parse, with those fields empty.
+func TestParseVersions(t *testing.T) {
+	v2 := frame2("R\tnodejs\t1\t18.20.2\t1.module+el8\tx86_64\tRed Hat, Inc.\tnodejs:18:8100020240314064424:a75119d5\n" +
+		"R\tbash\t(none)\t4.4.20\t5.el8\tx86_64\tRed Hat, Inc.\t(none)\n" +
+		"D\tpython3-yaml\t6.0-3build1\tamd64\tii\tuniverse\n" +
+		"D\tlibc6\t2.35-0ubuntu3.8\tamd64\tii\t\n" +
+		"L\ttcp\t0.0.0.0\t443\tnginx\t/usr/sbin/nginx\tnginx\n" +
+		"L\ttcp\t0.0.0.0\t8080\tjava\t/opt/jdk/bin/java (deleted)\t\n" +
+		"U\tnginx\tsupported\t2028-03-15\tdnf supportinfo\n" +
+		"U\tkernel\tsupported\t\tdnf supportinfo\n")
+	r, err := Parse([]byte(v2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Report{Format: 2,
+		Packages: []Package{
+			{Manager: "dpkg", Name: "libc6", Version: "2.35-0ubuntu3.8", Arch: "amd64", Status: "ii"},
+			{Manager: "dpkg", Name: "python3-yaml", Version: "6.0-3build1", Arch: "amd64", Status: "ii", Component: "universe"},
+			{Manager: "rpm", Name: "bash", Version: "4.4.20", Release: "5.el8", Arch: "x86_64", Vendor: "Red Hat, Inc."},
+			{Manager: "rpm", Name: "nodejs", Epoch: "1", Version: "18.20.2", Release: "1.module+el8", Arch: "x86_64", Vendor: "Red Hat, Inc.", Module: "nodejs:18:8100020240314064424:a75119d5"},
+		},
+		Listeners: []Listener{
+			{Proto: "tcp", Addr: "0.0.0.0", Port: 443, Process: "nginx", Exe: "/usr/sbin/nginx", Owner: "nginx"},
+			{Proto: "tcp", Addr: "0.0.0.0", Port: 8080, Process: "java", Exe: "/opt/jdk/bin/java (deleted)"},
+		},
+		Support: []SupportStatement{{Package: "kernel", Level: "supported", Source: "dnf supportinfo"},
+			{Package: "nginx", Level: "supported", Ends: "2028-03-15", Source: "dnf supportinfo"}},
+	}
+	if !reflect.DeepEqual(r, want) {
+		t.Errorf("format 2:\n got %+v\nwant %+v", r, want)
+	}
+
+	v1 := frame("D\tbash\t5.2\tamd64\tii\nR\tbash\t(none)\t4.2.46\t34.amzn2\tx86_64\tAmazon Linux\nL\ttcp\t0.0.0.0\t22\tsshd\n")
+	r, err = Parse([]byte(v1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = &Report{Format: 1,
+		Packages:  []Package{{Manager: "dpkg", Name: "bash", Version: "5.2", Arch: "amd64", Status: "ii"}, {Manager: "rpm", Name: "bash", Version: "4.2.46", Release: "34.amzn2", Arch: "x86_64", Vendor: "Amazon Linux"}},
+		Listeners: []Listener{{Proto: "tcp", Addr: "0.0.0.0", Port: 22, Process: "sshd"}},
+	}
+	if !reflect.DeepEqual(r, want) {
+		t.Errorf("format 1:\n got %+v\nwant %+v", r, want)
+	}
+	// A format 1 report encodes back to format 1; one with a field format 1
+	// cannot hold is refused, not cut down.
+	if got := string(encodePlain(t, r)); got != v1 {
+		t.Errorf("format 1 report encodes as\n%s\nwant\n%s", got, v1)
+	}
+	for _, change := range []func(*Report){
+		func(r *Report) { r.Packages[0].Component = "main" },
+		func(r *Report) { r.Packages[1].Module = "x:y" },
+		func(r *Report) { r.Listeners[0].Exe = "/usr/sbin/sshd" },
+		func(r *Report) { r.Support = []SupportStatement{{Package: "bash", Level: "supported"}} },
+	} {
+		c := *r
+		c.Packages = slices.Clone(r.Packages)
+		c.Listeners = slices.Clone(r.Listeners)
+		change(&c)
+		if err := Encode(io.Discard, &c); err == nil || !strings.Contains(err.Error(), "format 1 has no") {
+			t.Errorf("Encode of a format 1 report with a format 2 field: %v", err)
+		}
 	}
 }
