@@ -191,6 +191,7 @@ offline with embedded, dated end-of-life data.
 	for _, c := range commands(f) {
 		root.AddCommand(c)
 	}
+	registerCompletions(root, f)
 	return root
 }
 
