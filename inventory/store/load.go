@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -136,10 +135,15 @@ func (db *DB) Observations(ctx context.Context, scanID int64) ([]inventory.Obser
 }
 
 func loadObservations(ctx context.Context, tx *sql.Tx, scanID int64) ([]inventory.Observation, error) {
-	obs, byID, err := loadObservationRows(ctx, tx, scanID)
+	var obs []inventory.Observation
+	err := eachObservationRow(ctx, tx, scanID, func(s string) string { return s }, func(o *inventory.Observation) error {
+		obs = append(obs, *o)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
+	slices.SortFunc(obs, func(a, b inventory.Observation) int { return cmp.Compare(a.Host.ID, b.Host.ID) })
 	sets, err := loadPackageSets(ctx, tx, scanID)
 	if err != nil {
 		return nil, err
@@ -149,65 +153,60 @@ func loadObservations(ctx context.Context, tx *sql.Tx, scanID int64) ([]inventor
 			r.Packages = sets[obs[i].PackageSet]
 		}
 	}
-	if err := loadDetails(ctx, tx, scanID, obs, byID); err != nil {
-		return nil, err
-	}
 	return obs, nil
 }
 
-// loadObservationRows reads the observation and host rows of a scan.
-func loadObservationRows(ctx context.Context, tx *sql.Tx, scanID int64) ([]inventory.Observation, map[int64]int, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT o.id, o.status, o.error, o.has_report, o.format, o.hostname, o.kernel, o.arch,
-			o.machine_id, o.os_id, o.os_version, o.os_name, o.os_pretty, o.os_id_like, o.collected_at, o.uptime,
-			COALESCE(o.package_set_id, 0), o.warnings,
-			h.ident, h.name, h.region, h.account, h.source, h.platform, h.agent_version, h.ping_status, h.ip_address, h.last_ping
-		FROM observations o JOIN hosts h ON h.id = o.host_id
-		WHERE o.scan_id = ? ORDER BY h.ident`, scanID)
+// eachObservationRow reads the scan's observations with their host and
+// detail, in host_id order (the primary key's: nothing is sorted), and
+// calls fn with each; Report.Packages is left nil. intern shares strings
+// that repeat across hosts.
+func eachObservationRow(ctx context.Context, tx *sql.Tx, scanID int64, intern func(string) string, fn func(*inventory.Observation) error) error {
+	rows, err := tx.QueryContext(ctx, `SELECT o.status, o.error, o.has_report, o.collected_at, o.uptime, COALESCE(o.package_set_id, 0),
+			h.ident, h.name, h.region, h.account, h.source, h.platform, h.agent_version, h.ping_status, h.ip_address, h.last_ping,
+			`+detailColumns+`
+		FROM observations o JOIN hosts h ON h.id = o.host_id LEFT JOIN details d ON d.id = o.detail_id
+		WHERE o.scan_id = ? ORDER BY o.host_id`, scanID)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read observations: %w", err)
+		return fmt.Errorf("read observations: %w", err)
 	}
 	defer rows.Close()
-	var obs []inventory.Observation
-	byID := map[int64]int{}
 	for rows.Next() {
 		var (
-			id                  int64
-			o                   inventory.Observation
-			hasReport           bool
-			r                   inventory.Report
-			collected, lastPing sql.NullString
-			uptime              int64
-			warnings            sql.NullString
-			status              string
+			o         inventory.Observation
+			hasReport bool
+			collected sql.NullInt64
+			uptime    int64
+			lastPing  sql.NullString
+			status    string
+			d         detailRow
 		)
-		f := &r.Facts
 		h := &o.Host
-		if err := rows.Scan(&id, &status, &o.Error, &hasReport, &r.Format, &f.Hostname, &f.Kernel, &f.Arch,
-			&f.MachineID, &f.OS.ID, &f.OS.VersionID, &f.OS.Name, &f.OS.PrettyName, &f.OS.IDLike, &collected, &uptime,
-			&o.PackageSet, &warnings,
-			&h.ID, &h.Name, &h.Region, &h.Account, &h.Source, &h.Platform, &h.AgentVersion, &h.PingStatus, &h.IPAddress, &lastPing); err != nil {
-			return nil, nil, fmt.Errorf("read observations: %w", err)
+		dest := append([]any{&status, &o.Error, &hasReport, &collected, &uptime, &o.PackageSet,
+			&h.ID, &h.Name, &h.Region, &h.Account, &h.Source, &h.Platform, &h.AgentVersion, &h.PingStatus, &h.IPAddress, &lastPing}, d.dest()...)
+		if err := rows.Scan(dest...); err != nil {
+			return fmt.Errorf("read observations: %w", err)
 		}
-		o.ScanID, o.Status = scanID, inventory.Status(status)
+		o.ScanID, o.Status = scanID, inventory.Status(intern(status))
+		h.Region, h.Account, h.Source = intern(h.Region), intern(h.Account), intern(h.Source)
+		h.Platform, h.AgentVersion, h.PingStatus = intern(h.Platform), intern(h.AgentVersion), intern(h.PingStatus)
 		if h.LastPing, err = parseTime(lastPing); err != nil {
-			return nil, nil, err
+			return err
 		}
 		if hasReport {
-			if f.CollectedAt, err = parseTime(collected); err != nil {
-				return nil, nil, err
+			o.Report = &inventory.Report{}
+			if collected.Valid {
+				o.Report.Facts.CollectedAt = time.Unix(collected.Int64, 0).UTC()
 			}
-			f.Uptime = time.Duration(uptime) * time.Second
-			if warnings.Valid {
-				if err := json.Unmarshal([]byte(warnings.String), &r.Warnings); err != nil {
-					return nil, nil, fmt.Errorf("read warnings of host %s: %w", h.ID, err)
-				}
-			}
-			o.Report = &r
+			o.Report.Facts.Uptime = time.Duration(uptime) * time.Second
 		}
-		byID[id] = len(obs)
-		obs = append(obs, o)
+		if err := d.apply(&o, intern); err != nil {
+			return err
+		}
+		if err := fn(&o); err != nil {
+			return err
+		}
 	}
-	return obs, byID, rows.Err()
+	return rows.Err()
 }
 
 // loadPackageSets builds one sorted []Package per package set the scan uses.
@@ -280,7 +279,7 @@ func loadPackages(ctx context.Context, tx *sql.Tx, need map[int64]bool) (map[int
 	if len(need) == 0 {
 		return dict, nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, manager, name, epoch, version, release, arch, vendor, status FROM packages`)
+	rows, err := tx.QueryContext(ctx, `SELECT `+packageColumns+` FROM packages`)
 	if err != nil {
 		return nil, fmt.Errorf("read packages: %w", err)
 	}
@@ -288,7 +287,7 @@ func loadPackages(ctx context.Context, tx *sql.Tx, need map[int64]bool) (map[int
 	for rows.Next() {
 		var id int64
 		var p inventory.Package
-		if err := rows.Scan(&id, &p.Manager, &p.Name, &p.Epoch, &p.Version, &p.Release, &p.Arch, &p.Vendor, &p.Status); err != nil {
+		if err := rows.Scan(packageDest(&id, &p)...); err != nil {
 			return nil, fmt.Errorf("read packages: %w", err)
 		}
 		if need[id] {
@@ -296,93 +295,6 @@ func loadPackages(ctx context.Context, tx *sql.Tx, need map[int64]bool) (map[int
 		}
 	}
 	return dict, rows.Err()
-}
-
-// loadDetails attaches probes, services, listeners and tags to the scan's
-// observations, one query per table.
-func loadDetails(ctx context.Context, tx *sql.Tx, scanID int64, obs []inventory.Observation, byID map[int64]int) error {
-	const join = ` t JOIN observations o ON o.id = t.observation_id WHERE o.scan_id = ? ORDER BY t.observation_id`
-	report := func(id int64) *inventory.Report {
-		if i, ok := byID[id]; ok {
-			return obs[i].Report
-		}
-		return nil
-	}
-	err := eachRow(ctx, tx, `SELECT t.observation_id, t.name, t.path, t.owner, t.output, t.version FROM probes`+join+`, t.seq`, []any{scanID},
-		func(rows *sql.Rows) error {
-			var id int64
-			var p inventory.Probe
-			if err := rows.Scan(&id, &p.Name, &p.Path, &p.Owner, &p.Output, &p.Version); err != nil {
-				return err
-			}
-			if r := report(id); r != nil {
-				r.Probes = append(r.Probes, p)
-			}
-			return nil
-		})
-	if err != nil {
-		return fmt.Errorf("read probes: %w", err)
-	}
-	err = eachRow(ctx, tx, `SELECT t.observation_id, t.unit, t.state FROM services`+join+`, t.seq`, []any{scanID},
-		func(rows *sql.Rows) error {
-			var id int64
-			var s inventory.Service
-			if err := rows.Scan(&id, &s.Unit, &s.State); err != nil {
-				return err
-			}
-			if r := report(id); r != nil {
-				r.Services = append(r.Services, s)
-			}
-			return nil
-		})
-	if err != nil {
-		return fmt.Errorf("read services: %w", err)
-	}
-	err = eachRow(ctx, tx, `SELECT t.observation_id, t.proto, t.addr, t.port, t.process FROM listeners`+join+`, t.seq`, []any{scanID},
-		func(rows *sql.Rows) error {
-			var id int64
-			var l inventory.Listener
-			if err := rows.Scan(&id, &l.Proto, &l.Addr, &l.Port, &l.Process); err != nil {
-				return err
-			}
-			if r := report(id); r != nil {
-				r.Listeners = append(r.Listeners, l)
-			}
-			return nil
-		})
-	if err != nil {
-		return fmt.Errorf("read listeners: %w", err)
-	}
-	err = eachRow(ctx, tx, `SELECT t.observation_id, t.origin, t.key, t.value FROM tags`+join+`, t.origin, t.key`, []any{scanID},
-		func(rows *sql.Rows) error {
-			var id int64
-			var origin, k, v string
-			if err := rows.Scan(&id, &origin, &k, &v); err != nil {
-				return err
-			}
-			i, ok := byID[id]
-			if !ok {
-				return nil
-			}
-			o := &obs[i]
-			switch {
-			case origin == "host":
-				if o.Host.Tags == nil {
-					o.Host.Tags = map[string]string{}
-				}
-				o.Host.Tags[k] = v
-			case o.Report != nil:
-				if o.Report.Tags == nil {
-					o.Report.Tags = map[string]string{}
-				}
-				o.Report.Tags[k] = v
-			}
-			return nil
-		})
-	if err != nil {
-		return fmt.Errorf("read tags: %w", err)
-	}
-	return nil
 }
 
 func eachRow(ctx context.Context, tx *sql.Tx, query string, args []any, fn func(*sql.Rows) error) error {
@@ -399,11 +311,18 @@ func eachRow(ctx context.Context, tx *sql.Tx, query string, args []any, fn func(
 	return rows.Err()
 }
 
+// packageColumns are the packages columns packageDest scans.
+const packageColumns = `id, manager, name, epoch, version, release, arch, vendor, status, module, component`
+
+func packageDest(id *int64, p *inventory.Package) []any {
+	return []any{id, &p.Manager, &p.Name, &p.Epoch, &p.Version, &p.Release, &p.Arch, &p.Vendor, &p.Status, &p.Module, &p.Component}
+}
+
 // comparePackages is the total order packages are returned in.
 func comparePackages(a, b inventory.Package) int {
 	return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Arch, b.Arch), cmp.Compare(a.Manager, b.Manager),
 		cmp.Compare(a.Epoch, b.Epoch), cmp.Compare(a.Version, b.Version), cmp.Compare(a.Release, b.Release),
-		cmp.Compare(a.Vendor, b.Vendor), cmp.Compare(a.Status, b.Status))
+		cmp.Compare(a.Vendor, b.Vendor), cmp.Compare(a.Status, b.Status), cmp.Compare(a.Module, b.Module), cmp.Compare(a.Component, b.Component))
 }
 
 // decodeMembers parses a package set's JSON array of ids. It is hand-rolled

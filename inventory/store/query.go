@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,36 +44,45 @@ func (db *DB) Hosts(ctx context.Context, scanID int64) ([]HostSummary, error) {
 }
 
 func hostSummaries(ctx context.Context, tx *sql.Tx, scanID int64) ([]HostSummary, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT o.id, h.ident, h.name, h.region, h.account, h.source, h.platform,
-			o.status, o.error, o.hostname, o.os_id, o.os_version, o.os_name, o.os_pretty, o.os_id_like, o.kernel, o.collected_at,
-			COALESCE(s.count, 0),
-			(SELECT COUNT(*) FROM probes p WHERE p.observation_id = o.id),
-			(SELECT group_concat(port) FROM (SELECT DISTINCT port FROM listeners l WHERE l.observation_id = o.id ORDER BY port))
+	rows, err := tx.QueryContext(ctx, `SELECT h.ident, h.name, h.region, h.account, h.source, h.platform,
+			o.status, o.error, o.has_report, o.collected_at, COALESCE(s.count, 0),
+			COALESCE(d.hostname, ''), COALESCE(d.os_id, ''), COALESCE(d.os_version, ''), COALESCE(d.os_name, ''),
+			COALESCE(d.os_pretty, ''), COALESCE(d.os_id_like, ''), COALESCE(d.kernel, ''),
+			COALESCE(json_array_length(d.probes), 0),
+			(SELECT group_concat(port) FROM (SELECT DISTINCT e.value ->> 'port' AS port FROM json_each(d.listeners) e)),
+			d.host_tags, d.report_tags
 		FROM observations o JOIN hosts h ON h.id = o.host_id LEFT JOIN package_sets s ON s.id = o.package_set_id
+		LEFT JOIN details d ON d.id = o.detail_id
 		WHERE o.scan_id = ? ORDER BY h.ident`, scanID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []HostSummary
-	byID := map[int64]int{}
 	for rows.Next() {
 		var (
-			id        int64
-			hs        HostSummary
-			status    string
-			collected sql.NullString
-			ports     sql.NullString
+			hs                 HostSummary
+			status             string
+			hasReport          bool
+			collected          sql.NullInt64
+			ports              sql.NullString
+			hostTags, reptTags sql.NullString
 		)
 		h := &hs.Host
-		if err := rows.Scan(&id, &h.ID, &h.Name, &h.Region, &h.Account, &h.Source, &h.Platform,
-			&status, &hs.Error, &hs.Hostname, &hs.OS.ID, &hs.OS.VersionID, &hs.OS.Name, &hs.OS.PrettyName, &hs.OS.IDLike,
-			&hs.Kernel, &collected, &hs.Packages, &hs.Probes, &ports); err != nil {
+		if err := rows.Scan(&h.ID, &h.Name, &h.Region, &h.Account, &h.Source, &h.Platform,
+			&status, &hs.Error, &hasReport, &collected, &hs.Packages,
+			&hs.Hostname, &hs.OS.ID, &hs.OS.VersionID, &hs.OS.Name, &hs.OS.PrettyName, &hs.OS.IDLike, &hs.Kernel,
+			&hs.Probes, &ports, &hostTags, &reptTags); err != nil {
 			return nil, err
 		}
 		hs.Status = inventory.Status(status)
-		if hs.CollectedAt, err = parseTime(collected); err != nil {
-			return nil, err
+		if collected.Valid {
+			hs.CollectedAt = time.Unix(collected.Int64, 0).UTC()
+		}
+		if !hasReport {
+			// A host without a report has no facts, probes or ports: its
+			// detail holds only the control plane's tags.
+			hs.Hostname, hs.OS, hs.Kernel, hs.Probes, ports, reptTags = "", inventory.OSRelease{}, "", 0, sql.NullString{}, sql.NullString{}
 		}
 		if ports.Valid && ports.String != "" {
 			for _, p := range strings.Split(ports.String, ",") {
@@ -83,33 +94,23 @@ func hostSummaries(ctx context.Context, tx *sql.Tx, scanID int64) ([]HostSummary
 			}
 			slices.Sort(hs.Ports) // group_concat's order is not promised
 		}
-		byID[id] = len(out)
+		// Report tags first so that the control plane's value of a key wins.
+		for _, col := range []sql.NullString{reptTags, hostTags} {
+			if !col.Valid || col.String == "" {
+				continue
+			}
+			var m map[string]string
+			if err := json.Unmarshal([]byte(col.String), &m); err != nil {
+				return nil, fmt.Errorf("read tags of host %s: %w", h.ID, err)
+			}
+			if h.Tags == nil {
+				h.Tags = map[string]string{}
+			}
+			maps.Copy(h.Tags, m)
+		}
 		out = append(out, hs)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
-	// Report tags first so that the control plane's value of a key wins.
-	err = eachRow(ctx, tx, `SELECT t.observation_id, t.key, t.value FROM tags t JOIN observations o ON o.id = t.observation_id
-		WHERE o.scan_id = ? ORDER BY t.observation_id, t.origin = 'host', t.key`, []any{scanID}, func(rows *sql.Rows) error {
-		var id int64
-		var k, v string
-		if err := rows.Scan(&id, &k, &v); err != nil {
-			return err
-		}
-		if i, ok := byID[id]; ok {
-			if out[i].Host.Tags == nil {
-				out[i].Host.Tags = map[string]string{}
-			}
-			out[i].Host.Tags[k] = v
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read tags: %w", err)
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // PackageFilter narrows Packages. Both fields are SQLite GLOB patterns
@@ -203,11 +204,11 @@ func packagesNamed(ctx context.Context, tx *sql.Tx, glob string) (map[int64]inve
 		glob = "*"
 	}
 	out := map[int64]inventory.Package{}
-	err := eachRow(ctx, tx, `SELECT id, manager, name, epoch, version, release, arch, vendor, status FROM packages WHERE name GLOB ?`,
+	err := eachRow(ctx, tx, `SELECT `+packageColumns+` FROM packages WHERE name GLOB ?`,
 		[]any{glob}, func(rows *sql.Rows) error {
 			var id int64
 			var p inventory.Package
-			if err := rows.Scan(&id, &p.Manager, &p.Name, &p.Epoch, &p.Version, &p.Release, &p.Arch, &p.Vendor, &p.Status); err != nil {
+			if err := rows.Scan(packageDest(&id, &p)...); err != nil {
 				return err
 			}
 			out[id] = p
@@ -297,9 +298,9 @@ func where(ctx context.Context, tx *sql.Tx, scanID int64, glob string) ([]Spread
 		}
 		add(key{"package", p.Name, p.Manager, p.EVR()}, p.Host, hostLabel(p.Host, p.HostName))
 	}
-	err = eachRow(ctx, tx, `SELECT h.ident, h.name, p.name, p.version FROM probes p
-		JOIN observations o ON o.id = p.observation_id JOIN hosts h ON h.id = o.host_id
-		WHERE o.scan_id = ?1 AND p.name GLOB ?2`, []any{scanID, glob}, func(rows *sql.Rows) error {
+	err = eachRow(ctx, tx, `SELECT h.ident, h.name, e.value ->> 'name', e.value ->> 'version' FROM observations o
+		JOIN hosts h ON h.id = o.host_id JOIN details d ON d.id = o.detail_id, json_each(d.probes) e
+		WHERE o.scan_id = ?1 AND o.has_report AND e.value ->> 'name' GLOB ?2`, []any{scanID, glob}, func(rows *sql.Rows) error {
 		var ident, hname, name, version string
 		if err := rows.Scan(&ident, &hname, &name, &version); err != nil {
 			return err

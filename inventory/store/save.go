@@ -21,8 +21,7 @@ import (
 type statements struct {
 	upsertHost, deleteObs, insertObs       *sql.Stmt
 	findPkg, insertPkg, findSet, insertSet *sql.Stmt
-	insertProbe, insertService, insertLsnr *sql.Stmt
-	insertTag                              *sql.Stmt
+	findDetail, insertDetail               *sql.Stmt
 	all                                    []*sql.Stmt
 }
 
@@ -46,20 +45,18 @@ func prepare(ctx context.Context, db *sql.DB) (*statements, error) {
 				last_ping = COALESCE(excluded.last_ping, last_ping)
 			RETURNING id`},
 		{&s.deleteObs, `DELETE FROM observations WHERE scan_id = ? AND host_id = ?`},
-		{&s.insertObs, `INSERT INTO observations (scan_id, host_id, status, error, has_report, format, hostname, kernel, arch,
-				machine_id, os_id, os_version, os_name, os_pretty, os_id_like, collected_at, uptime, package_set_id, warnings)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&s.insertObs, `INSERT INTO observations (scan_id, host_id, status, error, has_report, collected_at, uptime, package_set_id, detail_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&s.findPkg, `SELECT id FROM packages WHERE name = ? AND manager = ? AND version = ? AND release = ?
-			AND epoch = ? AND arch = ? AND vendor = ? AND status = ?`},
-		{&s.insertPkg, `INSERT INTO packages (name, manager, version, release, epoch, arch, vendor, status)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`},
+			AND epoch = ? AND arch = ? AND vendor = ? AND status = ? AND module = ? AND component = ?`},
+		{&s.insertPkg, `INSERT INTO packages (name, manager, version, release, epoch, arch, vendor, status, module, component)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&s.findSet, `SELECT id FROM package_sets WHERE hash = ?`},
 		{&s.insertSet, `INSERT INTO package_sets (hash, count, members) VALUES (?, ?, ?)`},
-		{&s.insertProbe, `INSERT INTO probes (observation_id, seq, name, path, owner, output, version) VALUES (?, ?, ?, ?, ?, ?, ?)`},
-		{&s.insertService, `INSERT INTO services (observation_id, seq, unit, state) VALUES (?, ?, ?, ?)`},
-		{&s.insertLsnr, `INSERT INTO listeners (observation_id, seq, proto, addr, port, process) VALUES (?, ?, ?, ?, ?, ?)`},
-		{&s.insertTag, `INSERT INTO tags (observation_id, origin, key, value) VALUES (?, ?, ?, ?)
-			ON CONFLICT DO UPDATE SET value = excluded.value`},
+		{&s.findDetail, `SELECT id FROM details WHERE hash = ?`},
+		{&s.insertDetail, `INSERT INTO details (hash, has_report, format, hostname, kernel, arch, machine_id,
+				os_id, os_version, os_name, os_pretty, os_id_like, probes, services, listeners, host_tags, report_tags, support, warnings)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 	} {
 		st, err := db.PrepareContext(ctx, p.query)
 		if err != nil {
@@ -202,7 +199,7 @@ func (db *DB) SaveObservations(ctx context.Context, obs []inventory.Observation)
 	if err := db.checkGeneration(ctx, tx); err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
-	w := &writer{db: db, tx: tx, newPkgs: map[inventory.Package]int64{}, newSets: map[[32]byte]int64{}}
+	w := &writer{db: db, tx: tx, newPkgs: map[inventory.Package]int64{}, newSets: map[[32]byte]int64{}, newDetails: map[[32]byte]int64{}}
 	for _, o := range obs {
 		if err := w.save(ctx, o); err != nil {
 			return fmt.Errorf("save host %s in scan %d: %w", o.Host.ID, o.ScanID, err)
@@ -218,6 +215,9 @@ func (db *DB) SaveObservations(ctx context.Context, obs []inventory.Observation)
 	}
 	for h, id := range w.newSets {
 		db.setIDs[h] = id
+	}
+	for h, id := range w.newDetails {
+		db.detailIDs[h] = id
 	}
 	return nil
 }
@@ -242,11 +242,16 @@ func (db *DB) checkGeneration(ctx context.Context, tx *sql.Tx) error {
 		return fmt.Errorf("read store state: %w", err)
 	}
 	if gen != db.gcGen {
-		clear(db.setIDs)
-		clear(db.pkgIDs)
+		db.clearCaches()
 		db.gcGen = gen
 	}
 	return nil
+}
+
+func (db *DB) clearCaches() {
+	clear(db.setIDs)
+	clear(db.pkgIDs)
+	clear(db.detailIDs)
 }
 
 // writer carries one SaveObservation's transaction and what it added.
@@ -255,6 +260,8 @@ type writer struct {
 	tx      *sql.Tx
 	newPkgs map[inventory.Package]int64
 	newSets map[[32]byte]int64
+	// newDetails are the details rows this transaction found or added.
+	newDetails map[[32]byte]int64
 }
 
 func (w *writer) stmt(ctx context.Context, s *sql.Stmt) *sql.Stmt { return w.tx.StmtContext(ctx, s) }
@@ -274,10 +281,8 @@ func (w *writer) save(ctx context.Context, o inventory.Observation) error {
 
 	r := o.Report
 	var (
-		setID    sql.NullInt64
-		warnings sql.NullString
-		fc       inventory.Facts
-		format   int
+		setID, detailID, collected sql.NullInt64
+		uptime                     int64
 	)
 	if r != nil {
 		id, err := w.packageSet(ctx, r.Packages)
@@ -285,78 +290,61 @@ func (w *writer) save(ctx context.Context, o inventory.Observation) error {
 			return err
 		}
 		setID = sql.NullInt64{Int64: id, Valid: true}
-		if len(r.Warnings) > 0 {
-			b, err := json.Marshal(r.Warnings)
-			if err != nil {
-				return fmt.Errorf("encode warnings: %w", err)
-			}
-			warnings = sql.NullString{String: string(b), Valid: true}
+		if !r.Facts.CollectedAt.IsZero() {
+			collected = sql.NullInt64{Int64: r.Facts.CollectedAt.Unix(), Valid: true}
 		}
-		fc, format = r.Facts, r.Format
+		uptime = int64(r.Facts.Uptime / time.Second)
 	}
-	res, err := w.stmt(ctx, st.insertObs).ExecContext(ctx, o.ScanID, hostID, string(o.Status), o.Error, r != nil, format,
-		fc.Hostname, fc.Kernel, fc.Arch, fc.MachineID, fc.OS.ID, fc.OS.VersionID, fc.OS.Name, fc.OS.PrettyName, fc.OS.IDLike,
-		nullTime(fc.CollectedAt), int64(fc.Uptime/time.Second), setID, warnings)
+	d, ok, err := newDetail(o)
 	if err != nil {
-		return fmt.Errorf("insert observation: %w", err)
-	}
-	obsID, err := res.LastInsertId()
-	if err != nil {
-		return fmt.Errorf("insert observation: %w", err)
-	}
-	if err := w.tags(ctx, obsID, "host", h.Tags); err != nil {
 		return err
 	}
-	if r == nil {
-		return nil
-	}
-	if err := w.tags(ctx, obsID, "report", r.Tags); err != nil {
-		return err
-	}
-	if len(r.Probes) > 0 {
-		ins := w.stmt(ctx, st.insertProbe)
-		for i, p := range r.Probes {
-			if _, err := ins.ExecContext(ctx, obsID, i, p.Name, p.Path, p.Owner, p.Output, p.Version); err != nil {
-				return fmt.Errorf("insert probe %s: %w", p.Name, err)
-			}
+	if ok {
+		id, err := w.detail(ctx, &d)
+		if err != nil {
+			return err
 		}
+		detailID = sql.NullInt64{Int64: id, Valid: true}
 	}
-	if len(r.Services) > 0 {
-		ins := w.stmt(ctx, st.insertService)
-		for i, s := range r.Services {
-			if _, err := ins.ExecContext(ctx, obsID, i, s.Unit, s.State); err != nil {
-				return fmt.Errorf("insert service %s: %w", s.Unit, err)
-			}
-		}
-	}
-	if len(r.Listeners) > 0 {
-		ins := w.stmt(ctx, st.insertLsnr)
-		for i, l := range r.Listeners {
-			if _, err := ins.ExecContext(ctx, obsID, i, l.Proto, l.Addr, l.Port, l.Process); err != nil {
-				return fmt.Errorf("insert listener %s:%d: %w", l.Addr, l.Port, err)
-			}
-		}
+	if _, err := w.stmt(ctx, st.insertObs).ExecContext(ctx, o.ScanID, hostID, string(o.Status), o.Error, r != nil,
+		collected, uptime, setID, detailID); err != nil {
+		return fmt.Errorf("insert observation: %w", err)
 	}
 	return nil
 }
 
-// tags inserts a tag map in key order (the map's own order is random).
-func (w *writer) tags(ctx context.Context, obsID int64, origin string, tags map[string]string) error {
-	if len(tags) == 0 {
-		return nil
+// detail returns the id of the details row holding d, storing it first
+// when new: a host that did not change since the last scan finds its row.
+func (w *writer) detail(ctx context.Context, d *detail) (int64, error) {
+	hash := d.hash()
+	if id, ok := w.db.detailIDs[hash]; ok {
+		return id, nil
 	}
-	keys := make([]string, 0, len(tags))
-	for k := range tags {
-		keys = append(keys, k)
+	if id, ok := w.newDetails[hash]; ok {
+		return id, nil
 	}
-	slices.Sort(keys)
-	ins := w.stmt(ctx, w.db.stmts.insertTag)
-	for _, k := range keys {
-		if _, err := ins.ExecContext(ctx, obsID, origin, k, tags[k]); err != nil {
-			return fmt.Errorf("insert tag %s: %w", k, err)
-		}
+	var id int64
+	err := w.stmt(ctx, w.db.stmts.findDetail).QueryRowContext(ctx, hash[:]).Scan(&id)
+	switch {
+	case err == nil:
+		w.newDetails[hash] = id
+		return id, nil
+	case err != sql.ErrNoRows:
+		return 0, fmt.Errorf("find host detail: %w", err)
 	}
-	return nil
+	f := d.facts
+	res, err := w.stmt(ctx, w.db.stmts.insertDetail).ExecContext(ctx, hash[:], d.hasReport, d.format,
+		f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8],
+		nullText(d.probes), nullText(d.services), nullText(d.listeners), nullText(d.hostTags), nullText(d.reportTags),
+		nullText(d.support), nullText(d.warnings))
+	if err != nil {
+		return 0, fmt.Errorf("insert host detail: %w", err)
+	}
+	if id, err = res.LastInsertId(); err != nil {
+		return 0, fmt.Errorf("insert host detail: %w", err)
+	}
+	w.newDetails[hash] = id
+	return id, nil
 }
 
 // packageSet returns the id of the set holding exactly pkgs, storing the
@@ -409,11 +397,13 @@ func (w *writer) packageID(ctx context.Context, p inventory.Package) (int64, err
 		return id, nil
 	}
 	var id int64
-	err := w.stmt(ctx, w.db.stmts.findPkg).QueryRowContext(ctx, p.Name, p.Manager, p.Version, p.Release, p.Epoch, p.Arch, p.Vendor, p.Status).Scan(&id)
+	err := w.stmt(ctx, w.db.stmts.findPkg).QueryRowContext(ctx, p.Name, p.Manager, p.Version, p.Release, p.Epoch, p.Arch, p.Vendor, p.Status,
+		p.Module, p.Component).Scan(&id)
 	switch {
 	case err == nil:
 	case err == sql.ErrNoRows:
-		res, err := w.stmt(ctx, w.db.stmts.insertPkg).ExecContext(ctx, p.Name, p.Manager, p.Version, p.Release, p.Epoch, p.Arch, p.Vendor, p.Status)
+		res, err := w.stmt(ctx, w.db.stmts.insertPkg).ExecContext(ctx, p.Name, p.Manager, p.Version, p.Release, p.Epoch, p.Arch, p.Vendor, p.Status,
+			p.Module, p.Component)
 		if err != nil {
 			return 0, fmt.Errorf("insert package %s %s: %w", p.Name, p.EVR(), err)
 		}

@@ -70,8 +70,7 @@ func (db *DB) DeleteScans(ctx context.Context, ids []int64) error {
 	}
 	// This handle's caches may name collected sets; the bumped generation
 	// tells other processes the same.
-	clear(db.setIDs)
-	clear(db.pkgIDs)
+	db.clearCaches()
 	return nil
 }
 
@@ -95,6 +94,7 @@ func deleteScans(ctx context.Context, tx *sql.Tx, ids []int64) error {
 func collectGarbage(ctx context.Context, tx *sql.Tx) error {
 	for _, q := range []string{
 		`DELETE FROM package_sets WHERE id NOT IN (SELECT package_set_id FROM observations WHERE package_set_id IS NOT NULL)`,
+		`DELETE FROM details WHERE id NOT IN (SELECT detail_id FROM observations WHERE detail_id IS NOT NULL)`,
 		`UPDATE store_state SET gc_generation = gc_generation + 1`,
 	} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
@@ -157,8 +157,7 @@ func (db *DB) PruneScans(ctx context.Context, p Prune) ([]inventory.Scan, error)
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("prune scans: %w", err)
 	}
-	clear(db.setIDs)
-	clear(db.pkgIDs)
+	db.clearCaches()
 	return drop, nil
 }
 

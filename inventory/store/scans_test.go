@@ -207,7 +207,7 @@ func TestDeleteScansCollectsGarbage(t *testing.T) {
 	if err := db.DeleteScans(ctx, []int64{first}); err != nil {
 		t.Fatal(err)
 	}
-	for table, want := range map[string]int{"scans": 1, "observations": 2, "package_sets": 1, "probes": 2} {
+	for table, want := range map[string]int{"scans": 1, "observations": 2, "package_sets": 1, "details": 2, "host_probes": 2} {
 		if n := countRows(t, db, table); n != want {
 			t.Errorf("%s: %d rows after delete, want %d", table, n, want)
 		}

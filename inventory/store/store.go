@@ -54,7 +54,9 @@ type DB struct {
 	mu     sync.Mutex
 	pkgIDs map[inventory.Package]int64
 	setIDs map[[32]byte]int64
-	stmts  *statements
+	// detailIDs: details rows by content hash, as setIDs.
+	detailIDs map[[32]byte]int64
+	stmts     *statements
 	// gcGen is the store_state generation the caches were filled under;
 	// a deletion of scans (here or in another process) bumps it.
 	gcGen int64
@@ -144,7 +146,7 @@ func open(path string, q url.Values) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	return &DB{db: sqldb, path: path, pkgIDs: map[inventory.Package]int64{}, setIDs: map[[32]byte]int64{}}, nil
+	return &DB{db: sqldb, path: path, pkgIDs: map[inventory.Package]int64{}, setIDs: map[[32]byte]int64{}, detailIDs: map[[32]byte]int64{}}, nil
 }
 
 // schemaVersion reads user_version outside any transaction: a shared read

@@ -91,6 +91,25 @@ func TestRoundTrip(t *testing.T) {
 			Report: &inventory.Report{Format: 1, Facts: inventory.Facts{Hostname: "db-1", OS: inventory.OSRelease{ID: "debian", VersionID: "12"}},
 				Packages: []inventory.Package{{Manager: "dpkg", Name: "libc6", Version: "2.36-9+deb12u4", Arch: "amd64", Status: "ii"}}},
 		}},
+		{"module streams, components, listener owners and support statements", inventory.Observation{
+			Host:   inventory.Host{ID: "i-0new", Name: "app-1", Source: "ssm", Tags: map[string]string{"Role": "app"}},
+			Status: inventory.StatusOK,
+			Report: &inventory.Report{Format: 2, Facts: inventory.Facts{Hostname: "app-1", CollectedAt: t0, Uptime: time.Hour, OS: inventory.OSRelease{ID: "rhel", VersionID: "8.10"}},
+				Packages: []inventory.Package{
+					{Manager: "rpm", Name: "nodejs", Epoch: "1", Version: "18.20.2", Release: "1.module+el8.10.0+21318+5ea5ed3f", Arch: "x86_64", Vendor: "Red Hat, Inc.", Module: "nodejs:18:8100020240425163024:489197e6"},
+					{Manager: "rpm", Name: "nodejs", Epoch: "1", Version: "18.20.2", Release: "1.module+el8.10.0+21318+5ea5ed3f", Arch: "x86_64", Vendor: "Red Hat, Inc."},
+					{Manager: "dpkg", Name: "nginx", Version: "1.24.0-2ubuntu7", Arch: "amd64", Status: "ii", Component: "universe"},
+				},
+				Listeners: []inventory.Listener{{Proto: "tcp", Addr: "0.0.0.0", Port: 3000, Process: "node", Exe: "/usr/bin/node", Owner: "nodejs"}},
+				Support:   []inventory.SupportStatement{{Package: "nodejs", Level: "supported", Ends: "2025-04-30", Source: "dnf supportinfo"}},
+				Tags:      map[string]string{"Env": "prod"},
+			},
+		}},
+		{"failed host keeps its control-plane tags", inventory.Observation{
+			Host:   inventory.Host{ID: "i-0off", Source: "ssm", Tags: map[string]string{"Env": "prod", "Role": "web"}},
+			Status: inventory.StatusOffline,
+			Error:  "agent offline",
+		}},
 		{"failed host has no report", inventory.Observation{
 			Host:   inventory.Host{ID: "i-0dead", Source: "ssm"},
 			Status: inventory.StatusTimedOut,
@@ -206,7 +225,7 @@ func TestPragmasReadBack(t *testing.T) {
 		{"journal_mode", "wal"},
 		{"synchronous", "1"}, // NORMAL
 		{"cache_size", "-65536"},
-		{"user_version", "3"},
+		{"user_version", "4"},
 	}
 	// Pragmas are per connection: check several pooled connections at once.
 	ctx := context.Background()
@@ -310,12 +329,8 @@ func TestResaveReplacesObservation(t *testing.T) {
 	if len(obs) != 1 || obs[0].Status != inventory.StatusOK || obs[0].Host.Region != "eu-west-1" {
 		t.Errorf("after resave: %+v", obs)
 	}
-	var probes int
-	if err := db.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM probes").Scan(&probes); err != nil {
-		t.Fatal(err)
-	}
-	if probes != 1 {
-		t.Errorf("%d probe rows after replacing an observation, want 1", probes)
+	if n := countRows(t, db, "host_probes"); n != 1 {
+		t.Errorf("%d probe rows after replacing an observation, want 1", n)
 	}
 }
 

@@ -3,10 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"slices"
-	"time"
 
 	"upkeep/inventory"
 )
@@ -34,10 +32,8 @@ func (db *DB) EachObservation(ctx context.Context, scanID int64, fn func(o *inve
 	return nil
 }
 
-// stream merges the observation rows with the rows of each detail table.
-// Every query walks the scan's observations through the (scan_id, host_id)
-// index and the detail tables through their (observation_id, ...) keys, so
-// they all come in host_id order and SQLite sorts nothing.
+// stream reads the scan's observations with their details in one query,
+// in the (scan_id, host_id) key's order, so SQLite sorts nothing.
 type stream struct {
 	ctx    context.Context
 	tx     *sql.Tx
@@ -66,198 +62,10 @@ func (s *stream) intern(v string) string {
 	return v
 }
 
-// cursor walks one detail query; key is the host_id of the current row,
-// -1 when the rows are exhausted.
-type cursor struct {
-	rows *sql.Rows
-	key  int64
-	dest []any // &key, then the columns' destinations
-}
-
-// open runs a detail query whose first column is the host_id and whose
-// other columns scan into dest.
-func (s *stream) open(query string, dest ...any) (*cursor, error) {
-	rows, err := s.tx.QueryContext(s.ctx, query, s.scanID)
-	if err != nil {
-		return nil, err
-	}
-	c := &cursor{rows: rows, key: -1}
-	c.dest = append([]any{&c.key}, dest...)
-	return c, nil
-}
-
-// each calls scan for every row of the cursor that belongs to host id.
-func (c *cursor) each(host int64, scan func() error) error {
-	for {
-		if c.key == -1 {
-			if c.rows == nil || !c.rows.Next() {
-				if c.rows != nil {
-					if err := c.rows.Err(); err != nil {
-						return err
-					}
-					c.rows.Close()
-					c.rows = nil
-				}
-				c.key = -2
-				return nil
-			}
-			if err := c.rows.Scan(c.dest...); err != nil {
-				return err
-			}
-		}
-		if c.key != host {
-			return nil
-		}
-		if err := scan(); err != nil {
-			return err
-		}
-		c.key = -1
-	}
-}
-
-func (c *cursor) close() {
-	if c != nil && c.rows != nil {
-		c.rows.Close()
-	}
-}
-
-const streamJoin = ` FROM observations o JOIN %s t ON t.observation_id = o.id WHERE o.scan_id = ? ORDER BY o.host_id, `
-
 func (s *stream) run(fn func(*inventory.Observation, func(int64) ([]inventory.Package, error)) error) error {
-	rows, err := s.tx.QueryContext(s.ctx, `SELECT o.host_id, o.status, o.error, o.has_report, o.format, o.hostname, o.kernel, o.arch,
-			o.machine_id, o.os_id, o.os_version, o.os_name, o.os_pretty, o.os_id_like, o.collected_at, o.uptime,
-			COALESCE(o.package_set_id, 0), o.warnings,
-			h.ident, h.name, h.region, h.account, h.source, h.platform, h.agent_version, h.ping_status, h.ip_address, h.last_ping
-		FROM observations o JOIN hosts h ON h.id = o.host_id
-		WHERE o.scan_id = ? ORDER BY o.host_id`, s.scanID)
-	if err != nil {
-		return fmt.Errorf("read observations: %w", err)
-	}
-	defer rows.Close()
-	var (
-		pr           inventory.Probe
-		sv           inventory.Service
-		ln           inventory.Listener
-		origin, k, v string
-		cs           [4]*cursor
-	)
-	defer func() {
-		for _, c := range cs {
-			c.close()
-		}
-	}()
-	for i, q := range []struct {
-		sql  string
-		dest []any
-	}{
-		{`SELECT o.host_id, t.name, t.path, t.owner, t.output, t.version` + fmt.Sprintf(streamJoin, "probes") + `t.seq`,
-			[]any{&pr.Name, &pr.Path, &pr.Owner, &pr.Output, &pr.Version}},
-		{`SELECT o.host_id, t.unit, t.state` + fmt.Sprintf(streamJoin, "services") + `t.seq`, []any{&sv.Unit, &sv.State}},
-		{`SELECT o.host_id, t.proto, t.addr, t.port, t.process` + fmt.Sprintf(streamJoin, "listeners") + `t.seq`,
-			[]any{&ln.Proto, &ln.Addr, &ln.Port, &ln.Process}},
-		{`SELECT o.host_id, t.origin, t.key, t.value` + fmt.Sprintf(streamJoin, "tags") + `t.origin, t.key`, []any{&origin, &k, &v}},
-	} {
-		if cs[i], err = s.open(q.sql, q.dest...); err != nil {
-			return fmt.Errorf("read details: %w", err)
-		}
-	}
-	probes, units, ports, tags := cs[0], cs[1], cs[2], cs[3]
-	for rows.Next() {
-		var (
-			hostID              int64
-			o                   inventory.Observation
-			hasReport           bool
-			r                   inventory.Report
-			collected, lastPing sql.NullString
-			uptime              int64
-			warnings            sql.NullString
-			status              string
-		)
-		f := &r.Facts
-		h := &o.Host
-		if err := rows.Scan(&hostID, &status, &o.Error, &hasReport, &r.Format, &f.Hostname, &f.Kernel, &f.Arch,
-			&f.MachineID, &f.OS.ID, &f.OS.VersionID, &f.OS.Name, &f.OS.PrettyName, &f.OS.IDLike, &collected, &uptime,
-			&o.PackageSet, &warnings,
-			&h.ID, &h.Name, &h.Region, &h.Account, &h.Source, &h.Platform, &h.AgentVersion, &h.PingStatus, &h.IPAddress, &lastPing); err != nil {
-			return fmt.Errorf("read observations: %w", err)
-		}
-		o.ScanID, o.Status = s.scanID, inventory.Status(s.intern(status))
-		h.Region, h.Account, h.Source = s.intern(h.Region), s.intern(h.Account), s.intern(h.Source)
-		h.Platform, h.AgentVersion, h.PingStatus = s.intern(h.Platform), s.intern(h.AgentVersion), s.intern(h.PingStatus)
-		if h.LastPing, err = parseTime(lastPing); err != nil {
-			return err
-		}
-		rep := &r
-		if hasReport {
-			f.Kernel, f.Arch = s.intern(f.Kernel), s.intern(f.Arch)
-			f.OS.ID, f.OS.VersionID, f.OS.Name = s.intern(f.OS.ID), s.intern(f.OS.VersionID), s.intern(f.OS.Name)
-			f.OS.PrettyName, f.OS.IDLike = s.intern(f.OS.PrettyName), s.intern(f.OS.IDLike)
-			if f.CollectedAt, err = parseTime(collected); err != nil {
-				return err
-			}
-			f.Uptime = time.Duration(uptime) * time.Second
-			if warnings.Valid {
-				if err := json.Unmarshal([]byte(warnings.String), &r.Warnings); err != nil {
-					return fmt.Errorf("read warnings of host %s: %w", h.ID, err)
-				}
-			}
-			o.Report = rep
-		}
-		// Detail rows of a host without a report are read and dropped, as
-		// Observations does.
-		err := probes.each(hostID, func() error {
-			rep.Probes = append(rep.Probes, inventory.Probe{Name: s.intern(pr.Name), Path: s.intern(pr.Path),
-				Owner: s.intern(pr.Owner), Output: s.intern(pr.Output), Version: s.intern(pr.Version)})
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("read probes: %w", err)
-		}
-		err = units.each(hostID, func() error {
-			rep.Services = append(rep.Services, inventory.Service{Unit: s.intern(sv.Unit), State: s.intern(sv.State)})
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("read services: %w", err)
-		}
-		err = ports.each(hostID, func() error {
-			rep.Listeners = append(rep.Listeners, inventory.Listener{Proto: s.intern(ln.Proto), Addr: s.intern(ln.Addr),
-				Port: ln.Port, Process: s.intern(ln.Process)})
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("read listeners: %w", err)
-		}
-		err = tags.each(hostID, func() error {
-			k, v = s.intern(k), s.intern(v)
-			switch {
-			case origin == "host":
-				if h.Tags == nil {
-					h.Tags = map[string]string{}
-				}
-				h.Tags[k] = v
-			case o.Report != nil:
-				if rep.Tags == nil {
-					rep.Tags = map[string]string{}
-				}
-				rep.Tags[k] = v
-			}
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("read tags: %w", err)
-		}
-		if !hasReport {
-			o.Report = nil
-		}
-		if err := fn(&o, s.packages); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read observations: %w", err)
-	}
-	return nil
+	return eachObservationRow(s.ctx, s.tx, s.scanID, s.intern, func(o *inventory.Observation) error {
+		return fn(o, s.packages)
+	})
 }
 
 // packages reads one package set, sorted as Observations sorts it.
@@ -295,14 +103,15 @@ func (s *stream) packages(set int64) ([]inventory.Package, error) {
 // loadPackageSets does for a whole scan.
 func (s *stream) loadDict() error {
 	s.dict = map[int64]inventory.Package{}
-	err := eachRow(s.ctx, s.tx, `SELECT id, manager, name, epoch, version, release, arch, vendor, status FROM packages`, nil,
+	err := eachRow(s.ctx, s.tx, `SELECT `+packageColumns+` FROM packages`, nil,
 		func(rows *sql.Rows) error {
 			var id int64
 			var p inventory.Package
-			if err := rows.Scan(&id, &p.Manager, &p.Name, &p.Epoch, &p.Version, &p.Release, &p.Arch, &p.Vendor, &p.Status); err != nil {
+			if err := rows.Scan(packageDest(&id, &p)...); err != nil {
 				return err
 			}
 			p.Manager, p.Arch, p.Vendor, p.Status = s.intern(p.Manager), s.intern(p.Arch), s.intern(p.Vendor), s.intern(p.Status)
+			p.Module, p.Component = s.intern(p.Module), s.intern(p.Component)
 			s.dict[id] = p
 			return nil
 		})
