@@ -23,7 +23,7 @@ import (
 type inventoryOptions struct {
 	f      *factory
 	scanID int64
-	format string
+	outputFlags
 }
 
 func newInventoryCmd(f *factory) *cobra.Command {
@@ -43,7 +43,9 @@ Subcommands:
   where      which hosts run which version of a package or probed binary
   scans      every scan in the database
 
-Output is a table, or --output json|csv for scripts (stable snake_case fields).
+Output is a table that fits the terminal (--wide: every column in full), or
+--output json|yaml|csv for scripts (stable snake_case fields); --out FILE
+writes it to a file.
 --output cyclonedx writes the hosts' installed packages as a CycloneDX 1.6
 SBOM (one operating-system component per host, its packages nested, each with
 a purl), which grype and Dependency-Track read.`,
@@ -61,7 +63,7 @@ a purl), which grype and Dependency-Track read.`,
 			if status != "" && !slices.Contains(inventory.Statuses, inventory.Status(status)) {
 				return usageErrorf("unknown --status %q: use one of %s", status, statusNames())
 			}
-			if o.format == formatCycloneDX {
+			if output.Format(o.output) == formatCycloneDX {
 				return o.runSBOM(cmd.Context(), hosts, inventory.Status(status))
 			}
 			format, err := o.parse()
@@ -73,7 +75,8 @@ a purl), which grype and Dependency-Track read.`,
 	}
 	pf := cmd.PersistentFlags()
 	pf.Int64Var(&o.scanID, "scan", 0, "scan id to look at (default: the latest; see 'upkeep inventory scans')")
-	pf.StringVarP(&o.format, "output", "o", "table", "output format: table, json or csv; the host list also cyclonedx (SBOM)")
+	o.outputFlags.addTo(pf, output.Table, output.Table, output.JSON, output.YAML, output.CSV)
+	pf.Lookup("output").Usage += "; the host list also cyclonedx (SBOM)"
 	cmd.Flags().StringVar(&status, "status", "", "only hosts with this status ("+statusNames()+")")
 	cmd.Flags().StringSliceVar(&hosts, "host", nil, "only hosts whose id or name matches one of these globs")
 	cmd.AddCommand(newInventoryPackagesCmd(o), newInventoryWhereCmd(o), newInventoryScansCmd(o))
@@ -89,14 +92,13 @@ func statusNames() string {
 }
 
 func (o *inventoryOptions) parse() (output.Format, error) {
-	format, err := output.Parse(o.format, output.Table, output.JSON, output.CSV)
-	if err != nil {
-		return "", usageErrorf("%w", err)
+	if err := o.outputFlags.parse(); err != nil {
+		return "", err
 	}
 	if o.scanID < 0 {
 		return "", usageErrorf("--scan must be a scan id (see 'upkeep inventory scans')")
 	}
-	return format, nil
+	return o.format, nil
 }
 
 // open opens the store read-only and resolves --scan (default: the latest
@@ -174,36 +176,7 @@ func (o *inventoryOptions) runHosts(ctx context.Context, format output.Format, s
 		}
 		rows = append(rows, j)
 	}
-	out := o.f.io.out
-	switch format {
-	case output.JSON:
-		return output.WriteJSON(out, rows)
-	case output.CSV:
-		header := []string{"instance_id", "name", "region", "account", "source", "status", "error", "hostname", "os_id",
-			"os_version", "os_pretty", "kernel", "collected_at", "packages", "probes", "ports", "tags"}
-		var cells [][]string
-		for _, h := range rows {
-			cells = append(cells, []string{h.InstanceID, h.Name, h.Region, h.Account, h.Source, h.Status, h.Error, h.Hostname,
-				h.OSID, h.OSVersion, h.OSPretty, h.Kernel, h.CollectedAt, strconv.Itoa(h.Packages), strconv.Itoa(h.Probes),
-				portsText(h.Ports, " "), tagsText(h.Tags)})
-		}
-		return output.WriteCSV(out, header, cells)
-	}
-	header := []string{"ID", "NAME", "SOURCE", "OS", "STATUS", "PACKAGES", "PROBES", "PORTS"}
-	withErr := slices.ContainsFunc(rows, func(h hostJSON) bool { return h.Error != "" })
-	if withErr {
-		header = append(header, "ERROR")
-	}
-	var cells [][]string
-	for _, h := range rows {
-		osText := strings.TrimSpace(h.OSID + " " + h.OSVersion)
-		r := []string{h.InstanceID, h.Name, h.Source, dash(osText), h.Status, strconv.Itoa(h.Packages), strconv.Itoa(h.Probes), dash(portsText(h.Ports, ","))}
-		if withErr {
-			r = append(r, h.Error)
-		}
-		cells = append(cells, r)
-	}
-	if err := output.WriteTable(out, header, cells); err != nil {
+	if err := renderRows(o.f, &o.outputFlags, hostsView(), rows); err != nil {
 		return err
 	}
 	scanFooter(o.f.io.errOut, scan, len(rows), len(all))
@@ -253,6 +226,7 @@ type packageJSON struct {
 	Arch       string `json:"arch"`
 	Vendor     string `json:"vendor"`
 	Status     string `json:"status"`
+	installed  bool
 }
 
 func (o *inventoryOptions) runPackages(ctx context.Context, format output.Format, f store.PackageFilter) error {
@@ -265,32 +239,12 @@ func (o *inventoryOptions) runPackages(ctx context.Context, format output.Format
 	if err != nil {
 		return err
 	}
-	out := o.f.io.out
-	switch format {
-	case output.JSON:
-		rows := make([]packageJSON, len(pkgs))
-		for i, p := range pkgs {
-			rows[i] = packageJSON{InstanceID: p.Host, HostName: p.HostName, Manager: p.Manager, Name: p.Name, EVR: p.EVR(),
-				Epoch: p.Epoch, Version: p.Version, Release: p.Release, Arch: p.Arch, Vendor: p.Vendor, Status: p.Status}
-		}
-		return output.WriteJSON(out, rows)
-	case output.CSV:
-		header := []string{"instance_id", "host_name", "manager", "name", "evr", "epoch", "version", "release", "arch", "vendor", "status"}
-		cells := make([][]string, len(pkgs))
-		for i, p := range pkgs {
-			cells[i] = []string{p.Host, p.HostName, p.Manager, p.Name, p.EVR(), p.Epoch, p.Version, p.Release, p.Arch, p.Vendor, p.Status}
-		}
-		return output.WriteCSV(out, header, cells)
-	}
-	cells := make([][]string, len(pkgs))
+	rows := make([]packageJSON, len(pkgs))
 	for i, p := range pkgs {
-		manager := p.Manager
-		if !p.Installed() {
-			manager += " (" + p.Status + ": not installed)"
-		}
-		cells[i] = []string{p.Host, p.Name, p.EVR(), dash(p.Arch), manager, dash(p.Vendor)}
+		rows[i] = packageJSON{InstanceID: p.Host, HostName: p.HostName, Manager: p.Manager, Name: p.Name, EVR: p.EVR(),
+			Epoch: p.Epoch, Version: p.Version, Release: p.Release, Arch: p.Arch, Vendor: p.Vendor, Status: p.Status, installed: p.Installed()}
 	}
-	if err := output.WriteTable(out, []string{"HOST", "PACKAGE", "VERSION", "ARCH", "MANAGER", "VENDOR"}, cells); err != nil {
+	if err := renderRows(o.f, &o.outputFlags, packagesView(), rows); err != nil {
 		return err
 	}
 	fmt.Fprintf(o.f.io.errOut, "scan %d: %s\n", scan.ID, nouns(len(pkgs), "package"))
@@ -339,34 +293,15 @@ func (o *inventoryOptions) runWhere(ctx context.Context, format output.Format, n
 	if err != nil {
 		return err
 	}
-	out := o.f.io.out
-	switch format {
-	case output.JSON:
-		rows := make([]spreadJSON, len(spread))
-		for i, s := range spread {
-			rows[i] = spreadJSON{Kind: s.Kind, Name: s.Name, Manager: s.Manager, Version: s.Version, Count: len(s.Hosts), Hosts: s.Hosts}
-		}
-		return output.WriteJSON(out, rows)
-	case output.CSV:
-		cells := make([][]string, len(spread))
-		for i, s := range spread {
-			cells[i] = []string{s.Kind, s.Name, s.Manager, s.Version, strconv.Itoa(len(s.Hosts)), strings.Join(s.Hosts, " ")}
-		}
-		return output.WriteCSV(out, []string{"kind", "name", "manager", "version", "count", "hosts"}, cells)
-	}
-	if len(spread) == 0 {
-		fmt.Fprintf(o.f.io.errOut, "scan %d: no package or probed binary named %q\n", scan.ID, name)
+	if len(spread) == 0 && format == output.Table {
+		o.f.note("scan %d: no package or probed binary named %q", scan.ID, name)
 		return nil
 	}
-	cells := make([][]string, len(spread))
+	rows := make([]spreadJSON, len(spread))
 	for i, s := range spread {
-		kind := s.Kind
-		if s.Manager != "" {
-			kind += " (" + s.Manager + ")"
-		}
-		cells[i] = []string{strconv.Itoa(len(s.Hosts)), s.Name, dash(s.Version), kind, hostList(s.Hosts, 5)}
+		rows[i] = spreadJSON{Kind: s.Kind, Name: s.Name, Manager: s.Manager, Version: s.Version, Count: len(s.Hosts), Hosts: s.Hosts}
 	}
-	return output.WriteTable(out, []string{"HOSTS", "NAME", "VERSION", "KIND", "ON"}, cells)
+	return renderRows(o.f, &o.outputFlags, whereView(), rows)
 }
 
 // hostList names up to max hosts and counts the rest.
@@ -418,10 +353,10 @@ func (o *inventoryOptions) runScans(ctx context.Context, format output.Format) e
 	if err != nil {
 		return err
 	}
-	return writeScans(o.f.io.out, format, scans)
+	return o.write(o.f, func(w io.Writer, oo output.Options) error { return writeScans(w, oo, scans) })
 }
 
-func writeScans(out io.Writer, format output.Format, scans []inventory.Scan) error {
+func writeScans(out io.Writer, o output.Options, scans []inventory.Scan) error {
 	rows := make([]scanJSON, len(scans))
 	for i, s := range scans {
 		j := scanJSON{ID: s.ID, Source: s.Source, Targets: s.Targets, Started: timeText(s.Started), Finished: timeText(s.Finished),
@@ -431,26 +366,7 @@ func writeScans(out io.Writer, format output.Format, scans []inventory.Scan) err
 		}
 		rows[i] = j
 	}
-	switch format {
-	case output.JSON:
-		return output.WriteJSON(out, rows)
-	case output.CSV:
-		var cells [][]string
-		for _, s := range rows {
-			cells = append(cells, []string{strconv.FormatInt(s.ID, 10), s.Source, s.Targets, s.Started, s.Finished, s.State,
-				strconv.Itoa(s.Hosts), strconv.Itoa(s.Expected), strconv.Itoa(s.Missing), countsCell(s.Counts), s.Error})
-		}
-		return output.WriteCSV(out, []string{"id", "source", "targets", "started", "finished", "state", "hosts", "expected", "missing", "counts", "error"}, cells)
-	}
-	var cells [][]string
-	for _, s := range rows {
-		status := countsCell(s.Counts)
-		if s.Missing > 0 {
-			status = strings.TrimSpace(status + fmt.Sprintf(" not-stored=%d", s.Missing))
-		}
-		cells = append(cells, []string{strconv.FormatInt(s.ID, 10), s.Source, dash(s.Started), dash(s.Finished), s.State, strconv.Itoa(s.Hosts), dash(status), s.Targets})
-	}
-	return output.WriteTable(out, []string{"ID", "SOURCE", "STARTED", "FINISHED", "STATE", "HOSTS", "STATUS", "TARGETS"}, cells)
+	return output.Render(out, o, scansView(), slices.Values(rows))
 }
 
 func countsCell(c map[string]int) string {

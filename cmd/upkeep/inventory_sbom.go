@@ -3,15 +3,17 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
+	"upkeep/internal/output"
 	"upkeep/inventory"
 	"upkeep/sbom"
 )
 
 // formatCycloneDX is the --output of `upkeep inventory` that writes an
 // SBOM; only the host list has it, since a BOM is of hosts and packages.
-const formatCycloneDX = "cyclonedx"
+const formatCycloneDX output.Format = "cyclonedx"
 
 // runSBOM writes the CycloneDX BOM of the scan's hosts that --host and
 // --status select (all by default).
@@ -38,7 +40,8 @@ func (o *inventoryOptions) runSBOM(ctx context.Context, hosts []string, status i
 		return usageErrorf("--host %s: no such host in scan %d (see 'upkeep inventory')", strings.Join(hosts, ","), scan.ID)
 	}
 	b := sbom.Build(keep, sbom.Subject{ScanID: scan.ID, ScanSource: scan.Source, ScanStarted: scan.Started, Tool: buildVersion()})
-	if err := sbom.Write(o.f.io.out, b); err != nil {
+	o.format = formatCycloneDX
+	if err := o.write(o.f, func(w io.Writer, _ output.Options) error { return sbom.Write(w, b) }); err != nil {
 		return err
 	}
 	listed := len(b.Components)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"upkeep/internal/output"
 )
@@ -23,12 +24,17 @@ type outputFlags struct {
 
 // add registers the flags with def as the default format.
 func (o *outputFlags) add(cmd *cobra.Command, def output.Format, allowed ...output.Format) {
+	o.addTo(cmd.Flags(), def, allowed...)
+}
+
+// addTo registers the flags in fl (a command's persistent flags, for a
+// command whose subcommands share them).
+func (o *outputFlags) addTo(fl *pflag.FlagSet, def output.Format, allowed ...output.Format) {
 	o.allowed = allowed
 	names := make([]string, len(allowed))
 	for i, a := range allowed {
 		names[i] = string(a)
 	}
-	fl := cmd.Flags()
 	fl.StringVarP(&o.output, "output", "o", string(def), "output format: "+strings.Join(names, ", "))
 	fl.StringVar(&o.out, "out", "", "write the report to this file (replaced whole, only once complete) instead of stdout")
 	if slices.Contains(allowed, output.Table) {
@@ -63,6 +69,11 @@ func (o *outputFlags) write(f *factory, render func(io.Writer, output.Options) e
 	}
 	f.note("wrote %s to %s", o.format, o.out)
 	return nil
+}
+
+// renderRows renders rows through a view to stdout or --out.
+func renderRows[R any](f *factory, o *outputFlags, v output.View[R], rows []R) error {
+	return o.write(f, func(w io.Writer, oo output.Options) error { return output.Render(w, oo, v, slices.Values(rows)) })
 }
 
 // note prints a line for the user on stderr, unless --quiet.

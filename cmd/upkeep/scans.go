@@ -55,7 +55,7 @@ pages); run 'sqlite3 FILE VACUUM' to shrink it.`,
 			if err != nil {
 				return err
 			}
-			return writeScans(f.io.out, fm, scans)
+			return writeScans(f.io.out, output.Options{Format: fm}, scans)
 		},
 	}
 	cmd.Flags().StringVarP(&format, "output", "o", "table", "output format: table, json or csv")
@@ -196,7 +196,7 @@ func (o *pruneOptions) run(ctx context.Context, p store.Prune) error {
 	case len(gone) == 0:
 		fmt.Fprintln(o.f.io.errOut, "nothing to prune: every scan is kept")
 	case p.DryRun:
-		if err := writeScans(o.f.io.out, output.Table, gone); err != nil {
+		if err := writeScans(o.f.io.out, output.Options{Format: output.Table}, gone); err != nil {
 			return err
 		}
 		fmt.Fprintf(o.f.io.errOut, "would delete %s (dry run: nothing deleted)\n", scanList(ids))

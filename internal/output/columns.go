@@ -28,6 +28,9 @@ type Column[R any] struct {
 	Style func(R) Style
 	// Right aligns the column to the right (counts).
 	Right bool
+	// OmitEmpty leaves the column out of a table where no row has a value
+	// (an ERROR column when nothing failed).
+	OmitEmpty bool
 }
 
 // View is what a command renders: its columns, and optionally a JSON shape

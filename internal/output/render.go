@@ -77,6 +77,7 @@ type tableCol[R any] struct {
 	shortW   int // widest Short value
 	useShort bool
 	dropped  bool
+	nonEmpty bool
 }
 
 func renderTable[R any](w *bufio.Writer, o Options, v View[R], rows Rows[R]) error {
@@ -98,7 +99,11 @@ func renderTable[R any](w *bufio.Writer, o Options, v View[R], rows Rows[R]) err
 	// Measure pass.
 	for r := range rows {
 		for _, c := range cols {
-			if n := Width(cellText(c.Value(r), TableCellCap)); n > c.maxW {
+			v := c.Value(r)
+			if v != "" {
+				c.nonEmpty = true
+			}
+			if n := Width(cellText(v, TableCellCap)); n > c.maxW {
 				c.maxW = n
 			}
 			if c.Short != nil {
@@ -110,6 +115,7 @@ func renderTable[R any](w *bufio.Writer, o Options, v View[R], rows Rows[R]) err
 	}
 	for _, c := range cols {
 		c.width = c.maxW
+		c.dropped = c.OmitEmpty && !c.nonEmpty
 	}
 	if o.Width > 0 && !o.Wide {
 		fit(cols, o.Width)
