@@ -11,6 +11,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"upkeep/internal/output"
+
 	"upkeep/advisories"
 	"upkeep/inventory"
 	"upkeep/inventory/store"
@@ -71,7 +73,7 @@ var formatWord = regexp.MustCompile(`\b(table|json|yaml|csv|markdown|html|cyclon
 func outputValues(c *cobra.Command, fl *pflag.Flag) []string {
 	var out []string
 	for _, w := range formatWord.FindAllString(fl.Usage, -1) {
-		if w == formatCycloneDX && c.Name() != "inventory" {
+		if output.Format(w) == formatCycloneDX && c.Name() != "inventory" {
 			continue
 		}
 		if !slices.Contains(out, w) {
