@@ -174,11 +174,181 @@ func (d *Data) WithAL2023Repo(r *AL2023Repo) *Data {
 }
 
 // availability fills f.AL2023 and f.AL2023Package for a host that is not
-// on Amazon Linux 2023: can this product move as it is?
-func (d *Data) availability(f *Finding, osr inventory.OSRelease) {
+// on Amazon Linux 2023: can this product move as it is, and to which
+// package? The target is one that lasts: when the same line ends inside the
+// window (opt.At plus opt.Within days) or is already over, and AL2023 ships
+// a line supported longer, that line is the target, with f.AL2023Why
+// saying until when ("php8.4: supported until 2028-12-31").
+func (d *Data) availability(f *Finding, osr inventory.OSRelease, opt Options) {
+	d.availabilityRaw(f, osr)
+	if opt.At.IsZero() || f.Kind == KindKernel || f.Product == "linux" {
+		return
+	}
+	deadline := opt.At.AddDate(0, 0, opt.Within)
+	product, upstream, cycle := f.Product, f.UpstreamVersion, f.Cycle
+	switch f.Product {
+	case "eclipse-temurin":
+		product = "amazon-corretto"
+	case "mysql":
+		product, upstream, cycle = "mariadb", "0", ""
+	}
+	switch f.AL2023 {
+	case AvailAvailable, AvailNamespaced, AvailNewerOnly, AvailReplaced:
+	default:
+		return
+	}
+	if f.AL2023 == AvailReplaced && product == f.Product {
+		return // another product (MariaDB for MySQL, Valkey for Redis): its own line is named as it is
+	}
+	cur := strings.Split(f.AL2023Package, ",")
+	curOK, curEnd := false, ""
+	for _, n := range cur {
+		if o, ok := d.offerNamed(product, n); ok {
+			if end, ok2 := d.offerEnd(product, o); ok2 && !end.before(deadline) {
+				curOK, curEnd = true, end.text
+			}
+		}
+	}
+	if curOK && len(cur) == 1 {
+		f.AL2023Why = cur[0] + ": supported until " + curEnd
+		return
+	}
+	best, end, ok := d.lastingOffer(product, upstream, cycle, deadline)
+	if !ok {
+		if f.AL2023Package != "" && !curOK {
+			f.AL2023Why = "no AL2023 line of " + labelOr(*f) + " is known to be supported past " + deadline.Format(time.DateOnly)
+		}
+		return
+	}
+	name := pickName(best, f.Package)
+	if curOK && slices.Contains(cur, name) {
+		f.AL2023Package = name
+		f.AL2023Why = name + ": supported until " + end
+		return
+	}
+	if f.AL2023 == AvailAvailable || f.AL2023 == AvailNamespaced {
+		f.AL2023 = AvailNewerOnly // the same line ships but does not last
+	}
+	f.AL2023Package = name
+	f.AL2023Why = name + ": supported until " + end + " (the longest-supported line AL2023 ships)"
+}
+
+// offerEnd is when AL2023's support for an offer ends: the repository's
+// own support statement when there is one; the OS release's end for the
+// packages AWS patches for AL2023's whole life; else the upstream line's end.
+type offerEnding struct {
+	date time.Time // zero: no end announced
+	text string
+}
+
+func (e offerEnding) before(t time.Time) bool { return !e.date.IsZero() && e.date.Before(t) }
+
+// osLifePackages are AL2023 packages AWS supports for the OS release's life
+// (the AL2023 release notes' support statements: core packages are
+// supported until AL2023's end unless they follow an upstream model,
+// which the namespaced language runtimes and databases do).
+var osLifePackages = map[string]bool{
+	"nginx": true, "httpd": true, "openssl": true, "openssl-libs": true, "python3": true, "memcached": true,
+	"haproxy": true, "perl": true, "squid": true, "docker": true, "containerd": true,
+}
+
+func (d *Data) offerEnd(product string, o al2023Offer) (offerEnding, bool) {
+	if s, ok := d.al2023.support[o.name]; ok && s.Ends != "" {
+		t, err := time.Parse(time.DateOnly, s.Ends)
+		if err == nil {
+			return offerEnding{t, s.Ends + " (AL2023 support statement)"}, true
+		}
+	}
+	if osLifePackages[o.name] {
+		if c, ok := d.Cycle("amazon-linux", "2023"); ok && !c.EOL.Date.IsZero() {
+			return offerEnding{c.EOL.Date, c.EOL.Date.Format(time.DateOnly) + " (Amazon Linux 2023's end)"}, true
+		}
+	}
+	oc := d.offerCycle(product, o)
+	c, ok := d.Cycle(product, oc)
+	if !ok || !c.EOL.Tracked {
+		return offerEnding{}, false
+	}
+	switch {
+	case !c.EOL.Date.IsZero():
+		return offerEnding{c.EOL.Date, c.EOL.Date.Format(time.DateOnly)}, true
+	case c.EOL.Ended:
+		return offerEnding{time.Time{}.AddDate(1, 0, 0), "ended"}, true
+	}
+	return offerEnding{text: "no end announced"}, true
+}
+
+// offerNamed finds an offer of product by package name.
+func (d *Data) offerNamed(product, name string) (al2023Offer, bool) {
+	for _, o := range d.al2023.offers[product] {
+		if o.name == name {
+			return o, true
+		}
+	}
+	return al2023Offer{}, false
+}
+
+// lastingOffer returns the offers of the AL2023 line of product that is
+// supported longest past the deadline, among lines at or above the
+// installed one (a move never goes back a line); ok is false when no line
+// is known to be supported at the deadline.
+func (d *Data) lastingOffer(product, upstream, cycle string, deadline time.Time) ([]al2023Offer, string, bool) {
+	type line struct {
+		offers []al2023Offer
+		end    offerEnding
+	}
+	lines := map[string]*line{}
+	var order []string
+	for _, o := range d.al2023.offers[product] {
+		oc := d.offerCycle(product, o)
+		if oc == "" || (oc != cycle && version.Compare(version.Upstream, cmp2(o), upstream) <= 0) {
+			continue
+		}
+		end, ok := d.offerEnd(product, o)
+		if !ok || end.before(deadline) || end.text == "ended" {
+			continue
+		}
+		l := lines[oc]
+		if l == nil {
+			l = &line{end: end}
+			lines[oc] = l
+			order = append(order, oc)
+		}
+		l.offers = append(l.offers, o)
+		if l.end.date.IsZero() || (!end.date.IsZero() && end.date.After(l.end.date)) {
+			l.end = end
+		}
+	}
+	if len(order) == 0 {
+		return nil, "", false
+	}
+	// Longest first; no end announced counts as longest (a current line);
+	// ties go to the lower line, the smaller move.
+	slices.SortFunc(order, func(a, b string) int {
+		ea, eb := lines[a].end.date, lines[b].end.date
+		switch {
+		case ea.IsZero() && !eb.IsZero():
+			return -1
+		case eb.IsZero() && !ea.IsZero():
+			return 1
+		case !ea.Equal(eb):
+			return eb.Compare(ea)
+		}
+		return version.Compare(version.Upstream, a, b)
+	})
+	l := lines[order[0]]
+	return l.offers, l.end.text, true
+}
+
+// availabilityRaw decides the availability from what AL2023 ships, before
+// the choice of a lasting line.
+func (d *Data) availabilityRaw(f *Finding, osr inventory.OSRelease) {
 	if f.Kind == KindPackage && isAL2(osr) {
-		if r, ok := d.al2Row(f); ok {
+		if r, ok := d.al2Row(f); ok && d.rowShipped(r) {
 			f.AL2023, f.AL2023Package = r.status, strings.Join(r.al2023, ",")
+			if r.status == AvailRemoved && r.note != "" {
+				f.AL2023Why = r.note
+			}
 			return
 		}
 	}
@@ -190,7 +360,7 @@ func (d *Data) availability(f *Finding, osr inventory.OSRelease) {
 		f.AL2023, f.AL2023Package = AvailReplaced, d.bestOffer("amazon-corretto", f.Cycle, f.UpstreamVersion, "")
 		return
 	case "mysql":
-		f.AL2023, f.AL2023Package = AvailReplaced, "mariadb105-server"
+		f.AL2023, f.AL2023Package = AvailReplaced, d.bestOffer("mariadb", "", "0", "-server")
 		return
 	}
 	offers := a.offers[f.Product]
@@ -254,6 +424,22 @@ func (d *Data) availability(f *Finding, osr inventory.OSRelease) {
 		return
 	}
 	f.AL2023 = AvailUnknown
+}
+
+// rowShipped reports whether the AL2023 packages an AL2 table row names
+// are still in the AL2023 data: repository data of a later release may
+// have dropped a line the 2023.1 table names (php8.1), and then the row
+// no longer decides.
+func (d *Data) rowShipped(r al2Row) bool {
+	if len(r.al2023) == 0 || d.al2023.origin == "" {
+		return true
+	}
+	for _, n := range r.al2023 {
+		if d.al2023.names[n] {
+			return true
+		}
+	}
+	return false
 }
 
 func firstPart(v string) string {
@@ -340,4 +526,42 @@ func (d *Data) al2Row(f *Finding) (al2Row, bool) {
 		}
 	}
 	return al2Row{}, false
+}
+
+// Move is an Amazon Linux 2 package that the AL2 → AL2023 table knows as
+// replaced, removed or changed, and that no product finding covers (ntp,
+// awscli, compat-openssl10, epel-release): readiness reports each one a
+// host has.
+type Move struct {
+	Package string
+	Version string
+	Status  Availability // replaced, removed, newer-only
+	AL2023  string       // what AL2023 has in its place, "" for nothing
+	Note    string       // the table's note: why, and what to use
+}
+
+// al2Moves lists the moves for an AL2 host's packages. Packages a product
+// rule maps are left to their findings, and rows whose status is
+// "available" need no note.
+func (d *Data) al2Moves(pkgs []inventory.Package) []Move {
+	var out []Move
+	seen := map[string]bool{}
+	for _, p := range pkgs {
+		rows := d.al2023.rows[p.Name]
+		if len(rows) == 0 || seen[p.Name] || !p.Installed() {
+			continue
+		}
+		if mt, ok := d.mapper.Map("rpm", p.Name, p.Version+"-"+p.Release); ok && mt.Product != "" {
+			continue
+		}
+		r := rows[0]
+		if r.status == AvailAvailable || r.status == "" {
+			continue
+		}
+		seen[p.Name] = true
+		out = append(out, Move{Package: p.Name, Version: p.Version + "-" + p.Release, Status: r.status,
+			AL2023: strings.Join(r.al2023, ","), Note: r.note})
+	}
+	slices.SortFunc(out, func(a, b Move) int { return strings.Compare(a.Package, b.Package) })
+	return out
 }

@@ -62,6 +62,7 @@ type Finding struct {
 	Source          string       // os-vendor, third-party, hand-built
 	AL2023          Availability // empty when the host is on AL2023 or the kind is not movable
 	AL2023Package   string       // the AL2023 package(s) to install instead, when known
+	AL2023Why       string       // why that package: how long it is supported ("php8.4: supported until 2028-12-31")
 	Running         bool         // a running service or listening process belongs to this product
 	Ports           []int        // listening TCP ports of this product, sorted
 	Reason          string       // one sentence: why this verdict (always set for unknown)

@@ -35,6 +35,10 @@ type HostReport struct {
 	Status    inventory.Status // the scan status; hosts not scanned have no findings
 	Error     string
 	Findings  []Finding
+	// Moves are the host's Amazon Linux 2 packages that the AL2 → AL2023
+	// table knows as replaced or removed and no finding covers (ntp,
+	// awscli, epel-release); empty on other OS releases.
+	Moves []Move
 }
 
 // Judge judges every observed host at opt.At. Hosts with the same package
@@ -107,6 +111,9 @@ func (j *judge) host(o *inventory.Observation) HostReport {
 	hr.OS = rep.Facts.OS
 	hr.OSProduct, hr.OSCycle = OSCycle(hr.OS)
 	sup := j.d.osSupportAt(hr.OSProduct, hr.OSCycle, j.opt)
+	if isAL2(hr.OS) {
+		hr.Moves = j.d.al2Moves(rep.Packages)
+	}
 
 	var fs []Finding
 	fs = append(fs, j.osFinding(hr))
@@ -149,7 +156,7 @@ func (j *judge) host(o *inventory.Observation) HostReport {
 			f.Ports = r
 		}
 		if !onAL2023 && f.Product != "" && f.Kind != KindOS && f.Kind != KindPackage {
-			j.d.availability(f, hr.OS) // packages got theirs with their set
+			j.d.availability(f, hr.OS, j.opt) // packages got theirs with their set
 		}
 		f.Key = findingKey(f)
 		applyWaivers(f, j.opt, o.Host)
@@ -316,7 +323,7 @@ func (j *judge) packageFindings(osr inventory.OSRelease, pkgs []inventory.Packag
 	if !isAL2023(osr) {
 		for i := range out {
 			if out[i].Product != "" {
-				j.d.availability(&out[i], osr)
+				j.d.availability(&out[i], osr, j.opt)
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 
 	"upkeep/inventory"
 )
@@ -110,6 +111,17 @@ func (d *Data) hostReadiness(hr HostReport, opt Options) HostReadiness {
 		}
 		r.Entries = append(r.Entries, e)
 	}
+	for _, m := range hr.Moves {
+		e := moveEntry(m)
+		e.Key = host + "/al2023/package/" + m.Package
+		for _, w := range opt.Waivers {
+			if w.Active(opt.At) && w.Matches("", "", e.Key, hr.Host) {
+				e.Waived, e.WaiverReason = true, w.Describe()
+				break
+			}
+		}
+		r.Entries = append(r.Entries, e)
+	}
 	slices.SortFunc(r.Entries[1:], func(a, b Entry) int {
 		return cmp.Or(cmp.Compare(sevRank(b.Severity), sevRank(a.Severity)), cmp.Compare(a.Key, b.Key))
 	})
@@ -164,8 +176,18 @@ func entryFor(f Finding) Entry {
 	case AvailRemoved:
 		e.Severity = SevCritical
 		e.Inhibitor = true
-		e.Summary = fmt.Sprintf("%s: no AL2023 package (EPEL does not exist for AL2023)", what)
+		e.Summary = fmt.Sprintf("%s: no AL2023 package", what)
 		e.Remediation = "build it, find another source, or replace it before the move"
+		if f.Source == SourceThirdParty || strings.HasPrefix(f.Package, "epel") {
+			e.Summary += " (EPEL does not exist for AL2023)"
+		}
+		if f.Product == "openssl" {
+			// A compatibility library (compat-openssl10): AL2023 has OpenSSL 3
+			// only; what links the old library must be rebuilt, which a scan
+			// cannot see.
+			e.Severity, e.Inhibitor = SevHigh, false
+			e.Remediation = "rebuild what links this OpenSSL library against OpenSSL 3 before the move (ldd shows which binaries do)"
+		}
 		if f.Product == "python" && f.Cycle == "2.7" {
 			// Every AL2 host has Python 2.7 because yum needs it; only
 			// applications that use it are blocked, which a scan cannot see.
@@ -178,6 +200,25 @@ func entryFor(f Finding) Entry {
 		e.Summary = fmt.Sprintf("%s: AL2023 availability not known (only older lines in the data)", what)
 		e.Remediation = "check the current AL2023 package list by hand"
 	}
+	if f.AL2023Why != "" && (f.AL2023Package != "" || f.AL2023 == AvailRemoved) {
+		e.Summary += "; " + f.AL2023Why
+	}
+	if vr, ok := vendorRepos[f.Product]; ok {
+		switch f.AL2023 {
+		case AvailRemoved, AvailReplaced, AvailUnknown:
+			// The vendor's own repository serves AL2023: work, not a blocker.
+			e.Severity, e.Inhibitor = SevMedium, false
+			e.Remediation = "install " + labelOr(f) + " from " + vr.repo + " on AL2023 (" + vr.source + ")"
+			if f.AL2023Package != "" {
+				e.Remediation += ", or switch to " + f.AL2023Package + " and test"
+			}
+		}
+	}
+	if clientOnly(f) {
+		e.Severity, e.Inhibitor = SevLow, false
+		e.Summary = fmt.Sprintf("%s %s client only (%s): no server runs here", labelOr(f), f.Cycle, strings.Join(append([]string{f.Package}, f.Packages...), ", "))
+		e.Remediation = "install a supported client on AL2023: " + clientRemedy(f)
+	}
 	switch f.Source {
 	case SourceHandBuilt:
 		e.Severity = maxSev(e.Severity, SevLow)
@@ -186,7 +227,9 @@ func entryFor(f Finding) Entry {
 	case SourceThirdParty:
 		e.Severity = maxSev(e.Severity, SevLow)
 		e.Summary += "; this copy comes from a third-party repository"
-		e.Remediation += "; or check that the vendor repository publishes AL2023 builds"
+		if _, ok := vendorRepos[f.Product]; !ok {
+			e.Remediation += "; or check that the vendor repository publishes AL2023 builds"
+		}
 	}
 	if f.Kind == KindKernel || f.Product == "linux" {
 		e.Severity, e.Inhibitor = SevInfo, false
@@ -203,9 +246,114 @@ func labelOr(f Finding) string {
 	return f.Product
 }
 
+// vendorRepo is a product vendor's own package repository that serves
+// Amazon Linux 2023 (or EL9 builds that install on it).
+type vendorRepo struct {
+	repo   string // what to add, in words
+	source string // where the vendor says so
+	client string // its client package, for client-only hosts
+}
+
+// vendorRepos are the vendor repositories readiness names for products
+// AL2023 does not ship (or ships only as an alternative). Sources: each
+// vendor's installation page for Amazon Linux 2023 or RPM-based systems.
+var vendorRepos = map[string]vendorRepo{
+	"mysql": {"Oracle's MySQL Yum repository (mysql84-community-release-el9)", "https://dev.mysql.com/doc/refman/8.4/en/linux-installation-yum-repo.html",
+		"mysql-community-client from Oracle's MySQL Yum repository (el9), or the MariaDB client AL2023 ships"},
+	"nginx":         {"nginx.org's repository for Amazon Linux 2023", "https://nginx.org/en/linux_packages.html#Amazon_Linux", ""},
+	"grafana":       {"Grafana's RPM repository (rpm.grafana.com)", "https://grafana.com/docs/grafana/latest/setup-grafana/installation/redhat-rhel-fedora/", ""},
+	"mongodb":       {"MongoDB's repository for Amazon Linux 2023 (repo.mongodb.org)", "https://www.mongodb.com/docs/manual/tutorial/install-mongodb-on-amazon/", "mongodb-mongosh from MongoDB's repository"},
+	"elasticsearch": {"Elastic's RPM repository (artifacts.elastic.co)", "https://www.elastic.co/guide/en/elasticsearch/reference/current/rpm.html", ""},
+	"kubernetes":    {"the Kubernetes package repository (pkgs.k8s.io)", "https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/install-kubeadm/", "kubectl from pkgs.k8s.io"},
+	"nodejs":        {"NodeSource's RPM repository", "https://github.com/nodesource/distributions", ""},
+	"rabbitmq":      {"Team RabbitMQ's RPM repository", "https://www.rabbitmq.com/docs/install-rpm", ""},
+}
+
+// clientOnly reports whether a database finding is only its client
+// libraries or tools: no server package and nothing of it running.
+func clientOnly(f Finding) bool {
+	switch f.Product {
+	case "mysql", "mariadb", "postgresql", "mongodb":
+	default:
+		return false
+	}
+	if f.Running || f.Kind != KindPackage {
+		return false
+	}
+	for _, p := range append([]string{f.Package}, f.Packages...) {
+		if strings.Contains(p, "server") || strings.HasPrefix(p, "mongodb-org") || isDebPostgresServer(p) {
+			return false
+		}
+	}
+	return true
+}
+
+// isDebPostgresServer: Debian names the PostgreSQL server postgresql-15.
+func isDebPostgresServer(p string) bool {
+	v, ok := strings.CutPrefix(p, "postgresql-")
+	if !ok || v == "" {
+		return false
+	}
+	for _, c := range v {
+		if c != '.' && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func clientRemedy(f Finding) string {
+	if vr, ok := vendorRepos[f.Product]; ok && vr.client != "" {
+		return vr.client
+	}
+	switch f.Product {
+	case "postgresql":
+		return "the postgresqlNN client package of a supported line AL2023 ships"
+	case "mariadb":
+		return "the mariadbNNNN client package of a supported line AL2023 ships"
+	}
+	return "the client package of a supported line"
+}
+
 func maxSev(a, b string) string {
 	if sevRank(b) > sevRank(a) {
 		return b
 	}
 	return a
+}
+
+// moveEntry words an AL2 package the AL2 → AL2023 table knows: what takes
+// its place, from the table's sources (advisories/data/README.md).
+func moveEntry(m Move) Entry {
+	e := Entry{Package: m.Package, Version: m.Version, Availability: m.Status, AL2023Package: m.AL2023}
+	note := ""
+	if m.Note != "" {
+		note = " (" + m.Note + ")"
+	}
+	switch m.Status {
+	case AvailReplaced:
+		e.Severity = SevLow
+		if m.AL2023 == "" {
+			e.Summary = fmt.Sprintf("%s: not in AL2023%s", m.Package, note)
+			e.Remediation = "drop it from the build; use what AL2023 does instead"
+		} else {
+			e.Summary = fmt.Sprintf("%s: not in AL2023; replaced by %s%s", m.Package, m.AL2023, note)
+			e.Remediation = "install " + m.AL2023 + " and move its configuration; check scripts that call " + m.Package
+		}
+	case AvailRemoved:
+		e.Severity = SevMedium
+		e.Summary = fmt.Sprintf("%s: no AL2023 package%s", m.Package, note)
+		e.Remediation = "find what uses it; rebuild that against AL2023's libraries or find another source"
+	default:
+		e.Severity = SevLow
+		e.Summary = fmt.Sprintf("%s: AL2023 ships %s%s", m.Package, m.AL2023, note)
+		e.Remediation = "test the workload on " + m.AL2023
+	}
+	switch m.Package {
+	case "yum", "amazon-linux-extras":
+		// On every AL2 host: part of the OS move itself, named for the record.
+		e.Severity = SevInfo
+		e.Remediation = "none beyond the move: change scripts and user data that call " + m.Package
+	}
+	return e
 }

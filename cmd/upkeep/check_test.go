@@ -197,13 +197,14 @@ func TestReadinessDemoGolden(t *testing.T) {
 			t.Errorf("%s is on AL2023 but %s", h.HostName, h.Readiness)
 		}
 	}
-	if count["ready"] == 0 || count["needs-work"] == 0 || count["blocked"] == 0 {
-		t.Errorf("want all three readiness states on the demo fleet, got %v", count)
+	// No demo host is blocked: MySQL, the one product AL2023 does not ship,
+	// comes from Oracle's repository, which serves AL2023 (needs-work).
+	if count["ready"] == 0 || count["needs-work"] == 0 || count["blocked"] != 0 {
+		t.Errorf("want ready and needs-work hosts and none blocked on the demo fleet, got %v", count)
 	}
 
-	// --fail-on blocked exits 1 after writing the report; eol belongs to check.
 	out, stderr, code := runAdv(t, dir, "", "--demo", "readiness", "--at", "2026-11-24", "--fail-on", "blocked")
-	if code != 1 || !strings.Contains(out, "READINESS") || !strings.Contains(stderr, "--fail-on blocked") {
+	if code != 0 || !strings.Contains(out, "READINESS") {
 		t.Errorf("readiness --fail-on blocked: exit %d, stderr %q", code, stderr)
 	}
 	if _, _, code := runAdv(t, dir, "", "--demo", "readiness", "--host", "dev-cache-10", "--fail-on", "blocked"); code != 0 {
@@ -215,8 +216,8 @@ func TestReadinessDemoGolden(t *testing.T) {
 	if _, _, code := runAdv(t, dir, "", "--demo", "check", "--at", "2026-11-24", "--fail-on", "eol"); code != 1 {
 		t.Errorf("check --fail-on eol on the demo fleet: exit %d, want 1", code)
 	}
-	if _, _, code := runAdv(t, dir, "", "--demo", "check", "--at", "2026-11-24", "--fail-on", "blocked"); code != 1 {
-		t.Errorf("check --fail-on blocked on the demo fleet: exit %d, want 1", code)
+	if _, _, code := runAdv(t, dir, "", "--demo", "check", "--at", "2026-11-24", "--fail-on", "blocked"); code != 0 {
+		t.Errorf("check --fail-on blocked on the demo fleet (no host blocked): exit %d, want 0", code)
 	}
 }
 
