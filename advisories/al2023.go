@@ -551,7 +551,7 @@ func (d *Data) al2Moves(pkgs []inventory.Package) []Move {
 		if len(rows) == 0 || seen[p.Name] || !p.Installed() {
 			continue
 		}
-		if mt, ok := d.mapper.Map("rpm", p.Name, p.Version+"-"+p.Release); ok && mt.Product != "" {
+		if mt, ok := d.reg.Map("rpm", p.Name, p.Version+"-"+p.Release); ok && mt.Product != "" {
 			continue
 		}
 		r := rows[0]
