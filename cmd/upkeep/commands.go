@@ -20,6 +20,7 @@ func commands(f *factory) []*cobra.Command {
 		newDataCmd(f),
 		newVercmpCmd(f),
 		newCollectorCmd(f),
+		newAWSCmd(f),
 	}
 }
 

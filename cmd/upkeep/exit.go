@@ -14,13 +14,20 @@ const (
 	exitFailure = 1 // a fatal error, nothing scanned, or a --fail-on match
 	exitUsage   = 2 // bad flags or arguments, or unreadable data files
 	exitPartial = 3 // a scan finished but some targeted hosts were not scanned
+	// exitInterrupted is the shells' 128+SIGINT: a script can tell Ctrl-C
+	// (or SIGTERM) from a failure, and knows to resume.
+	exitInterrupted = 130
 )
 
 const exitCodesHelp = `Exit codes:
   0  success
   1  failure: a fatal error, a scan that reached no host, or a --fail-on match
   2  usage: bad flags or arguments, or data that cannot be read
-  3  partial: a scan finished but some targeted hosts were not scanned`
+  3  partial: a scan finished but some Linux hosts targeted were not scanned
+     (hosts that are not Linux, such as Windows, are counted apart and do not
+     make a scan partial)
+  130  interrupted (Ctrl-C or SIGTERM): what was stored is kept; an SSM scan
+     can be finished with 'upkeep scan --resume ID'`
 
 // exitError carries an exit code and, optionally, a message already shown.
 type exitError struct {

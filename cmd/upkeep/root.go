@@ -215,9 +215,9 @@ func runAt(ctx context.Context, args []string, ios *ioStreams, getenv func(strin
 	defer func() { ios.errOut = stderr }()
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
-	if err != nil && errors.Is(err, context.Canceled) {
+	if err != nil && (errors.Is(err, context.Canceled) || ctx.Err() != nil) {
 		fmt.Fprintln(stderr, "upkeep: interrupted; what was already stored is kept")
-		return exitFailure
+		return exitInterrupted
 	}
 	if err != nil && isCobraUsageError(err) {
 		// Cobra's own errors (unknown command, wrong number of arguments)

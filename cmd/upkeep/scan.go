@@ -29,6 +29,7 @@ type scanOptions struct {
 	timeout        time.Duration // execution timeout per host
 	s3Bucket       string
 	s3Prefix       string
+	document       string    // --document: upkeep's own SSM document instead of AWS-RunShellScript
 	resume         int64     // --resume SCAN_ID
 	ssmTune        ssmTuning // tests shorten SSM retries and polling (scan_ssm.go); zero in production
 

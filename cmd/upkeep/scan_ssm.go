@@ -66,6 +66,7 @@ func addSSMFlags(cmd *cobra.Command, o *scanOptions) {
 	fl.DurationVar(&o.timeout, "timeout", 10*time.Minute, "execution timeout of the collector on each host")
 	fl.StringVar(&o.s3Bucket, "s3-bucket", "", "have SSM write full outputs to this bucket and read them from there (no 24,000-character limit)")
 	fl.StringVar(&o.s3Prefix, "s3-prefix", "", "key prefix for --s3-bucket")
+	fl.StringVar(&o.document, "document", "", "send this upkeep-owned SSM document (made by 'upkeep aws document --create') instead of AWS-RunShellScript")
 	fl.IntVar(&o.ssmTune.opt.Fetchers, "fetch-concurrency", defaultFetchConcurrency, "GetCommandInvocation calls in flight at once, per region (1-64)")
 	fl.Int64Var(&o.resume, "resume", 0, "finish interrupted SSM scan SCAN_ID: scan only its hosts that have no result")
 }
@@ -116,6 +117,13 @@ func (o *scanOptions) checkSSM() (ssm.Selector, error) {
 		return sel, usageErrorf("--s3-prefix needs --s3-bucket")
 	case o.s3Bucket != "" && o.source == sourceInventory:
 		return sel, usageErrorf("--s3-bucket applies to run-command scans; ssm-inventory runs nothing")
+	case o.document != "" && o.source == sourceInventory:
+		return sel, usageErrorf("--document applies to run-command scans; ssm-inventory runs nothing")
+	}
+	if o.document != "" {
+		if err := checkDocumentName("--document", o.document); err != nil {
+			return sel, err
+		}
 	}
 	for _, r := range o.regions {
 		if r == "" {
@@ -191,8 +199,8 @@ func (o *scanOptions) runResume(ctx context.Context) error {
 	var anywhere []string // ids no region knew last time
 	tags := map[string]map[string]string{}
 	for _, ob := range obs {
-		if ob.Status.Scanned() {
-			continue
+		if ob.Status.Scanned() || ob.Status == inventory.StatusUnsupported {
+			continue // a Windows host stays one: resuming cannot help it
 		}
 		tags[ob.Host.ID] = ob.Host.Tags
 		if ob.Host.Region == "" {
@@ -240,6 +248,14 @@ func (o *scanOptions) runResume(ctx context.Context) error {
 	return o.scanRegions(ctx, db, scan.ID, scan.Source, scanners, plan, tags)
 }
 
+// profileName is the profile the SDK uses: --profile, else AWS_PROFILE.
+func (o *scanOptions) profileName() string {
+	if o.profile != "" {
+		return o.profile
+	}
+	return o.f.getenv("AWS_PROFILE")
+}
+
 // storedSource is the scan source written to the store.
 func (o *scanOptions) storedSource() string {
 	if o.source == sourceInventory {
@@ -263,7 +279,7 @@ func (o *scanOptions) connect(ctx context.Context, regions []string) ([]*ssm.Sca
 	if len(regions) == 0 {
 		r, err := ssm.DefaultRegion(ctx, o.profile)
 		if err != nil {
-			return nil, err
+			return nil, ssm.ExplainCredentials(err, o.profileName())
 		}
 		if r == "" {
 			return nil, usageErrorf("no AWS region: pass --region, set AWS_REGION, or set one in the profile")
@@ -281,6 +297,7 @@ func (o *scanOptions) connect(ctx context.Context, regions []string) ([]*ssm.Sca
 		ExecutionTimeout: o.timeout,
 		S3Bucket:         o.s3Bucket,
 		S3Prefix:         o.s3Prefix,
+		Document:         o.document,
 		PollMin:          o.ssmTune.opt.PollMin,
 		PollMax:          o.ssmTune.opt.PollMax,
 		PersistBase:      o.ssmTune.opt.PersistBase,
@@ -296,7 +313,7 @@ func (o *scanOptions) connect(ctx context.Context, regions []string) ([]*ssm.Sca
 	}
 	cfg, err := ssm.LoadConfig(ctx, o.profile, o.ssmTune.retry, sdkLog, extra...)
 	if err != nil {
-		return nil, err
+		return nil, ssm.ExplainCredentials(err, o.profileName())
 	}
 	var out []*ssm.Scanner
 	for _, r := range regions {
@@ -337,7 +354,7 @@ func (o *scanOptions) scanRegions(ctx context.Context, db *store.DB, scanID int6
 		}
 		ts, err := sc.Discover(ctx, sel, source)
 		if err != nil {
-			return err
+			return ssm.ExplainCredentials(err, o.profileName())
 		}
 		var mine []ssm.Target
 		for _, t := range ts {

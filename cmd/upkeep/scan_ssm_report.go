@@ -23,15 +23,21 @@ func (o *scanOptions) exitFor(ctx context.Context, db *store.DB, scanID int64) e
 	if err != nil {
 		return err
 	}
+	// Hosts that are not Linux (Windows, macOS) cannot run the collector:
+	// --all means every managed Linux instance, so they are counted apart
+	// and never make a scan partial.
 	scanned, hosts := 0, 0
 	for st, n := range scan.Counts {
+		if st == inventory.StatusUnsupported {
+			continue
+		}
 		hosts += n
 		if st.Scanned() {
 			scanned += n
 		}
 	}
 	switch {
-	case hosts > 0 && scanned == hosts:
+	case scanned > 0 && scanned == hosts:
 		return nil
 	case scanned == 0:
 		return errSilent(exitFailure)
@@ -53,7 +59,7 @@ var hints = []struct {
 	{inventory.StatusTruncated, "output over SSM's 24,000-character limit: scan them again with --s3-bucket"},
 	{inventory.StatusUnparsable, "the output is not a collector record: report it as a bug, with the output"},
 	{inventory.StatusThrottled, "AWS kept throttling after every retry: resume later, or lower --max-concurrency"},
-	{inventory.StatusUnsupported, "not Linux (Windows, macOS): the collector needs a POSIX sh"},
+	{inventory.StatusUnsupported, "not Linux (Windows, macOS): the collector needs a POSIX sh; counted apart, not a failure"},
 }
 
 // summary prints the counts by status and what to do about each failure

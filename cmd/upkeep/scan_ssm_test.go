@@ -332,3 +332,24 @@ func TestSSMScripts(t *testing.T) {
 		},
 	})
 }
+
+// Ctrl-C (a cancelled context: main cancels it on SIGINT and SIGTERM) exits
+// 130, as shells report an interrupted command, never 1.
+func TestInterruptExits130(t *testing.T) {
+	dir := t.TempDir()
+	isolateAWS(t, dir)
+	fake := ssmfake.New(ssmfake.Fleet(ssmfake.FleetSpec{Hosts: 2}))
+	defer fake.Close()
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	ios, _, errOut := testIO("")
+	code := run(ctx, []string{"--db", filepath.Join(dir, "upkeep.db"), "scan", "--all", "--region", "us-east-1", "--endpoint-url", srv.URL}, ios, os.Getenv)
+	if code != exitInterrupted || exitInterrupted != 130 {
+		t.Errorf("exit code %d, want 130; stderr:\n%s", code, errOut)
+	}
+	if !strings.Contains(errOut.String(), "interrupted; what was already stored is kept") {
+		t.Errorf("stderr %q does not say the scan was interrupted", errOut)
+	}
+}

@@ -35,6 +35,7 @@ type command struct {
 	timeoutSeconds                int
 	maxConcurrency, maxErrors     string
 	bucket, prefix                string
+	step                          string // PLUGIN/STEP in output keys
 	invs                          []*invocation
 	byInst                        map[string]*invocation
 }
@@ -88,8 +89,6 @@ func (s *Server) sendCommand(_ context.Context, region string, body []byte) (any
 	switch {
 	case in.DocumentName == "":
 		return nil, clientErr("ValidationException", "DocumentName is required")
-	case in.DocumentName != "AWS-RunShellScript":
-		return nil, clientErr("InvalidDocument", "document %s does not exist in this fake (only AWS-RunShellScript)", in.DocumentName)
 	case len(in.InstanceIds) > 50:
 		return nil, clientErr("ValidationException", "1 validation error detected: Value at 'instanceIds' failed to satisfy constraint: Member must have length less than or equal to 50")
 	case len(in.Targets) > 5:
@@ -106,31 +105,17 @@ func (s *Server) sendCommand(_ context.Context, region string, body []byte) (any
 		return nil, clientErr("ValidationException", "MaxErrors %q is not valid", in.MaxErrors)
 	case in.TimeoutSeconds != nil && (*in.TimeoutSeconds < 30 || *in.TimeoutSeconds > 2592000):
 		return nil, clientErr("ValidationException", "TimeoutSeconds must be between 30 and 2592000")
-	case len(in.Parameters["commands"]) == 0:
-		return nil, clientErr("InvalidParameters", "parameter commands is required")
 	case in.OutputS3BucketName != "" && (len(in.OutputS3BucketName) < 3 || len(in.OutputS3BucketName) > 63):
 		return nil, clientErr("ValidationException", "OutputS3BucketName must be 3-63 characters")
 	}
-	for name, v := range in.Parameters {
-		switch name {
-		case "commands":
-		case "workingDirectory":
-		case "executionTimeout":
-			if len(v) != 1 || !execTimeoutRe.MatchString(v[0]) {
-				return nil, clientErr("InvalidParameters", "executionTimeout %q is not valid", v)
-			}
-		default:
-			return nil, clientErr("InvalidParameters", "document AWS-RunShellScript has no parameter %q", name)
-		}
+	script, step, execTimeout, apiErr := s.resolveDocument(in.DocumentName, in.Parameters)
+	if apiErr != nil {
+		return nil, apiErr
 	}
 	for _, t := range in.Targets {
 		if len(t.Values) > 50 {
 			return nil, clientErr("ValidationException", "a target has more than 50 values")
 		}
-	}
-	execTimeout := 3600
-	if v := in.Parameters["executionTimeout"]; len(v) == 1 {
-		execTimeout, _ = strconv.Atoi(v[0])
 	}
 	delivery := 3600
 	if in.TimeoutSeconds != nil {
@@ -177,9 +162,9 @@ func (s *Server) sendCommand(_ context.Context, region string, body []byte) (any
 		maxErrors:      orDefault(in.MaxErrors, "0"),
 		bucket:         in.OutputS3BucketName,
 		prefix:         in.OutputS3KeyPrefix,
+		step:           step,
 		byInst:         map[string]*invocation{},
 	}
-	script := strings.Join(in.Parameters["commands"], "\n")
 	for _, id := range ids {
 		inst := s.byID[id]
 		if inst == nil {
@@ -205,6 +190,83 @@ func (s *Server) sendCommand(_ context.Context, region string, body []byte) (any
 	s.commands[c.id] = c
 	s.order = append(s.order, c)
 	return map[string]any{"Command": s.commandView(c)}, nil
+}
+
+// resolveDocument returns what a command of document name runs: the script,
+// the PLUGIN/STEP part of its output keys and its execution timeout in
+// seconds, after checking the parameters as SSM does.
+func (s *Server) resolveDocument(name string, params map[string][]string) (string, string, int, *apiError) {
+	if name == "AWS-RunShellScript" {
+		if len(params["commands"]) == 0 {
+			return "", "", 0, clientErr("InvalidParameters", "parameter commands is required")
+		}
+		execTimeout := 3600
+		for p, v := range params {
+			switch p {
+			case "commands", "workingDirectory":
+			case "executionTimeout":
+				if len(v) != 1 || !execTimeoutRe.MatchString(v[0]) {
+					return "", "", 0, clientErr("InvalidParameters", "executionTimeout %q is not valid", v)
+				}
+				execTimeout, _ = strconv.Atoi(v[0])
+			default:
+				return "", "", 0, clientErr("InvalidParameters", "document AWS-RunShellScript has no parameter %q", p)
+			}
+		}
+		return strings.Join(params["commands"], "\n"), "awsrunShellScript/0.awsrunShellScript", execTimeout, nil
+	}
+	s.mu.Lock()
+	d, ok := s.documents[name]
+	content := ""
+	if ok {
+		content = d.versions[d.def-1]
+	}
+	s.mu.Unlock()
+	if !ok {
+		return "", "", 0, clientErr("InvalidDocument", "Document with name %s does not exist.", name)
+	}
+	spec, apiErr := parseDoc(content)
+	if apiErr != nil {
+		return "", "", 0, apiErr
+	}
+	values := map[string]string{}
+	for p, def := range spec.Parameters {
+		values[p] = def.Default
+	}
+	for p, v := range params {
+		def, ok := spec.Parameters[p]
+		if !ok {
+			return "", "", 0, clientErr("InvalidParameters", "document %s has no parameter %q", name, p)
+		}
+		if len(v) != 1 {
+			return "", "", 0, clientErr("InvalidParameters", "parameter %s takes one value", p)
+		}
+		if def.AllowedPattern != "" && !regexp.MustCompile(def.AllowedPattern).MatchString(v[0]) {
+			return "", "", 0, clientErr("InvalidParameters", "parameter %s: %q does not match %s", p, v[0], def.AllowedPattern)
+		}
+		values[p] = v[0]
+	}
+	step := spec.MainSteps[0]
+	expand := func(v string) string {
+		for p, val := range values {
+			v = strings.ReplaceAll(v, "{{ "+p+" }}", val)
+			v = strings.ReplaceAll(v, "{{"+p+"}}", val)
+		}
+		return v
+	}
+	execTimeout := 3600
+	if t := expand(step.Inputs.TimeoutSeconds); t != "" {
+		n, err := strconv.Atoi(t)
+		if err != nil || !execTimeoutRe.MatchString(t) {
+			return "", "", 0, clientErr("InvalidParameters", "timeoutSeconds %q is not valid", t)
+		}
+		execTimeout = n
+	}
+	lines := make([]string, len(step.Inputs.RunCommand))
+	for i, l := range step.Inputs.RunCommand {
+		lines[i] = expand(l)
+	}
+	return strings.Join(lines, "\n"), "awsrunShellScript/" + step.Name, execTimeout, nil
 }
 
 func orDefault(v, def string) string {
@@ -285,8 +347,13 @@ func (s *Server) execute(ctx context.Context, inv *invocation, script string, de
 		inv.stdout, inv.stderr = stdout, stderr
 		inv.ended = s.clock.Now()
 		if inv.cmd.bucket != "" {
-			s.objects[inv.cmd.bucket+"/"+outputKey(inv, "stdout")] = []byte(stdout)
-			s.objects[inv.cmd.bucket+"/"+outputKey(inv, "stderr")] = []byte(stderr)
+			for stream, body := range map[string][]byte{"stdout": []byte(stdout), "stderr": []byte(stderr)} {
+				key := outputKey(inv, stream)
+				if s.faults.S3Object != nil {
+					body = s.faults.S3Object(key, body)
+				}
+				s.objects[inv.cmd.bucket+"/"+key] = body
+			}
 		}
 	}
 	if inst.ping() != "Online" {
@@ -338,7 +405,7 @@ func (s *Server) execute(ctx context.Context, inv *invocation, script string, de
 
 // outputKey is where SSM writes an invocation's full output in S3.
 func outputKey(inv *invocation, stream string) string {
-	key := inv.cmd.id + "/" + inv.inst.ID + "/awsrunShellScript/0.awsrunShellScript/" + stream
+	key := inv.cmd.id + "/" + inv.inst.ID + "/" + inv.cmd.step + "/" + stream
 	if p := strings.Trim(inv.cmd.prefix, "/"); p != "" {
 		key = p + "/" + key
 	}

@@ -94,6 +94,10 @@ type Faults struct {
 	// zero means the command's own executionTimeout.
 	HangFor time.Duration
 	Seed    uint64
+	// S3Object, when set, decides what is stored at each output key of a
+	// command with an output bucket (given what the host printed): tests
+	// use it to play a bucket someone else can write to.
+	S3Object func(key string, body []byte) []byte
 }
 
 // Runner runs a script on a fixture host.
@@ -137,6 +141,7 @@ type Server struct {
 	calls     map[string]int // API calls by operation, throttled ones included
 	throttled map[string]int
 	objects   map[string][]byte // S3: "bucket/key" -> body
+	documents map[string]*document
 	cache     map[string]*cacheEntry
 }
 
@@ -188,6 +193,7 @@ func New(instances []Instance, opts ...Option) *Server {
 		calls:     map[string]int{},
 		throttled: map[string]int{},
 		objects:   map[string][]byte{},
+		documents: map[string]*document{},
 		cache:     map[string]*cacheEntry{},
 		clock:     wallClock{},
 	}
@@ -320,13 +326,17 @@ type handler func(ctx context.Context, region string, body []byte) (any, *apiErr
 
 func (s *Server) handlers() map[string]handler {
 	return map[string]handler{
-		"SendCommand":                 s.sendCommand,
-		"ListCommandInvocations":      s.listCommandInvocations,
-		"GetCommandInvocation":        s.getCommandInvocation,
-		"ListCommands":                s.listCommands,
-		"CancelCommand":               s.cancelCommand,
-		"DescribeInstanceInformation": s.describeInstanceInformation,
-		"GetInventory":                s.getInventory,
+		"SendCommand":                  s.sendCommand,
+		"ListCommandInvocations":       s.listCommandInvocations,
+		"GetCommandInvocation":         s.getCommandInvocation,
+		"ListCommands":                 s.listCommands,
+		"CancelCommand":                s.cancelCommand,
+		"DescribeInstanceInformation":  s.describeInstanceInformation,
+		"GetInventory":                 s.getInventory,
+		"GetDocument":                  s.getDocument,
+		"CreateDocument":               s.createDocument,
+		"UpdateDocument":               s.updateDocument,
+		"UpdateDocumentDefaultVersion": s.updateDocumentDefaultVersion,
 	}
 }
 

@@ -39,8 +39,13 @@ type API interface {
 
 // Objects reads command outputs that SSM wrote to S3.
 type Objects interface {
-	Get(ctx context.Context, bucket, key string) ([]byte, error)
+	// Get reads one object, at most limit bytes of it: a larger object is
+	// an error wrapping ErrObjectTooLarge, and is never read in full.
+	Get(ctx context.Context, bucket, key string, limit int64) ([]byte, error)
 }
+
+// ErrObjectTooLarge means an S3 object is larger than the reader's limit.
+var ErrObjectTooLarge = errors.New("object is too large")
 
 // Retry bounds the SDK's retries of one API call (throttling, 5xx,
 // connection errors), with exponential backoff and full jitter.
@@ -67,9 +72,10 @@ type Config struct {
 
 // Clients are what a scan in one region talks to.
 type Clients struct {
-	Region  string
-	SSM     API
-	Objects Objects
+	Region    string
+	SSM       API
+	Documents DocumentAPI
+	Objects   Objects
 }
 
 // Connect loads the standard SDK configuration chain (environment, shared
@@ -141,7 +147,7 @@ func NewClients(cfg aws.Config, region, endpointURL string) (*Clients, error) {
 			o.UsePathStyle = true
 		}
 	})
-	return &Clients{Region: cfg.Region, SSM: client, Objects: s3Objects{s3c}}, nil
+	return &Clients{Region: cfg.Region, SSM: client, Documents: client, Objects: s3Objects{s3c}}, nil
 }
 
 // DefaultRegion is the region the SDK configuration chain names, "" when none.
@@ -198,15 +204,24 @@ func backoff(base, max time.Duration, i int) time.Duration {
 
 type s3Objects struct{ c *s3.Client }
 
-func (o s3Objects) Get(ctx context.Context, bucket, key string) ([]byte, error) {
+func (o s3Objects) Get(ctx context.Context, bucket, key string, limit int64) ([]byte, error) {
 	out, err := o.c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
 	if err != nil {
 		return nil, fmt.Errorf("read s3://%s/%s: %w", bucket, key, err)
 	}
 	defer out.Body.Close()
+	// Whoever can write to the bucket decides what is in it: the declared
+	// length is checked first, and the read stops one byte past the limit
+	// whatever the length said.
+	if n := aws.ToInt64(out.ContentLength); n > limit {
+		return nil, fmt.Errorf("read s3://%s/%s: %d bytes: %w (limit %d)", bucket, key, n, ErrObjectTooLarge, limit)
+	}
 	var b bytes.Buffer
-	if _, err := io.Copy(&b, out.Body); err != nil {
+	if _, err := io.Copy(&b, io.LimitReader(out.Body, limit+1)); err != nil {
 		return nil, fmt.Errorf("read s3://%s/%s: %w", bucket, key, err)
+	}
+	if int64(b.Len()) > limit {
+		return nil, fmt.Errorf("read s3://%s/%s: over %d bytes: %w", bucket, key, limit, ErrObjectTooLarge)
 	}
 	return b.Bytes(), nil
 }

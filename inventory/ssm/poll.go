@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -231,7 +232,7 @@ func (r *run) classify(f fetch) (o inventory.Observation, done bool) {
 	case "rateexceeded":
 		return r.obs(f.t, inventory.StatusThrottled, "SSM canceled the invocation: account limit for pending invocations (Rate Exceeded)"), true
 	case "accessdenied":
-		return r.obs(f.t, inventory.StatusFailed, "access denied: the caller may not run AWS-RunShellScript on this instance"), true
+		return r.obs(f.t, inventory.StatusFailed, "access denied: the caller may not run "+r.s.opt.documentName()+" on this instance"), true
 	case "cancelled":
 		return r.obs(f.t, inventory.StatusFailed, "cancelled in SSM before it finished"), true
 	}
@@ -300,32 +301,85 @@ func (r *run) fetchFailed(f fetch, err error) inventory.Observation {
 func (r *run) result(ctx context.Context, f fetch, out *awsssm.GetCommandInvocationOutput) (inventory.Observation, bool) {
 	s := r.s
 	stdout := aws.ToString(out.StandardOutputContent)
-	if s.opt.S3Bucket != "" {
-		full, err := s.objects.Get(ctx, s.opt.S3Bucket, s3Key(s.opt.S3Prefix, f.cmd, f.t.Host.ID, "stdout"))
-		switch {
-		case err == nil:
-			stdout = string(full)
-		case ctx.Err() != nil:
-			return inventory.Observation{}, false
-		default:
-			// The excerpt is still there; say why it may be cut.
-			o := r.judge(f, out, stdout)
-			if o.Status != inventory.StatusOK {
-				o.Error += fmt.Sprintf(" (full output not read from S3: %v)", err)
-			}
-			return o, true
-		}
+	if s.opt.S3Bucket == "" {
+		return r.judge(f, out, stdout), true
 	}
-	return r.judge(f, out, stdout), true
+	key := s3Key(s.opt.S3Prefix, f.cmd, f.t.Host.ID, s.opt.stepDir(), "stdout")
+	if reason := urlMismatch(aws.ToString(out.StandardOutputUrl), s.opt.S3Bucket, key); reason != "" {
+		return r.obs(f.t, inventory.StatusUnparsable, reason), true
+	}
+	full, err := s.objects.Get(ctx, s.opt.S3Bucket, key, inventory.MaxOutput)
+	switch {
+	case err == nil:
+	case ctx.Err() != nil:
+		return inventory.Observation{}, false
+	case errors.Is(err, ErrObjectTooLarge):
+		return r.obs(f.t, inventory.StatusUnparsable, fmt.Sprintf(
+			"output in S3 is over the %d MiB limit of one host's collector output: %v", inventory.MaxOutput>>20, err)), true
+	default:
+		// The excerpt is still there; say why it may be cut.
+		o := r.judge(f, out, stdout)
+		if o.Status != inventory.StatusOK {
+			o.Error += fmt.Sprintf(" (full output not read from S3: %v)", err)
+		}
+		return o, true
+	}
+	if reason := excerptMismatch(string(full), stdout); reason != "" {
+		return r.obs(f.t, inventory.StatusUnparsable, fmt.Sprintf("s3://%s/%s %s", s.opt.S3Bucket, key, reason)), true
+	}
+	return r.judge(f, out, string(full)), true
 }
 
-// s3Key is where SSM writes an invocation's full output in the bucket.
-func s3Key(prefix, cmd, instance, stream string) string {
-	key := cmd + "/" + instance + "/awsrunShellScript/0.awsrunShellScript/" + stream
+// s3Key is where SSM writes an invocation's full output in the bucket:
+// PREFIX/COMMAND_ID/INSTANCE_ID/PLUGIN/STEP/stdout. The key holds the
+// command and the instance, so an object is only ever read for the
+// invocation it belongs to.
+func s3Key(prefix, cmd, instance, step, stream string) string {
+	key := cmd + "/" + instance + "/" + step + "/" + stream
 	if p := strings.Trim(prefix, "/"); p != "" {
 		key = p + "/" + key
 	}
 	return key
+}
+
+// urlMismatch checks the StandardOutputUrl SSM gave for the invocation,
+// when it gave one, against the object upkeep is about to read.
+func urlMismatch(raw, bucket, key string) string {
+	if raw == "" {
+		return ""
+	}
+	u := raw
+	if v, err := url.PathUnescape(raw); err == nil {
+		u = v
+	}
+	pathStyle := strings.HasSuffix(u, "/"+bucket+"/"+key)
+	hostStyle := strings.HasSuffix(u, "/"+key) && strings.Contains(u, "://"+bucket+".")
+	if pathStyle || hostStyle {
+		return ""
+	}
+	return fmt.Sprintf("SSM says this invocation's output is at %s, not at s3://%s/%s: not read", raw, bucket, key)
+}
+
+// excerptMismatch compares the object read from S3 with the excerpt SSM
+// returned through the API (its first 24,000 characters): the object must
+// start with the excerpt, and be the excerpt when that was not cut. Anyone
+// who can write to the bucket could otherwise hand upkeep another host's
+// output, or a crafted one.
+func excerptMismatch(full, excerpt string) string {
+	ex := strings.TrimRight(excerpt, " \t\r\n")
+	if ex == "" {
+		return ""
+	}
+	if utf8.RuneCountInString(excerpt) < MaxStdout {
+		if strings.TrimRight(full, " \t\r\n") != ex {
+			return fmt.Sprintf("differs from the output SSM returned for this invocation (%d bytes in S3, %d through the API): not trusted", len(full), len(excerpt))
+		}
+		return ""
+	}
+	if !strings.HasPrefix(full, ex) {
+		return "does not start with the output SSM returned for this invocation: not trusted"
+	}
+	return ""
 }
 
 func (r *run) judge(f fetch, out *awsssm.GetCommandInvocationOutput, stdout string) inventory.Observation {

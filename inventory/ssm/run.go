@@ -21,7 +21,7 @@ const (
 	MaxInstancesPerCommand = 50  // SendCommand InstanceIds, CancelCommand InstanceIds
 	maxComment             = 100 // SendCommand Comment
 	minDeliveryTimeout     = 30  // SendCommand TimeoutSeconds, seconds
-	documentName           = "AWS-RunShellScript"
+	runShellScript         = "AWS-RunShellScript"
 )
 
 // Options tune a scan. The zero value of each field means its default.
@@ -34,6 +34,10 @@ type Options struct {
 	DeliveryTimeout  time.Duration // how long SSM tries to deliver (TimeoutSeconds); default 10m
 	S3Bucket         string        // read full outputs from here instead of the 24,000-character excerpt
 	S3Prefix         string
+	// Document is the SSM Command document to send: "" means
+	// AWS-RunShellScript with the collector as its commands; a name means
+	// a document made by Document (the collector inside, one parameter).
+	Document         string
 	PollMin, PollMax time.Duration // polling backoff per command; default 2s growing to 30s
 	Fetchers         int           // concurrent GetCommandInvocation calls; default 8
 	// PersistRounds and PersistBase bound upkeep's own retries of a call
@@ -257,17 +261,20 @@ func (r *run) sendBatch(ctx context.Context, batch []Target, pollers *sync.WaitG
 		// Names the tool and the scan in the SSM console and command history.
 		comment = fmt.Sprintf("upkeep scan %d", r.scanID)
 	}
+	params := map[string][]string{
+		"executionTimeout": {strconv.Itoa(int(max(s.opt.ExecutionTimeout/time.Second, 1)))},
+	}
+	if s.opt.Document == "" {
+		params["commands"] = []string{string(s.opt.Script)}
+	}
 	in := &awsssm.SendCommandInput{
-		DocumentName:   aws.String(documentName),
+		DocumentName:   aws.String(s.opt.documentName()),
 		InstanceIds:    ids,
 		Comment:        aws.String(comment),
 		MaxConcurrency: aws.String(s.opt.MaxConcurrency),
 		MaxErrors:      aws.String(s.opt.MaxErrors),
 		TimeoutSeconds: aws.Int32(int32(s.opt.DeliveryTimeout / time.Second)),
-		Parameters: map[string][]string{
-			"commands":         {string(s.opt.Script)},
-			"executionTimeout": {strconv.Itoa(int(max(s.opt.ExecutionTimeout/time.Second, 1)))},
-		},
+		Parameters:     params,
 	}
 	if s.opt.S3Bucket != "" {
 		in.OutputS3BucketName = aws.String(s.opt.S3Bucket)
