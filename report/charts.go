@@ -44,6 +44,8 @@ type svgBar struct {
 	Segments []svgBar
 	Caption  string
 	CaptionY float64
+	EdgeX    float64 // where a cycle ends inside a stacked bar; 0: no edge
+	H        float64 // a segment's height: the chart's bar height unless it is a stripe
 }
 
 type svgChart struct {
@@ -103,6 +105,7 @@ func timelineChart(r *Report, at time.Time) svgChart {
 			b.Title = fmt.Sprintf("%s %s: no end date announced; %s", cy.ProductLabel, cy.Cycle, hosts)
 		}
 		b.W = px(b.W)
+		b.Segments = verdictStripes(b, cy)
 		c.Rows = append(c.Rows, b)
 	}
 	c.Bottom = axisTop + float64(len(r.Cycles))*rowH
@@ -133,12 +136,7 @@ func spreadChart(r *Report) svgChart {
 		var parts []string
 		for _, cy := range s.Cycles {
 			w := float64(cy.Hosts) / float64(most) * (plotX1 - plotX0)
-			seg := svgBar{X: px(x), Y: y, W: px(w), Class: "v-" + cy.Verdict,
-				Title: fmt.Sprintf("%s %s: %s, %s", s.ProductLabel, cy.Cycle, plural(cy.Hosts, "host"), CountsText(cy.Verdicts))}
-			if w >= minLabelW {
-				seg.Inside, seg.InsideX = fmt.Sprintf("%s (%d)", cy.Cycle, cy.Hosts), px(x+w/2)
-			}
-			b.Segments = append(b.Segments, seg)
+			b.Segments = append(b.Segments, verdictSegments(s.ProductLabel, cy, x, y, w)...)
 			parts = append(parts, fmt.Sprintf("%s: %d %s", cy.Cycle, cy.Hosts, verdictsText(cy)))
 			x += w
 		}
@@ -149,6 +147,68 @@ func spreadChart(r *Report) svgChart {
 	c.Bottom = c.Top + float64(len(r.Spread))*h
 	c.Height = c.Bottom
 	return c
+}
+
+// verdictSegments splits one cycle's part of a bar by verdict, each part
+// as wide as its share of the cycle's hosts and in its verdict's colour:
+// OpenSSL 3.0 on 8 hosts, 2 eol and 6 distro-supported, is a quarter red
+// and three quarters blue, not all red. (A host with two verdicts in one
+// cycle counts in both, so shares are of the verdict counts' sum.) The
+// cycle's label goes on its last part, so no later part covers it, and an
+// edge marks where the cycle ends.
+func verdictSegments(product string, cy Cycle, x, y, w float64) []svgBar {
+	verdicts := cy.Verdicts
+	if len(verdicts) == 0 {
+		verdicts = []Count{{Label: cy.Verdict, Count: cy.Hosts}}
+	}
+	sum := 0
+	for _, v := range verdicts {
+		sum += v.Count
+	}
+	var segs []svgBar
+	at := x
+	for _, v := range verdicts {
+		vw := w
+		if sum > 0 {
+			vw = w * float64(v.Count) / float64(sum)
+		}
+		segs = append(segs, svgBar{X: px(at), Y: y, W: px(vw), H: barH, Class: "v-" + v.Label + " sub",
+			Title: fmt.Sprintf("%s %s: %d of %s %s", product, cy.Cycle, v.Count, plural(cy.Hosts, "host"), v.Label)})
+		at += vw
+	}
+	last := &segs[len(segs)-1]
+	last.EdgeX = px(x + w)
+	if w >= minLabelW {
+		last.Inside, last.InsideX = fmt.Sprintf("%s (%d)", cy.Cycle, cy.Hosts), px(x+w/2)
+	}
+	return segs
+}
+
+// verdictStripes splits a timeline bar whose hosts have different
+// verdicts into horizontal stripes, one per verdict, each as tall as its
+// share: the bar's length is the cycle's date, its colours are its hosts'.
+// A cycle with one verdict keeps its plain bar (nil).
+func verdictStripes(b svgBar, cy Cycle) []svgBar {
+	if len(cy.Verdicts) < 2 {
+		return nil
+	}
+	sum := 0
+	for _, v := range cy.Verdicts {
+		sum += v.Count
+	}
+	var out []svgBar
+	y := b.Y
+	for _, v := range cy.Verdicts {
+		h := barH * float64(v.Count) / float64(sum)
+		class := "v-" + v.Label + " sub"
+		if b.Dashed {
+			class += " nodate"
+		}
+		out = append(out, svgBar{X: b.X, Y: px(y), W: b.W, H: px(h), Class: class,
+			Title: fmt.Sprintf("%s %s: %d of %s %s", cy.ProductLabel, cy.Cycle, v.Count, plural(cy.Hosts, "host"), v.Label)})
+		y += h
+	}
+	return out
 }
 
 // readinessChart is one stacked bar: ready, needs-work, blocked.
@@ -170,7 +230,7 @@ func readinessChart(r *Report) svgChart {
 			continue
 		}
 		w := float64(p.n) / float64(total) * (plotX1 - plotX0)
-		seg := svgBar{X: px(x), Y: c.Top, W: px(w), Class: "r-" + p.label, Title: fmt.Sprintf("%s: %s", p.label, plural(p.n, "host"))}
+		seg := svgBar{X: px(x), Y: c.Top, W: px(w), H: c.BarH, Class: "r-" + p.label, Title: fmt.Sprintf("%s: %s", p.label, plural(p.n, "host"))}
 		if w >= minLabelW {
 			seg.Inside, seg.InsideX = fmt.Sprintf("%s %d", p.label, p.n), px(x+w/2)
 		}
@@ -204,3 +264,6 @@ func verdictsText(cy Cycle) string {
 	}
 	return cy.Verdict
 }
+
+// Bottom is the y of a segment's lower edge.
+func (b svgBar) Bottom() float64 { return px(b.Y + b.H) }

@@ -17,6 +17,9 @@ func WriteMarkdown(w io.Writer, r *Report, hostLimit int) error {
 	ew := &errWriter{w: w}
 	ew.printf("# %s\n\n", md(r.Title()))
 	ew.printf("- %s\n", md(r.ScanLine()))
+	if r.Fleet != "" {
+		ew.printf("- targets: %s\n", md(r.TargetsLine()))
+	}
 	ew.printf("- evaluated at **%s**\n", r.At)
 	ew.printf("- data: %s\n", md(r.DataLine()))
 	if r.Data.Warning != "" {
@@ -34,7 +37,7 @@ func WriteMarkdown(w io.Writer, r *Report, hostLimit int) error {
 	}
 	ew.printf(".\n")
 
-	ew.printf("\n## Findings by product\n\n")
+	ew.printf("\n## Findings by severity\n\n")
 	rows := make([][]string, len(r.Findings))
 	for i, g := range r.Findings {
 		rows[i] = []string{g.ProductLabel, orDash(g.Cycle), g.VerdictText(), orDash(g.EOLDate), itoa(g.HostCount),

@@ -41,7 +41,8 @@ type Report struct {
 	Database   string      `json:"database"`
 	ScanID     int64       `json:"scan_id"`
 	ScanSource string      `json:"scan_source"`
-	ScanDate   string      `json:"scan_date"` // when the scan started, UTC
+	ScanDate   string      `json:"scan_date"`  // when the scan started, UTC
+	ScanTitle  string      `json:"scan_title"` // "SSM scan of 3 regions, 1,234 hosts, 2026-12-01"
 	At         string      `json:"at"`        // the evaluation day
 	Data       DataInfo    `json:"data"`
 	Summary    Summary     `json:"summary"`
@@ -165,8 +166,10 @@ type Unscanned struct {
 
 // verdictOrder ranks verdicts worst first; findings and charts follow it.
 // Unknown ranks above the supported verdicts: it needs a look.
+// "unpatched" (a supported cycle whose installed build lacks the fixes the
+// distribution shipped) ranks with eol: both need action now.
 func verdictOrder() []advisories.Verdict {
-	return []advisories.Verdict{advisories.VerdictEOL, advisories.VerdictEOLSoon, advisories.VerdictUnknown,
+	return []advisories.Verdict{advisories.VerdictEOL, "unpatched", advisories.VerdictEOLSoon, advisories.VerdictUnknown,
 		advisories.VerdictDistroSupported, advisories.VerdictSupported}
 }
 
@@ -199,6 +202,7 @@ func Build(in Input) (*Report, error) {
 	if !in.Scan.Started.IsZero() {
 		r.ScanDate = in.Scan.Started.UTC().Format("2006-01-02 15:04 UTC")
 	}
+	r.ScanTitle = scanTitle(in.Scan, in.Hosts)
 	r.Summary = summarize(in)
 	r.Cycles, r.Spread = cycles(in.Hosts)
 	r.Findings = groups(in.Hosts)
@@ -393,7 +397,8 @@ func cycles(hosts []advisories.HostReport) ([]Cycle, []Spread) {
 
 type groupKey struct{ product, label, cycle, verdict string }
 
-// groups gathers findings by product, cycle and verdict.
+// groups gathers findings by product, cycle and verdict, worst verdict
+// first.
 func groups(hosts []advisories.HostReport) []Group {
 	acc := map[groupKey]*Group{}
 	seen := map[groupKey]map[string]bool{}
@@ -442,10 +447,12 @@ func groups(hosts []advisories.HostReport) []Group {
 		g.Ports = slices.Compact(g.Ports)
 		out = append(out, *g)
 	}
+	// Worst first: what needs action leads, then by product and cycle;
+	// unmapped packages last within their verdict.
 	slices.SortFunc(out, func(a, b Group) int {
-		return cmp.Or(cmp.Compare(b2i(a.Product == ""), b2i(b.Product == "")), cmp.Compare(a.ProductLabel, b.ProductLabel),
-			cmp.Compare(a.Product, b.Product), version.Compare(version.Upstream, a.Cycle, b.Cycle), cmp.Compare(a.Cycle, b.Cycle),
-			cmp.Compare(verdictRank(a.Verdict), verdictRank(b.Verdict)))
+		return cmp.Or(cmp.Compare(verdictRank(a.Verdict), verdictRank(b.Verdict)),
+			cmp.Compare(b2i(a.Product == ""), b2i(b.Product == "")), cmp.Compare(a.ProductLabel, b.ProductLabel),
+			cmp.Compare(a.Product, b.Product), version.Compare(version.Upstream, a.Cycle, b.Cycle), cmp.Compare(a.Cycle, b.Cycle))
 	})
 	return out
 }

@@ -154,3 +154,98 @@ func TestBuildNeedsInputs(t *testing.T) {
 		t.Errorf("no plan: no error")
 	}
 }
+
+func TestScanTitle(t *testing.T) {
+	started := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	hosts := func(regions ...string) []advisories.HostReport {
+		var out []advisories.HostReport
+		for _, r := range regions {
+			out = append(out, advisories.HostReport{Host: inventory.Host{Region: r}})
+		}
+		return out
+	}
+	many := hosts("eu-west-1", "us-east-1", "ap-south-1")
+	for range 1231 {
+		many = append(many, advisories.HostReport{Host: inventory.Host{Region: "us-east-1"}})
+	}
+	tests := []struct {
+		name  string
+		scan  inventory.Scan
+		hosts []advisories.HostReport
+		want  string
+	}{
+		{"ssm, regions", inventory.Scan{Source: "ssm", Started: started}, many, "SSM scan of 3 regions, 1,234 hosts, 2026-12-01"},
+		{"one region named", inventory.Scan{Source: "ssm", Started: started}, hosts("eu-west-1", "eu-west-1"), "SSM scan of eu-west-1, 2 hosts, 2026-12-01"},
+		{"one host", inventory.Scan{Source: "local", Started: started}, hosts(""), "Local scan, 1 host, 2026-12-01"},
+		{"demo", inventory.Scan{Source: "demo", Started: started}, hosts("", ""), "Demo fleet, 2 hosts, 2026-12-01"},
+		{"unknown source, no date", inventory.Scan{Source: "other"}, nil, "other scan, 0 hosts"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := scanTitle(tt.scan, tt.hosts); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestFindingsBySeverity: worst verdict first, whatever the product.
+func TestFindingsBySeverity(t *testing.T) {
+	r, err := Build(testInput(t, time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, v := range r.FindingsByVerdict() {
+		got = append(got, v.Verdict)
+	}
+	want := []string{"eol", "distro-supported", "supported"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("verdict order %v, want %v", got, want)
+	}
+	if first := r.Findings[0]; first.Product != "nginx" || r.Findings[1].Product != "openssl" || r.Findings[1].Verdict != "eol" {
+		t.Errorf("findings start %+v, %+v: want the eol ones by product", first, r.Findings[1])
+	}
+}
+
+// TestSpreadSegmentsPerVerdict: a cycle whose hosts have different
+// verdicts is split by verdict, not painted in its worst one.
+func TestSpreadSegmentsPerVerdict(t *testing.T) {
+	r, err := Build(testInput(t, time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := spreadChart(r)
+	var openssl *svgBar
+	for i := range c.Rows {
+		if c.Rows[i].Label == "openssl" {
+			openssl = &c.Rows[i]
+		}
+	}
+	if openssl == nil || len(openssl.Segments) != 2 {
+		t.Fatalf("openssl row %+v: want two segments (eol, distro-supported)", openssl)
+	}
+	a, b := openssl.Segments[0], openssl.Segments[1]
+	if a.Class != "v-eol sub" || b.Class != "v-distro-supported sub" || a.W != b.W || b.X != px(a.X+a.W) {
+		t.Errorf("segments %+v and %+v: want eol then distro-supported, side by side, equal widths", a, b)
+	}
+	if b.EdgeX == 0 || b.Inside != "3.0 (2)" {
+		t.Errorf("the cycle's label and edge belong on its last segment: %+v", b)
+	}
+	// The timeline bar of the same cycle: one stripe per verdict, the
+	// bar's full length each, heights adding up to the bar's.
+	tl := timelineChart(r, time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC))
+	for _, row := range tl.Rows {
+		switch row.Label {
+		case "openssl 3.0":
+			if len(row.Segments) != 2 || row.Segments[0].Class != "v-eol sub" || row.Segments[0].W != row.W ||
+				row.Segments[0].H+row.Segments[1].H != barH || row.Segments[1].Y != px(row.Y+row.Segments[0].H) {
+				t.Errorf("openssl 3.0 timeline bar %+v: want an eol and a distro-supported stripe", row.Segments)
+			}
+		case "nginx 1.10":
+			if len(row.Segments) != 0 || row.Class != "v-eol" {
+				t.Errorf("nginx 1.10 (eol only) timeline bar %+v: want one plain eol bar", row)
+			}
+		}
+	}
+}

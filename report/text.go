@@ -4,17 +4,76 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
+
+	"upkeep/advisories"
+	"upkeep/inventory"
 )
 
 // Wording shared by the Markdown and HTML writers, so both say the same.
 
-// Title is the report's heading.
+// Title is the report's heading: what was scanned, in words, not the
+// flags the scan was started with (those are in TargetsLine).
 func (r *Report) Title() string {
-	if r.Fleet == "" {
+	if r.ScanTitle == "" {
 		return "Fleet report"
 	}
-	return "Fleet report: " + r.Fleet
+	return "Fleet report: " + r.ScanTitle
 }
+
+// scanSources names each scan source for a title.
+var scanSources = map[string]string{
+	"ssm":           "SSM scan",
+	"ssm-inventory": "SSM Inventory read",
+	"local":         "Local scan",
+	"import":        "Imported scan",
+	"demo":          "Demo fleet",
+}
+
+// scanTitle is "SSM scan of 3 regions, 1,234 hosts, 2026-12-01": the
+// source, the regions its hosts are in (named when one), the hosts and the
+// day the scan started.
+func scanTitle(s inventory.Scan, hosts []advisories.HostReport) string {
+	title, ok := scanSources[s.Source]
+	if !ok {
+		title = "Scan"
+		if s.Source != "" {
+			title = s.Source + " scan"
+		}
+	}
+	regions := map[string]bool{}
+	for _, h := range hosts {
+		if h.Host.Region != "" {
+			regions[h.Host.Region] = true
+		}
+	}
+	switch len(regions) {
+	case 0:
+	case 1:
+		for r := range regions {
+			title += " of " + r
+		}
+	default:
+		title += fmt.Sprintf(" of %d regions", len(regions))
+	}
+	title += ", " + thousands(len(hosts)) + map[bool]string{true: " host", false: " hosts"}[len(hosts) == 1]
+	if !s.Started.IsZero() {
+		title += ", " + s.Started.UTC().Format(time.DateOnly)
+	}
+	return title
+}
+
+// thousands is n with comma separators: 1,234.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// TargetsLine is what the scan was asked to reach, as the user said it.
+func (r *Report) TargetsLine() string { return r.Fleet }
 
 // DataLine states the data the verdicts come from.
 func (r *Report) DataLine() string {
@@ -124,4 +183,65 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// VerdictGroups is the findings of one verdict, for a headed part of the
+// findings table.
+type VerdictGroups struct {
+	Verdict string
+	Groups  []Group
+	Hosts   int // distinct host names
+}
+
+// Text is "4 product cycles on 12 hosts".
+func (v VerdictGroups) Text() string {
+	return fmt.Sprintf("%s on %s", countNoun(len(v.Groups), "product cycle"), countNoun(v.Hosts, "host"))
+}
+
+func countNoun(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return thousands(n) + " " + noun + "s"
+}
+
+// FindingsByVerdict splits the findings, already worst first, at each
+// change of verdict.
+func (r *Report) FindingsByVerdict() []VerdictGroups {
+	var out []VerdictGroups
+	var hosts map[string]bool
+	for _, g := range r.Findings {
+		if n := len(out); n == 0 || out[n-1].Verdict != g.Verdict {
+			out = append(out, VerdictGroups{Verdict: g.Verdict})
+			hosts = map[string]bool{}
+		}
+		v := &out[len(out)-1]
+		v.Groups = append(v.Groups, g)
+		for _, h := range g.Hosts {
+			if !hosts[h] {
+				hosts[h] = true
+				v.Hosts++
+			}
+		}
+	}
+	return out
+}
+
+// Anchor is the group's id in the HTML report: "f-eol-nginx-1.10".
+func (g Group) Anchor() string {
+	var b strings.Builder
+	b.WriteString("f-" + g.Verdict + "-")
+	name := g.Product
+	if name == "" {
+		name = g.ProductLabel
+	}
+	for _, c := range strings.ToLower(name + "-" + g.Cycle) {
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '.', c == '-', c == '_':
+			b.WriteRune(c)
+		default:
+			b.WriteByte('-')
+		}
+	}
+	return b.String()
 }

@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -88,7 +90,8 @@ func TestReportHTMLWellFormed(t *testing.T) {
 			for _, a := range el.Attr {
 				// Only the SVG namespace may name a URL in an attribute; URLs in
 				// the plan's reasons are text.
-				if a.Name.Local == "src" || a.Name.Local == "href" || strings.Contains(a.Value, "://") && a.Value != "http://www.w3.org/2000/svg" {
+				// In-page links (#step-3) are the table of contents'.
+				if a.Name.Local == "src" || a.Name.Local == "href" && !strings.HasPrefix(a.Value, "#") || strings.Contains(a.Value, "://") && a.Value != "http://www.w3.org/2000/svg" {
 					t.Errorf("<%s %s=%q>: the report must fetch nothing", name, a.Name.Local, a.Value)
 				}
 			}
@@ -214,5 +217,55 @@ func TestReportFlags(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "upkeep")); err == nil {
 		t.Errorf("a refused report created the database folder")
+	}
+}
+
+// TestReportHTMLNavigation: every in-page link of the table of contents
+// and the plan lands on an element, the findings run worst verdict first,
+// and the title says what was scanned in words.
+func TestReportHTMLNavigation(t *testing.T) {
+	dir := demoReportDir(t)
+	page, stderr, code := runReportCLI(t, dir, reportNow, "--demo", "report", "--at", "2026-11-24")
+	if code != 0 {
+		t.Fatalf("report: exit %d\n%s", code, stderr)
+	}
+	ids := map[string]bool{}
+	for _, m := range regexp.MustCompile(` id="([^"]+)"`).FindAllStringSubmatch(page, -1) {
+		if ids[m[1]] {
+			t.Errorf("id %q twice", m[1])
+		}
+		ids[m[1]] = true
+	}
+	links := regexp.MustCompile(` href="#([^"]+)"`).FindAllStringSubmatch(page, -1)
+	if len(links) < 20 {
+		t.Errorf("%d in-page links: want a table of contents and step links", len(links))
+	}
+	for _, m := range links {
+		if !ids[m[1]] {
+			t.Errorf("link to #%s, which is not on the page", m[1])
+		}
+	}
+	var order []string
+	for _, m := range regexp.MustCompile(`<tbody id="findings-([a-z-]+)">`).FindAllStringSubmatch(page, -1) {
+		order = append(order, m[1])
+	}
+	severity := []string{"eol", "unpatched", "eol-soon", "unknown", "distro-supported", "supported"}
+	last := -1
+	for _, v := range order {
+		i := slices.Index(severity, v)
+		if i <= last {
+			t.Errorf("findings in the order %v, want worst first: %v", order, severity)
+			break
+		}
+		last = i
+	}
+	if len(order) < 3 || order[0] != "eol" {
+		t.Errorf("findings in the order %v: want eol first and every verdict the demo has", order)
+	}
+	if !strings.Contains(page, "<h1>Fleet report: Demo fleet, 33 hosts, 2026-11-24</h1>") {
+		t.Errorf("title is not the scan in words:\n%.600s", page)
+	}
+	if !strings.Contains(page, "@media print") {
+		t.Error("no print stylesheet")
 	}
 }
