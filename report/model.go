@@ -43,7 +43,7 @@ type Report struct {
 	ScanSource string      `json:"scan_source"`
 	ScanDate   string      `json:"scan_date"`  // when the scan started, UTC
 	ScanTitle  string      `json:"scan_title"` // "SSM scan of 3 regions, 1,234 hosts, 2026-12-01"
-	At         string      `json:"at"`        // the evaluation day
+	At         string      `json:"at"`         // the evaluation day
 	Data       DataInfo    `json:"data"`
 	Summary    Summary     `json:"summary"`
 	Cycles     []Cycle     `json:"cycles"` // product cycles found, by end date: the EOL timeline
