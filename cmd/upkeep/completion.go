@@ -11,9 +11,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"upkeep/internal/output"
-
 	"upkeep/advisories"
+	"upkeep/internal/output"
 	"upkeep/inventory"
 	"upkeep/inventory/store"
 )
