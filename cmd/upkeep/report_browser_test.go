@@ -97,8 +97,9 @@ func consoleErrors(t *testing.T, bin, page string) []string {
 }
 
 // TestReportInChromium renders the demo report in headless Chromium: no
-// console errors, and a screenshot of a sane size that is not blank. With
-// -update the screenshot replaces docs/report.png.
+// console errors, a screenshot of a sane size that is not blank, and a
+// printout on A4 landscape pages. With -update the screenshot replaces
+// docs/report.png.
 func TestReportInChromium(t *testing.T) {
 	bin := chromiumPath(t)
 	dir := demoReportDir(t)
@@ -137,6 +138,22 @@ func TestReportInChromium(t *testing.T) {
 	if n := colours(img, 50); n < 6 {
 		t.Errorf("screenshot has %d colours: want the verdict colours of a rendered page, not a blank one", n)
 	}
+	// Printed, through the print stylesheet: A4 landscape pages, findings,
+	// readiness and plan each on pages of their own.
+	pdf := filepath.Join(t.TempDir(), "report.pdf")
+	chromium(t, bin, "--no-pdf-header-footer", "--print-to-pdf="+pdf, "file://"+page)
+	doc, err := os.ReadFile(pdf)
+	if err != nil {
+		t.Fatalf("no PDF: %v", err)
+	}
+	pages := regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(doc, -1)
+	if !bytes.HasPrefix(doc, []byte("%PDF-")) || len(pages) < 4 {
+		t.Errorf("printed report: %d bytes, %d pages; want a PDF of at least 4 pages", len(doc), len(pages))
+	}
+	if !regexp.MustCompile(`/MediaBox\s*\[\s*0 0 841\.9`).Match(doc) {
+		t.Errorf("printed report: no A4 landscape page (841.9 x 595.3 pt)")
+	}
+
 	if *update {
 		if err := os.WriteFile(filepath.Join("..", "..", "docs", "report.png"), b, 0o644); err != nil {
 			t.Fatal(err)
