@@ -22,7 +22,14 @@ type scanOptions struct {
 	tags           []string // --tag Key=Value, repeatable
 	all            bool     // --all managed Linux instances
 	regions        []string // --region, repeatable or comma list
-	profile        string
+	profile        string   // the one profile, when one was given (set by checkAccounts)
+	profiles       []string // --profile, repeatable
+	roleARN        string   // --role-arn with {account}
+	accounts       []string // --accounts
+	organization   bool     // --organization
+	externalID     string
+	parallel       int     // account × region pairs at once
+	accountErrs    []error // accounts not scanned, for the summary
 	endpointURL    string
 	maxConcurrency string
 	maxErrors      string
@@ -55,11 +62,15 @@ Targets:
   --source ssm-inventory read SSM Inventory instead of running anything
   --resume SCAN_ID       finish an interrupted scan: only hosts not yet scanned
 
+Accounts (SSM targets): one --profile, several --profile, or --role-arn with
+{account} assumed in each of --accounts or of the whole --organization.
+
 ` + exitCodesHelp,
 		Example: `  upkeep scan --local
   upkeep scan --import web-1.out web-2.out
   upkeep scan --all --region eu-west-1,us-east-1 --profile prod-readonly
   upkeep scan --tag Role=web --tag Env=prod
+  upkeep scan --all --organization --role-arn 'arn:aws:iam::{account}:role/upkeep-scan' --region eu-west-1,us-east-1
   upkeep scan --resume 12`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

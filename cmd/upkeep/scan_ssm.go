@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/spf13/cobra"
 
 	"upkeep/inventory"
@@ -59,7 +58,6 @@ func addSSMFlags(cmd *cobra.Command, o *scanOptions) {
 	fl.StringArrayVar(&o.tags, "tag", nil, "scan instances with this tag, Key=Value (repeatable: all must match)")
 	fl.BoolVar(&o.all, "all", false, "scan every instance SSM manages in the regions")
 	fl.StringSliceVar(&o.regions, "region", nil, "AWS region (repeatable or comma list; default: the SDK configuration's region)")
-	fl.StringVar(&o.profile, "profile", "", "AWS shared config profile (default: AWS_PROFILE or the default chain)")
 	fl.StringVar(&o.endpointURL, "endpoint-url", "", "SSM endpoint, for VPC endpoints and tests (default: AWS_ENDPOINT_URL_SSM, else AWS's)")
 	fl.StringVar(&o.maxConcurrency, "max-concurrency", "50", "SSM MaxConcurrency per command of up to 50 hosts (a number or a percentage)")
 	fl.StringVar(&o.maxErrors, "max-errors", "100%", "SSM MaxErrors per command: failures after which SSM stops sending")
@@ -69,6 +67,7 @@ func addSSMFlags(cmd *cobra.Command, o *scanOptions) {
 	fl.StringVar(&o.document, "document", "", "send this upkeep-owned SSM document (made by 'upkeep aws document --create') instead of AWS-RunShellScript")
 	fl.IntVar(&o.ssmTune.opt.Fetchers, "fetch-concurrency", defaultFetchConcurrency, "GetCommandInvocation calls in flight at once, per region (1-64)")
 	fl.Int64Var(&o.resume, "resume", 0, "finish interrupted SSM scan SCAN_ID: scan only its hosts that have no result")
+	addAccountFlags(cmd, o)
 }
 
 // ssmTargeted reports whether SSM targets were given.
@@ -79,6 +78,9 @@ func (o *scanOptions) ssmTargeted() bool {
 // checkSSM validates the SSM flags; it only parses, it calls nothing.
 func (o *scanOptions) checkSSM() (ssm.Selector, error) {
 	var sel ssm.Selector
+	if err := o.checkAccounts(); err != nil {
+		return sel, err
+	}
 	kinds := 0
 	for _, set := range []bool{len(o.instanceIDs) > 0, len(o.tags) > 0, o.all} {
 		if set {
@@ -269,7 +271,16 @@ func (o *scanOptions) targetsText(sel ssm.Selector, scanners []*ssm.Scanner) str
 	for _, sc := range scanners {
 		regions = append(regions, sc.Region())
 	}
-	return sel.String() + " --region " + strings.Join(regions, ",")
+	text := sel.String() + " --region " + strings.Join(dedupeStrings(regions), ",")
+	switch {
+	case o.organization:
+		text += " --organization"
+	case len(o.accounts) > 0:
+		text += " --accounts " + strings.Join(o.accounts, ",")
+	case len(o.profiles) > 1:
+		text += " --profile " + strings.Join(o.profiles, ",")
+	}
+	return text
 }
 
 // connect builds one scanner per region, resolving the default region from
@@ -277,7 +288,11 @@ func (o *scanOptions) targetsText(sel ssm.Selector, scanners []*ssm.Scanner) str
 func (o *scanOptions) connect(ctx context.Context, regions []string) ([]*ssm.Scanner, error) {
 	regions = dedupeStrings(regions)
 	if len(regions) == 0 {
-		r, err := ssm.DefaultRegion(ctx, o.profile)
+		profile := o.profile
+		if len(o.profiles) > 0 {
+			profile = o.profiles[0]
+		}
+		r, err := ssm.DefaultRegion(ctx, profile)
 		if err != nil {
 			return nil, ssm.ExplainCredentials(err, o.profileName())
 		}
@@ -307,21 +322,27 @@ func (o *scanOptions) connect(ctx context.Context, regions []string) ([]*ssm.Sca
 	if o.verbose {
 		sdkLog = o.f.io.errOut
 	}
-	var extra []func(*config.LoadOptions) error
-	if o.ssmTune.httpClient != nil {
-		extra = append(extra, config.WithHTTPClient(o.ssmTune.httpClient))
+	load := func(profile string) (aws.Config, error) {
+		return ssm.LoadConfig(ctx, profile, o.ssmTune.retry, sdkLog, o.sdkLoadOptions()...)
 	}
-	cfg, err := ssm.LoadConfig(ctx, o.profile, o.ssmTune.retry, sdkLog, extra...)
+	ids, err := o.identities(ctx, load)
 	if err != nil {
-		return nil, ssm.ExplainCredentials(err, o.profileName())
+		return nil, err
 	}
 	var out []*ssm.Scanner
-	for _, r := range regions {
-		c, err := ssm.NewClients(cfg, r, endpoint)
-		if err != nil {
-			return nil, err
+	for _, id := range ids {
+		for _, r := range regions {
+			c, err := ssm.NewClients(id.cfg, r, endpoint)
+			if err != nil {
+				return nil, err
+			}
+			c.Account = id.account
+			out = append(out, ssm.NewScanner(c, opt))
 		}
-		out = append(out, ssm.NewScanner(c, opt))
+	}
+	if len(out) == 0 {
+		// Every account failed: nothing to scan, and each one's reason.
+		return nil, fmt.Errorf("no account could be scanned:\n%s", strings.Join(o.accountsSummary(), "\n"))
 	}
 	return out, nil
 }
@@ -344,15 +365,22 @@ func dedupeStrings(in []string) []string {
 func (o *scanOptions) scanRegions(ctx context.Context, db *store.DB, scanID int64, source string,
 	scanners []*ssm.Scanner, plan map[string]ssm.Selector, oldTags map[string]map[string]string) error {
 	begin := time.Now() // for the rate in the summary only
-	targets := map[string][]ssm.Target{}
+	targets := make([][]ssm.Target, len(scanners))
 	found := map[string]bool{}
 	var all []ssm.Target
-	for _, sc := range scanners {
+	for i, sc := range scanners {
 		sel, ok := plan[sc.Region()]
 		if !ok {
 			continue
 		}
 		ts, err := sc.Discover(ctx, sel, source)
+		if err != nil && sc.Account() != "" && ctx.Err() == nil {
+			// One account that cannot be listed (a role without
+			// ssm:DescribeInstanceInformation, SSM not enabled) is that
+			// account's status, not the end of the scan.
+			o.accountErrs = append(o.accountErrs, &ssm.AccountError{Account: sc.Account(), Step: "discover instances in " + sc.Region(), Err: err})
+			continue
+		}
 		if err != nil {
 			return ssm.ExplainCredentials(err, o.profileName())
 		}
@@ -367,7 +395,7 @@ func (o *scanOptions) scanRegions(ctx context.Context, db *store.DB, scanID int6
 			}
 			mine = append(mine, t)
 		}
-		targets[sc.Region()] = mine
+		targets[i] = mine
 		all = append(all, mine...)
 	}
 	// An id asked for that no region knows is recorded, never dropped.
@@ -413,14 +441,23 @@ func (o *scanOptions) scanRegions(ctx context.Context, db *store.DB, scanID int6
 	}
 	errs := make([]error, len(scanners))
 	var wg sync.WaitGroup
+	// Accounts × regions run at once up to --parallel: each pair polls on
+	// its own, and a large organization must not open hundreds at a time.
+	slots := make(chan struct{}, max(o.parallel, 1))
 	for i, sc := range scanners {
-		ts := targets[sc.Region()]
+		ts := targets[i]
 		if len(ts) == 0 {
 			continue
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			select {
+			case slots <- struct{}{}:
+				defer func() { <-slots }()
+			case <-ctx.Done():
+				return
+			}
 			if o.source == sourceInventory {
 				errs[i] = sc.ReadInventory(ctx, scanID, ts, save, prog)
 			} else {

@@ -37,7 +37,7 @@ func (o *scanOptions) exitFor(ctx context.Context, db *store.DB, scanID int64) e
 		}
 	}
 	switch {
-	case scanned > 0 && scanned == hosts:
+	case scanned > 0 && scanned == hosts && len(o.accountErrs) == 0:
 		return nil
 	case scanned == 0:
 		return errSilent(exitFailure)
@@ -96,6 +96,9 @@ func (o *scanOptions) summary(ctx context.Context, db *store.DB, scanID int64, b
 	}
 	if resumable {
 		fmt.Fprintf(w, "  to scan only the hosts with no result once fixed: upkeep scan --resume %d\n", scanID)
+	}
+	for _, l := range o.accountsSummary() {
+		fmt.Fprintln(w, l)
 	}
 }
 

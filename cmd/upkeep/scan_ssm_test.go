@@ -55,7 +55,7 @@ func scanWith(ctx context.Context, t testing.TB, dbPath string, set func(*scanOp
 	ios, _, errOut := testIO("")
 	f := &factory{io: ios, getenv: os.Getenv, now: time.Now, dbPath: dbPath}
 	o := &scanOptions{f: f, source: sourceRunCommand, maxConcurrency: "50", maxErrors: "100%",
-		timeout: 3 * time.Second, ssmTune: fastSSM}
+		timeout: 3 * time.Second, ssmTune: fastSSM, parallel: defaultParallel}
 	set(o)
 	cmd := &cobra.Command{}
 	cmd.SetContext(ctx)

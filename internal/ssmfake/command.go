@@ -81,7 +81,7 @@ type sendCommandInput struct {
 	AlarmConfiguration     map[string]any
 }
 
-func (s *Server) sendCommand(_ context.Context, region string, body []byte) (any, *apiError) {
+func (s *Server) sendCommand(ctx context.Context, region string, body []byte) (any, *apiError) {
 	var in sendCommandInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -135,7 +135,7 @@ func (s *Server) sendCommand(_ context.Context, region string, body []byte) (any
 		if s.profile.AnyInstance {
 			continue
 		}
-		if !instanceIDRe.MatchString(id) || in == nil || in.Unmanaged || in.Region != region {
+		if !instanceIDRe.MatchString(id) || in == nil || in.Unmanaged || elsewhere(ctx, in, region) {
 			return nil, clientErr("InvalidInstanceId", "Instances [[%s]] not in a valid state for account", id)
 		}
 		if in.platform() != "Linux" && in.platform() != "MacOS" {
@@ -143,7 +143,7 @@ func (s *Server) sendCommand(_ context.Context, region string, body []byte) (any
 		}
 	}
 	if len(in.Targets) > 0 {
-		ids = s.resolveTargets(region, in.Targets)
+		ids = s.resolveTargets(ctx, region, in.Targets)
 	}
 
 	s.nextCmd++
@@ -278,10 +278,10 @@ func orDefault(v, def string) string {
 
 // resolveTargets turns Targets (InstanceIds, tag:K, tag-key) into the managed
 // Linux instances of a region that match all of them.
-func (s *Server) resolveTargets(region string, ts []target) []string {
+func (s *Server) resolveTargets(ctx context.Context, region string, ts []target) []string {
 	var ids []string
 	for _, in := range s.instances {
-		if in.Region != region || in.Unmanaged {
+		if elsewhere(ctx, in, region) || in.Unmanaged {
 			continue
 		}
 		ok := true

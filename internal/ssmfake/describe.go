@@ -30,7 +30,7 @@ var describeFilterKeys = map[string]bool{
 	"SourceIds": true, "SourceTypes": true, "tag-key": true,
 }
 
-func (s *Server) describeInstanceInformation(_ context.Context, region string, body []byte) (any, *apiError) {
+func (s *Server) describeInstanceInformation(ctx context.Context, region string, body []byte) (any, *apiError) {
 	var in describeInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -65,7 +65,7 @@ func (s *Server) describeInstanceInformation(_ context.Context, region string, b
 	s.mu.Lock()
 	var list []*Instance
 	for _, inst := range s.instances {
-		if inst.Region != region || inst.Unmanaged {
+		if elsewhere(ctx, inst, region) || inst.Unmanaged {
 			continue
 		}
 		if s.profile.IgnoreFilters || describeMatches(inst, filters) {
@@ -214,7 +214,7 @@ func (s *Server) getInventory(ctx context.Context, region string, body []byte) (
 	s.mu.Lock()
 	var list []*Instance
 	for _, inst := range s.instances {
-		if inst.Region != region || inst.Unmanaged || !inst.Inventory {
+		if elsewhere(ctx, inst, region) || inst.Unmanaged || !inst.Inventory {
 			continue
 		}
 		ok := true

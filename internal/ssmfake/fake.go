@@ -61,6 +61,10 @@ type Instance struct {
 	Inventory       bool // SSM Inventory holds AWS:Application data for it
 	ComputerName    string
 	IPAddress       string
+	// Account is the AWS account the instance is in: only requests signed
+	// with that account's credentials from the local STS see it. "" means
+	// every caller sees it.
+	Account string
 }
 
 func (in *Instance) platform() string {
@@ -305,7 +309,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "UnknownOperationException", "operation "+op+" is not implemented by this fake")
 		return
 	}
-	out, apiErr := h(r.Context(), region, body)
+	ctx := context.WithValue(r.Context(), accountKey{}, AccountOfAccessKey(accessKeyOf(r.Header.Get("Authorization"))))
+	out, apiErr := h(ctx, region, body)
 	if apiErr != nil {
 		writeError(w, apiErr.status, apiErr.code, apiErr.msg)
 		return
@@ -320,6 +325,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.Header().Set("X-Amzn-Requestid", fmt.Sprintf("fake-%d", time.Now().UnixNano()))
 	_, _ = w.Write(b) // a client that went away needs no answer
+}
+
+type accountKey struct{}
+
+// elsewhere reports whether an instance is out of a request's sight: in
+// another region, or in an account other than the caller's.
+func elsewhere(ctx context.Context, in *Instance, region string) bool {
+	if in.Region != region {
+		return true
+	}
+	caller, _ := ctx.Value(accountKey{}).(string)
+	return in.Account != "" && in.Account != caller
 }
 
 type handler func(ctx context.Context, region string, body []byte) (any, *apiError)

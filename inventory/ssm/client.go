@@ -73,6 +73,7 @@ type Config struct {
 // Clients are what a scan in one region talks to.
 type Clients struct {
 	Region    string
+	Account   string // set by the caller for a scan across accounts
 	SSM       API
 	Documents DocumentAPI
 	Objects   Objects

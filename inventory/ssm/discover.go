@@ -69,6 +69,16 @@ const pageSize = 50
 // instance-id selector, ids this region does not know are left out: the
 // caller knows every region and decides (see Unmanaged).
 func (s *Scanner) Discover(ctx context.Context, sel Selector, source string) ([]Target, error) {
+	ts, err := s.discover(ctx, sel, source)
+	for i := range ts {
+		// Every host is stored with the account it was found in, so a
+		// judging command can filter by it (--account).
+		ts[i].Host.Account = s.account
+	}
+	return ts, err
+}
+
+func (s *Scanner) discover(ctx context.Context, sel Selector, source string) ([]Target, error) {
 	region := s.region
 	var infos []types.InstanceInformation
 	switch {

@@ -101,6 +101,7 @@ type Scanner struct {
 	api     API
 	objects Objects
 	region  string
+	account string
 	opt     Options
 	persist persister
 	clock   Clock
@@ -111,13 +112,17 @@ type Scanner struct {
 func NewScanner(c *Clients, opt Options) *Scanner {
 	opt = opt.withDefaults()
 	return &Scanner{
-		api: c.SSM, objects: c.Objects, region: c.Region, opt: opt, clock: opt.Clock,
+		api: c.SSM, objects: c.Objects, region: c.Region, account: c.Account, opt: opt, clock: opt.Clock,
 		persist: persister{rounds: opt.PersistRounds, base: opt.PersistBase, max: 60 * time.Second, clock: opt.Clock},
 	}
 }
 
 // Region is the region the scanner works in.
 func (s *Scanner) Region() string { return s.region }
+
+// Account is the AWS account the scanner's credentials are in, "" when
+// the scan did not say (one account, whichever the credentials are in).
+func (s *Scanner) Account() string { return s.account }
 
 // Run sends the collector to every target whose status is pending, polls
 // until each has a final status or the timeouts pass, and saves each result
