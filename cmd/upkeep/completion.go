@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -18,7 +19,8 @@ import (
 )
 
 // Shell completion values. Enumerated flags complete their values; --host,
-// --region, --scan and --product complete from the database (opened
+// --region, --scan, --product, --accounts, --tag, and plan's --group-by and
+// --waves complete from the database (opened
 // read-only, and only when it exists: completing never creates one). The
 // functions are registered by flag name on every command that has the
 // flag, so a command added later gets them too.
@@ -127,7 +129,21 @@ func completionFor(c *cobra.Command, fl *pflag.Flag, f *factory) completeFunc {
 	case "host":
 		list = completeHosts
 	case "region":
-		list = completeRegions
+		list = recentHostValues(func(h store.HostSummary) []string { return []string{h.Host.Region} })
+	case "accounts":
+		list = recentHostValues(func(h store.HostSummary) []string { return []string{h.Host.Account} })
+	case "tag": // scan --tag Key=Value: the tags hosts had in recent scans
+		list = recentHostValues(func(h store.HostSummary) []string {
+			var kv []string
+			for k, v := range h.Host.Tags {
+				kv = append(kv, k+"="+v)
+			}
+			return kv
+		})
+	case "group-by": // plan: tag keys
+		list = recentHostValues(func(h store.HostSummary) []string { return slices.Collect(maps.Keys(h.Host.Tags)) })
+	case "waves": // plan: Env tag values
+		list = recentHostValues(func(h store.HostSummary) []string { return []string{h.Host.Tags["Env"]} })
 	case "scan", "resume":
 		list = completeScans
 	case "product":
@@ -202,28 +218,33 @@ func completeHosts(ctx context.Context, cmd *cobra.Command, db *store.DB) ([]str
 	return out, nil
 }
 
-// completeRegions offers the regions of the hosts of recent scans.
-func completeRegions(ctx context.Context, _ *cobra.Command, db *store.DB) ([]string, error) {
-	scans, err := db.Scans(ctx)
-	if err != nil {
-		return nil, err
-	}
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range scans[:min(3, len(scans))] {
-		hosts, err := db.Hosts(ctx, s.ID)
+// recentHostValues offers what value gives for the hosts of the three
+// latest scans (regions, accounts, tags), sorted, each once.
+func recentHostValues(value func(store.HostSummary) []string) func(context.Context, *cobra.Command, *store.DB) ([]string, error) {
+	return func(ctx context.Context, _ *cobra.Command, db *store.DB) ([]string, error) {
+		scans, err := db.Scans(ctx)
 		if err != nil {
 			return nil, err
 		}
-		for _, h := range hosts {
-			if r := h.Host.Region; r != "" && !seen[r] {
-				seen[r] = true
-				out = append(out, r)
+		seen := map[string]bool{}
+		var out []string
+		for _, s := range scans[:min(3, len(scans))] {
+			hosts, err := db.Hosts(ctx, s.ID)
+			if err != nil {
+				return nil, err
+			}
+			for _, h := range hosts {
+				for _, v := range value(h) {
+					if v != "" && !seen[v] {
+						seen[v] = true
+						out = append(out, v)
+					}
+				}
 			}
 		}
+		slices.Sort(out)
+		return out, nil
 	}
-	slices.Sort(out)
-	return out, nil
 }
 
 // completeScans offers scan ids, newest first, with what each was.

@@ -53,8 +53,9 @@ func completionDB(t *testing.T) string {
 	defer db.Close()
 	at := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 	for i, hosts := range [][]inventory.Host{
-		{{ID: "i-0aaa", Name: "web-1", Region: "eu-west-1", Source: "ssm"}, {ID: "i-0bbb", Name: "db-1", Region: "us-east-1", Source: "ssm"}},
-		{{ID: "i-0ccc", Name: "web-2", Region: "eu-west-1", Source: "ssm"}},
+		{{ID: "i-0aaa", Name: "web-1", Region: "eu-west-1", Account: "111111111111", Source: "ssm", Tags: map[string]string{"Env": "prod", "Role": "web"}},
+			{ID: "i-0bbb", Name: "db-1", Region: "us-east-1", Account: "222222222222", Source: "ssm", Tags: map[string]string{"Env": "staging", "Role": "db"}}},
+		{{ID: "i-0ccc", Name: "web-2", Region: "eu-west-1", Account: "111111111111", Source: "ssm", Tags: map[string]string{"Env": "dev", "Team": "a"}}},
 	} {
 		id, err := db.BeginScan(ctx, inventory.Scan{Source: "ssm", Targets: "--all", Started: at.Add(time.Duration(i) * time.Hour)})
 		if err != nil {
@@ -99,6 +100,10 @@ func TestCompletionValues(t *testing.T) {
 		{args: []string{"inventory", "--scan", "1", "--host", ""}, want: []string{"i-0aaa", "web-1", "i-0bbb", "db-1"}},
 		{args: []string{"inventory", "--scan", ""}, want: []string{"2", "1"}},
 		{args: []string{"scan", "--region", ""}, want: []string{"eu-west-1", "us-east-1"}},
+		{args: []string{"scan", "--accounts", ""}, want: []string{"111111111111", "222222222222"}},
+		{args: []string{"scan", "--tag", ""}, want: []string{"Env=dev", "Env=prod", "Env=staging", "Role=db", "Role=web", "Team=a"}},
+		{args: []string{"plan", "--group-by", ""}, want: []string{"Env", "Role", "Team"}},
+		{args: []string{"plan", "--waves", ""}, want: []string{"dev", "prod", "staging"}},
 		// Products: the end-of-life data's slugs.
 		{args: []string{"check", "--product", ""}, has: []string{"nginx", "php", "mysql", "amazon-linux"}, minimum: 20},
 		// A flag with free text offers no values.
