@@ -20,13 +20,27 @@ const (
 type Verdict string
 
 // Verdicts, from worst to best; Unknown says why in Finding.Reason.
+// Unpatched is a build of the OS vendor whose vendor has stopped patching it
+// (the OS release, its Application Stream or its Software Collection
+// ended) while upstream may still support the cycle: nobody fixes that
+// build, so it counts as ended wherever eol does.
 const (
 	VerdictEOL             Verdict = "eol"
+	VerdictUnpatched       Verdict = "unpatched"
 	VerdictEOLSoon         Verdict = "eol-soon"
 	VerdictDistroSupported Verdict = "distro-supported"
 	VerdictSupported       Verdict = "supported"
 	VerdictUnknown         Verdict = "unknown"
 )
+
+// Verdicts lists every verdict, worst first.
+func Verdicts() []Verdict {
+	return []Verdict{VerdictEOL, VerdictUnpatched, VerdictEOLSoon, VerdictDistroSupported, VerdictSupported, VerdictUnknown}
+}
+
+// Ended reports whether a verdict says nobody fixes the build any more
+// (eol, unpatched): what --fail-on eol catches.
+func (v Verdict) Ended() bool { return v == VerdictEOL || v == VerdictUnpatched }
 
 // Availability says whether a product can move to Amazon Linux 2023 as it is.
 type Availability string
@@ -53,7 +67,8 @@ type Finding struct {
 	ProductLabel    string       // "nginx", "Amazon Linux", ...
 	UpstreamVersion string       // 1.20.0
 	Cycle           string       // 1.20
-	Status          Verdict      // eol, eol-soon, distro-supported, supported, unknown
+	Status          Verdict      // eol, unpatched, eol-soon, distro-supported, supported, unknown
+	Role            string       // what the deciding package is for its product: server, runtime, module, library, client, config, tooling; "" for the OS
 	Phase           string       // the support phase the date belongs to ("Security Support")
 	EOLDate         string       // YYYY-MM-DD end of that phase; "" when unknown or not announced
 	Days            int          // days past EOLDate (positive) or until it (negative); 0 when no date

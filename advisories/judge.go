@@ -86,18 +86,17 @@ type judge struct {
 }
 
 type verdictKey struct {
-	product, upstream, source, os string
-	extras                        bool
+	product, upstream, source, vendor string
 }
 
 // verdict memoizes judgeCycle: the running kernel and probed binaries repeat
 // across a fleet.
-func (j *judge) verdict(product, upstream, source string, sup osSupport, extras bool) verdict {
-	k := verdictKey{product, upstream, source, sup.name, extras}
+func (j *judge) verdict(product, upstream, source string, vl vendorLife) verdict {
+	k := verdictKey{product, upstream, source, vl.key()}
 	if v, ok := j.verdicts[k]; ok {
 		return v
 	}
-	v := j.d.judgeCycle(product, upstream, source, sup, extras, j.opt)
+	v := j.d.judgeCycle(product, upstream, source, vl, j.opt)
 	j.verdicts[k] = v
 	return v
 }
@@ -114,21 +113,22 @@ func (j *judge) host(o *inventory.Observation) HostReport {
 	if isAL2(hr.OS) {
 		hr.Moves = j.d.al2Moves(rep.Packages)
 	}
+	env := newHostEnv(rep, hr.OS, sup)
 
 	var fs []Finding
 	fs = append(fs, j.osFinding(hr))
-	kernel, hasKernel := j.kernelFinding(rep, sup)
+	kernel, hasKernel := j.kernelFinding(rep, env)
 	var pkgFs []Finding
-	if o.PackageSet != 0 && !j.opt.PerPackage {
+	if o.PackageSet != 0 && !j.opt.PerPackage && env.support == nil {
 		k := setKey{o.PackageSet, hr.OS.ID, hr.OSProduct, hr.OSCycle}
 		cached, ok := j.sets[k]
 		if !ok {
-			cached = j.packageFindings(hr.OS, rep.Packages, sup)
+			cached = j.packageFindings(env, rep.Packages)
 			j.sets[k] = cached
 		}
 		pkgFs = cloneFindings(cached)
 	} else {
-		pkgFs = j.packageFindings(hr.OS, rep.Packages, sup)
+		pkgFs = j.packageFindings(env, rep.Packages)
 	}
 	if hasKernel {
 		// The running kernel decides; installed kernel packages are listed with it.
@@ -144,14 +144,14 @@ func (j *judge) host(o *inventory.Observation) HostReport {
 		fs = append(fs, kernel)
 	}
 	fs = append(fs, pkgFs...)
-	fs = append(fs, j.probeFindings(rep, sup)...)
+	fs = append(fs, j.probeFindings(rep, env)...)
 
 	onAL2023 := isAL2023(hr.OS)
-	running := runningProducts(rep)
+	running := j.runningProducts(rep)
 	for i := range fs {
 		f := &fs[i]
 		f.Host, f.HostName = o.Host.ID, hostLabel(o.Host)
-		if r, ok := running[f.Product]; ok && f.Product != "" && f.Kind != KindOS {
+		if r, ok := running[f.Product]; ok && f.Product != "" && f.Kind != KindOS && registry.Serving(f.Role) {
 			f.Running = true
 			f.Ports = r
 		}
@@ -226,7 +226,7 @@ func (j *judge) osFinding(hr HostReport) Finding {
 		return f
 	}
 	f.UpstreamVersion = hr.OS.VersionID
-	v := j.d.judgeCycle(hr.OSProduct, hr.OSCycle, sourceOS, osSupport{}, false, j.opt)
+	v := j.d.judgeCycle(hr.OSProduct, hr.OSCycle, sourceOS, vendorLife{}, j.opt)
 	if _, ok := j.d.Cycle(hr.OSProduct, hr.OSCycle); !ok {
 		v = verdict{status: VerdictUnknown, reason: fmt.Sprintf("no data: %s has no release %s", hr.OSProduct, hr.OSCycle)}
 		if p, ok := j.d.Product(hr.OSProduct); ok {
@@ -248,18 +248,19 @@ func setVerdict(f *Finding, v verdict) {
 
 // kernelFinding judges the running kernel (uname -r), which decides even
 // when several kernel packages are installed.
-func (j *judge) kernelFinding(rep *inventory.Report, sup osSupport) (Finding, bool) {
+func (j *judge) kernelFinding(rep *inventory.Report, env hostEnv) (Finding, bool) {
 	k := strings.TrimSpace(rep.Facts.Kernel)
 	if k == "" {
 		return Finding{}, false
 	}
-	f := Finding{Kind: KindKernel, Package: "uname -r", Version: k, Product: "linux", Source: SourceOSVendor}
+	f := Finding{Kind: KindKernel, Package: "uname -r", Version: k, Product: "linux", Source: SourceOSVendor, Role: registry.RoleServer}
 	parts := numericParts(k)
 	if len(parts) > 3 {
 		parts = parts[:3]
 	}
 	f.UpstreamVersion = joinParts(parts)
-	setVerdict(&f, j.verdict("linux", f.UpstreamVersion, SourceOSVendor, sup, false))
+	c, _ := j.d.MatchCycle("linux", f.UpstreamVersion)
+	setVerdict(&f, j.verdict("linux", f.UpstreamVersion, SourceOSVendor, j.d.vendorLifeOf(env, "linux", c.Name, nil, j.opt)))
 	return f, true
 }
 
@@ -284,7 +285,8 @@ func (j *judge) mapPackage(p inventory.Package) (match, bool) {
 // packageFindings maps packages to products and collapses the packages of
 // one product cycle into one finding (or, with PerPackage, keeps one
 // finding per package).
-func (j *judge) packageFindings(osr inventory.OSRelease, pkgs []inventory.Package, sup osSupport) []Finding {
+func (j *judge) packageFindings(env hostEnv, pkgs []inventory.Package) []Finding {
+	osr := env.osr
 	groups := map[string][]mapped{}
 	var order []string
 	var out []Finding
@@ -308,7 +310,7 @@ func (j *judge) packageFindings(osr inventory.OSRelease, pkgs []inventory.Packag
 		}
 		mp := mapped{pkg: p, m: m, cycle: cy, source: j.d.packageSource(osr, p, m)}
 		if j.opt.PerPackage {
-			out = append(out, j.groupFinding([]mapped{mp}, sup))
+			out = append(out, j.groupFinding([]mapped{mp}, env))
 			continue
 		}
 		key := m.Product + "\x00" + cy
@@ -318,7 +320,13 @@ func (j *judge) packageFindings(osr inventory.OSRelease, pkgs []inventory.Packag
 		groups[key] = append(groups[key], mp)
 	}
 	for _, k := range order {
-		out = append(out, j.groupFinding(groups[k], sup))
+		f := j.groupFinding(groups[k], env)
+		if f.Role == registry.RoleConfig {
+			// Configuration or directory stubs alone (nginx-filesystem,
+			// pulled in by php-fpm) are not the product on the host.
+			continue
+		}
+		out = append(out, f)
 	}
 	if !isAL2023(osr) {
 		for i := range out {
@@ -333,11 +341,15 @@ func (j *judge) packageFindings(osr inventory.OSRelease, pkgs []inventory.Packag
 // groupFinding judges the packages of one product cycle on one host. The
 // deciding package is a primary one (nginx rather than nginx-filesystem),
 // then the newest, then the first by name.
-func (j *judge) groupFinding(g []mapped, sup osSupport) Finding {
+func (j *judge) groupFinding(g []mapped, env hostEnv) Finding {
 	best := 0
+	role := ""
 	names := make([]string, 0, len(g))
 	for i, m := range g {
 		names = append(names, m.pkg.Name)
+		if role == "" || registry.RoleRank(m.m.Role) < registry.RoleRank(role) {
+			role = m.m.Role
+		}
 		b := g[best]
 		scheme := version.RPM
 		if m.pkg.Manager == "dpkg" {
@@ -354,19 +366,13 @@ func (j *judge) groupFinding(g []mapped, sup osSupport) Finding {
 	names = slices.Compact(names)
 	d := g[best]
 	f := Finding{Kind: KindPackage, Package: d.pkg.Name, Packages: names, Version: d.pkg.EVR(), Product: d.m.Product,
-		UpstreamVersion: d.m.Upstream, Cycle: d.cycle, Source: d.source}
-	extras := sup.al2 && d.source == SourceOSVendor && !j.d.al2Core(d.m.Product, d.cycle, d.pkg.Name)
-	setVerdict(&f, j.verdict(d.m.Product, d.m.Upstream, d.source, sup, extras))
+		UpstreamVersion: d.m.Upstream, Cycle: d.cycle, Source: d.source, Role: role}
+	vl := vendorLife{}
+	if d.source == SourceOSVendor {
+		vl = j.d.vendorLifeOf(env, d.m.Product, d.cycle, &d.pkg, j.opt)
+	}
+	setVerdict(&f, j.verdict(d.m.Product, d.m.Upstream, d.source, vl))
 	return f
-}
-
-// al2Core reports whether an Amazon Linux 2 vendor build is from the core
-// repository, which AWS patches until AL2 ends; other lines come from
-// Extras topics, which follow upstream support. The registry's vendor
-// rules say which lines are core.
-func (d *Data) al2Core(product, cycle, pkg string) bool {
-	v, _, ok := d.reg.VendorRule(registry.VendorQuery{OSProduct: "amazon-linux", OSCycle: "2", Product: product, Package: pkg, Cycle: cycle})
-	return ok && v.Support == registry.SupportOS
 }
 
 // ParseEVR splits a version as rpm prints it ("[E:]V-R") into a package.

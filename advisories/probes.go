@@ -18,7 +18,7 @@ func ProbeProduct(name, output string) string {
 // probeFindings judges binaries no mapped package owns (a hand-built nginx
 // in /usr/local); a probe whose owning package is mapped to the same
 // product is already judged through that package.
-func (j *judge) probeFindings(rep *inventory.Report, sup osSupport) []Finding {
+func (j *judge) probeFindings(rep *inventory.Report, env hostEnv) []Finding {
 	var out []Finding
 	for _, pr := range rep.Probes {
 		product := ProbeProduct(pr.Name, pr.Output)
@@ -26,8 +26,8 @@ func (j *judge) probeFindings(rep *inventory.Report, sup osSupport) []Finding {
 		if pr.Owner != "" {
 			source = SourceThirdParty
 			if owner, ok := ownerPackage(rep.Packages, pr.Owner); ok {
-				if m, ok := j.mapPackage(owner); ok && m.Product == product {
-					continue
+				if _, ok := j.mapPackage(owner); ok {
+					continue // the owning package is judged, and its name says more than the binary's output
 				}
 			}
 		}
@@ -50,8 +50,9 @@ func (j *judge) probeFindings(rep *inventory.Report, sup osSupport) []Finding {
 			continue
 		}
 		f.Product = product
+		f.Role = j.d.probeRole(product)
 		f.UpstreamVersion = strings.TrimPrefix(token, "v")
-		if product == "eclipse-temurin" || product == "amazon-corretto" {
+		if pr.Name == "java" {
 			f.UpstreamVersion = javaUpstream(f.UpstreamVersion)
 		}
 		if token == "" {
@@ -60,7 +61,7 @@ func (j *judge) probeFindings(rep *inventory.Report, sup osSupport) []Finding {
 			out = append(out, f)
 			continue
 		}
-		setVerdict(&f, j.verdict(product, f.UpstreamVersion, source, sup, false))
+		setVerdict(&f, j.verdict(product, f.UpstreamVersion, source, vendorLife{}))
 		if f.Cycle == "" {
 			f.Cycle = fallbackCycle(f.UpstreamVersion)
 		}
@@ -80,25 +81,55 @@ func ownerPackage(pkgs []inventory.Package, name string) (inventory.Package, boo
 	return inventory.Package{}, false
 }
 
-// runningProducts returns, for each product with a running unit or a
-// listening process, its listening ports (sorted, possibly empty).
-func runningProducts(rep *inventory.Report) map[string][]int {
-	out := map[string][]int{}
-	for _, pd := range registry.Default().Products {
-		product, prefixes := pd.Slug, pd.Processes
-		if len(prefixes) == 0 {
-			continue
-		}
-		for _, s := range rep.Services {
-			if s.State == "running" && hasAnyPrefix(s.Unit, prefixes) {
-				if _, ok := out[product]; !ok {
-					out[product] = nil
-				}
+// probeRole is the role a probed binary plays: the role of the product's
+// first server or runtime package.
+func (d *Data) probeRole(product string) string {
+	if p, ok := d.reg.Product(product); ok {
+		for _, r := range p.Packages {
+			if registry.Serving(r.Role) {
+				return r.Role
 			}
 		}
-		for _, l := range rep.Listeners {
-			if l.Process != "" && hasAnyPrefix(l.Process, prefixes) {
-				out[product] = append(out[product], l.Port)
+	}
+	return registry.RoleServer
+}
+
+// runningProducts returns, for each product with a running unit or a
+// listening process, its listening ports (sorted, possibly empty). A
+// listener whose executable's owning package is known (rpm -qf, dpkg -S)
+// counts for that package's product, and only when the package is a server
+// or runtime; a listener or unit without one is matched by name, and the
+// caller marks only server and runtime findings running.
+func (j *judge) runningProducts(rep *inventory.Report) map[string][]int {
+	out := map[string][]int{}
+	prods := j.d.reg.Products
+	for _, l := range rep.Listeners {
+		if l.Owner != "" {
+			owner, ok := ownerPackage(rep.Packages, l.Owner)
+			if !ok {
+				owner = inventory.Package{Manager: osManager(rep.Facts.OS.ID), Name: l.Owner}
+			}
+			if m, ok := j.mapPackage(owner); ok && registry.Serving(m.Role) {
+				out[m.Product] = append(out[m.Product], l.Port)
+			}
+			continue
+		}
+		if l.Process == "" {
+			continue
+		}
+		for _, pd := range prods {
+			if hasAnyPrefix(l.Process, pd.Processes) {
+				out[pd.Slug] = append(out[pd.Slug], l.Port)
+			}
+		}
+	}
+	for _, s := range rep.Services {
+		if s.State != "running" {
+			continue
+		}
+		for _, pd := range prods {
+			if _, ok := out[pd.Slug]; !ok && hasAnyPrefix(s.Unit, pd.Processes) {
+				out[pd.Slug] = nil
 			}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"upkeep/advisories/version"
+	"upkeep/registry"
 )
 
 // osSupport is whether a host's OS still patches its own packages at the
@@ -15,7 +16,6 @@ type osSupport struct {
 	until     time.Time // last day of that support; zero when no date is announced
 	phase     string    // the phase that runs until then
 	known     bool      // the OS and its cycle are in the data
-	al2       bool      // Amazon Linux 2: extras topics follow upstream support
 }
 
 // verdict is the judgement of one product cycle, before host details.
@@ -29,12 +29,29 @@ type verdict struct {
 	cycle       string
 	label       string
 	reason      string
+	noCycle     bool // unknown because the data has no cycle for the version
 }
 
-// judgeCycle evaluates one product version at opt.At. source says who built
-// it (os-vendor, third-party, hand-built); an OS vendor's package on an OS
-// still in support is distro-supported when its upstream line has ended.
-func (d *Data) judgeCycle(product, upstream, source string, os osSupport, extras bool, opt Options) verdict {
+// judgeCycle evaluates one product version at opt.At: first by upstream's
+// dates, then, for a build of the OS vendor (source os-vendor), by how
+// long the vendor patches it (vl). Only the OS finding itself counts an
+// extended phase of its own product (--extended-support means the OS's
+// ESM, ELS or LTS, never a product's paid premium support).
+func (d *Data) judgeCycle(product, upstream, source string, vl vendorLife, opt Options) verdict {
+	v := d.upstreamVerdict(product, upstream, source == sourceOS, opt)
+	switch {
+	case source == sourceOS:
+		return v
+	case source == SourceOSVendor:
+		return applyVendor(v, vl, opt)
+	case v.status == VerdictEOL || v.status == VerdictEOLSoon:
+		v.reason += "; " + sourceText(source) + ", so no OS vendor patches it"
+	}
+	return v
+}
+
+// upstreamVerdict is the verdict by the product's own dates.
+func (d *Data) upstreamVerdict(product, upstream string, isOS bool, opt Options) verdict {
 	p, ok := d.products[product]
 	if !ok {
 		return verdict{status: VerdictUnknown, reason: fmt.Sprintf("no end-of-life data for product %q", product)}
@@ -56,14 +73,8 @@ func (d *Data) judgeCycle(product, upstream, source string, os osSupport, extras
 	}
 	if !ok {
 		v.cycle = fallbackCycle(upstream)
-		if source == SourceOSVendor && os.inSupport && !extras {
-			v.status = VerdictDistroSupported
-			v.distroUntil = dateString(os.until)
-			v.reason = fmt.Sprintf("%s has no release cycle for %s in the data; the package is maintained by %s%s",
-				p.Label, upstream, os.name, untilText(os.until))
-			return v
-		}
 		v.status = VerdictUnknown
+		v.noCycle = true
 		v.reason = fmt.Sprintf("no data: %s has no release cycle matching %s", p.Label, upstream)
 		return v
 	}
@@ -74,10 +85,13 @@ func (d *Data) judgeCycle(product, upstream, source string, os osSupport, extras
 	end, phase := c.EOL, p.Labels.EOL
 	extNote := ""
 	if c.EOES.Tracked && p.Labels.EOES != "" {
-		if opt.ExtendedSupport {
+		switch {
+		case isOS && opt.ExtendedSupport:
 			end, phase = c.EOES, p.Labels.EOES
-		} else if c.EOL.Passed(opt.At) && !c.EOES.Passed(opt.At) {
+		case isOS && c.EOL.Passed(opt.At) && !c.EOES.Passed(opt.At):
 			extNote = fmt.Sprintf("; %s continues %s (counts with --extended-support)", p.Labels.EOES, untilOrOpen(c.EOES.Date))
+		case !isOS && c.EOL.Passed(opt.At) && !c.EOES.Passed(opt.At):
+			extNote = fmt.Sprintf("; %s continues %s (paid upstream support, which upkeep does not count)", p.Labels.EOES, untilOrOpen(c.EOES.Date))
 		}
 	}
 	if phase == "" {
@@ -119,24 +133,62 @@ func (d *Data) judgeCycle(product, upstream, source string, os osSupport, extras
 			v.reason += fmt.Sprintf(" (%s ended%s)", p.Labels.EOAS, onText(c.EOAS.Date))
 		}
 	}
-	if source == SourceOSVendor && !extras && os.known && !os.until.IsZero() {
-		v.vendorUntil = dateString(os.until)
-	}
-	if v.status != VerdictEOL && v.status != VerdictEOLSoon {
+	return v
+}
+
+// applyVendor turns the upstream verdict of an OS vendor's build into the
+// build's verdict. While the vendor patches it, its date counts (eol-soon
+// inside the window, distro-supported when upstream has ended); once the
+// vendor has stopped, nobody patches the build: eol when upstream has ended
+// too, unpatched otherwise. A vendor that follows upstream adds nothing.
+func applyVendor(v verdict, vl vendorLife, opt Options) verdict {
+	switch vl.kind {
+	case "":
+		return v // the OS is not in the data: upstream's word only
+	case registry.SupportUpstream:
+		if v.status != VerdictUnknown || v.noCycle {
+			v.reason += "; " + vl.why
+		}
 		return v
 	}
-	switch {
-	case source == sourceOS:
-	case source != SourceOSVendor:
-		v.reason += "; " + sourceText(source) + ", so no OS vendor patches it"
-	case extras:
-		v.reason += "; installed from an Amazon Linux Extras topic, which follows upstream support"
-	case os.inSupport:
+	if v.status == VerdictUnknown && !v.noCycle {
+		return v // the version cannot be read
+	}
+	end := vl.until
+	if end.IsZero() {
+		// The vendor announces no end: it patches its build.
+		if v.status == VerdictEOL || v.status == VerdictEOLSoon || v.noCycle {
+			v.status = VerdictDistroSupported
+			v.reason += fmt.Sprintf("; %s patches its package, with no end announced", vl.who)
+		}
+		return v
+	}
+	e := dateString(end)
+	v.vendorUntil = e
+	if opt.At.After(end) {
+		if v.status == VerdictEOL {
+			v.reason += fmt.Sprintf("; no fixes from the vendor either since %s ended on %s", vl.who, e)
+			return v
+		}
+		u := v
+		u.status, u.phase, u.eolDate, u.days, u.distroUntil = VerdictUnpatched, "vendor support", e, daysBetween(end, opt.At), ""
+		u.reason = fmt.Sprintf("no fixes since %s ended on %s (%d days ago); upstream: %s", vl.who, e, u.days, v.reason)
+		return u
+	}
+	if daysBetween(opt.At, end) <= opt.Within {
+		u := v
+		u.status, u.phase, u.eolDate, u.days, u.distroUntil = VerdictEOLSoon, "vendor support", e, -daysBetween(opt.At, end), ""
+		u.reason = fmt.Sprintf("%s stops patching it on %s (in %d days); upstream: %s", vl.who, e, -u.days, v.reason)
+		return u
+	}
+	if v.status == VerdictEOL || v.status == VerdictEOLSoon || v.noCycle {
 		v.status = VerdictDistroSupported
-		v.distroUntil = dateString(os.until)
-		v.reason += fmt.Sprintf("; %s patches its package while the OS is in %s%s", os.name, os.phase, untilText(os.until))
-	case os.known:
-		v.reason += fmt.Sprintf("; %s itself is out of %s, so its package gets the upstream verdict", os.name, os.phase)
+		v.distroUntil = e
+		if v.noCycle {
+			v.reason = fmt.Sprintf("%s has no release cycle for this version in the data; %s patches its package until %s", v.label, vl.who, e)
+		} else {
+			v.reason += fmt.Sprintf("; %s patches its package until %s", vl.who, e)
+		}
 	}
 	return v
 }
@@ -205,7 +257,6 @@ func (d *Data) osSupportAt(product, cycle string, opt Options) osSupport {
 		return s
 	}
 	s.name = p.Label + " " + cycle
-	s.al2 = product == "amazon-linux" && cycle == "2"
 	c, ok := d.Cycle(product, cycle)
 	if !ok {
 		return s

@@ -148,7 +148,7 @@ func assessRisk(s *Step, in Input, breaking []Breaking) {
 		unpatched = int(in.At.Sub(d).Hours() / 24)
 	}
 	switch advisories.Verdict(s.Status) {
-	case advisories.VerdictEOL:
+	case advisories.VerdictEOL, advisories.VerdictUnpatched:
 		switch {
 		case vendor && unpatched > 730:
 			add(ptsLongEOL, "upstream ended %s; the OS vendor patched it until %s (end of %s), %d days ago: long unpatched, so the gap to a current version is wide", x.eolDate, x.vendorUntil, s.c.OS, unpatched)
@@ -240,7 +240,7 @@ func assessRisk(s *Step, in Input, breaking []Breaking) {
 	// step's "why here" can say which of them put it ahead.
 	var parts []string
 	switch advisories.Verdict(s.Status) {
-	case advisories.VerdictEOL:
+	case advisories.VerdictEOL, advisories.VerdictUnpatched:
 		s.Urgency = 2
 		parts = append(parts, "past end of life")
 		if unpatched > 365 {

@@ -46,7 +46,7 @@ type facts struct {
 // verdictRank orders verdicts from worst to best.
 func verdictRank(v advisories.Verdict) int {
 	switch v {
-	case advisories.VerdictEOL:
+	case advisories.VerdictEOL, advisories.VerdictUnpatched:
 		return 0
 	case advisories.VerdictEOLSoon:
 		return 1

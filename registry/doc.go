@@ -49,5 +49,5 @@
 // life cycle is then the first vendor_support rule that matches (the
 // product's, then os.yaml's), and without one the OS release's own. The
 // tests load every file, check every rule names a source, and run the
-// truth table in testdata/truth.tsv.
+// truth table in advisories/testdata/truth.tsv.
 package registry

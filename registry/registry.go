@@ -484,7 +484,7 @@ type VendorQuery struct {
 	Product                      string
 	Package                      string
 	Cycle                        string
-	Stream                       string // module stream, "" when not modular
+	Stream                       string // module stream from the MODULARITYLABEL, "" when not known
 	Modular                      bool
 	Collection                   string // Software Collection, "" none
 }
@@ -525,8 +525,13 @@ func (v *VendorRule) matches(q VendorQuery) bool {
 	if len(v.Lines) > 0 && !slices.Contains(v.Lines, q.Cycle) {
 		return false
 	}
-	if v.Stream != "" && v.Stream != q.Stream {
-		return false
+	if v.Stream != "" {
+		// Without a MODULARITYLABEL only the release says a build is
+		// modular; its stream is then the cycle it belongs to.
+		inferred := q.Stream == "" && q.Modular && SameLine(q.Cycle, v.Stream)
+		if v.Stream != q.Stream && !inferred {
+			return false
+		}
 	}
 	if v.Modular != nil && *v.Modular != q.Modular {
 		return false

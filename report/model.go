@@ -166,10 +166,10 @@ type Unscanned struct {
 
 // verdictOrder ranks verdicts worst first; findings and charts follow it.
 // Unknown ranks above the supported verdicts: it needs a look.
-// "unpatched" (a supported cycle whose installed build lacks the fixes the
-// distribution shipped) ranks with eol: both need action now.
+// Unpatched (a vendor build whose vendor stopped patching it) ranks with
+// eol: both need action now.
 func verdictOrder() []advisories.Verdict {
-	return []advisories.Verdict{advisories.VerdictEOL, "unpatched", advisories.VerdictEOLSoon, advisories.VerdictUnknown,
+	return []advisories.Verdict{advisories.VerdictEOL, advisories.VerdictUnpatched, advisories.VerdictEOLSoon, advisories.VerdictUnknown,
 		advisories.VerdictDistroSupported, advisories.VerdictSupported}
 }
 

@@ -26,6 +26,7 @@ type Finding struct {
 	UpstreamVersion string   `json:"upstream_version"`
 	Cycle           string   `json:"cycle"`
 	Status          string   `json:"status"`
+	Role            string   `json:"role"`
 	Phase           string   `json:"phase"`
 	EOLDate         string   `json:"eol_date"`
 	Days            int      `json:"days"`
@@ -58,7 +59,7 @@ func toJSON(f advisories.Finding, m Meta) Finding {
 		ports = []int{}
 	}
 	return Finding{Host: f.Host, HostName: f.HostName, Kind: string(f.Kind), Package: f.Package, Packages: pk, Version: f.Version,
-		Product: f.Product, ProductLabel: f.ProductLabel, UpstreamVersion: f.UpstreamVersion, Cycle: f.Cycle, Status: string(f.Status),
+		Product: f.Product, ProductLabel: f.ProductLabel, UpstreamVersion: f.UpstreamVersion, Cycle: f.Cycle, Status: string(f.Status), Role: f.Role,
 		Phase: f.Phase, EOLDate: f.EOLDate, Days: f.Days, DistroUntil: f.DistroUntil, Source: f.Source, AL2023: string(f.AL2023),
 		AL2023Package: f.AL2023Package, Running: f.Running, Ports: ports, Reason: f.Reason, Waived: f.Waived,
 		WaiverReason: f.WaiverReason, Key: f.Key, DataDate: m.DataDate}
@@ -70,6 +71,10 @@ func status(f advisories.Finding) string {
 	s := string(f.Status)
 	switch f.Status {
 	case advisories.VerdictEOL:
+		if f.EOLDate != "" {
+			s += " since " + f.EOLDate
+		}
+	case advisories.VerdictUnpatched:
 		if f.EOLDate != "" {
 			s += " since " + f.EOLDate
 		}
@@ -92,9 +97,9 @@ func Severity(v advisories.Verdict) int {
 	switch v {
 	case advisories.VerdictEOL:
 		return 0
-	case advisories.VerdictEOLSoon:
+	case advisories.VerdictUnpatched: // nobody patches this build any more
 		return 1
-	case "unpatched": // a vendor's fixed build is not installed
+	case advisories.VerdictEOLSoon:
 		return 2
 	case advisories.VerdictDistroSupported:
 		return 4
@@ -109,9 +114,9 @@ func Severity(v advisories.Verdict) int {
 // VerdictStyle is the colour of a verdict on a terminal.
 func VerdictStyle(v advisories.Verdict) output.Style {
 	switch Severity(v) {
-	case 0, 2:
+	case 0, 1:
 		return output.Danger
-	case 1:
+	case 2:
 		return output.Warn
 	case 4, 5:
 		return output.OK
@@ -204,6 +209,8 @@ func FindingsView(m Meta) output.View[advisories.Finding] {
 			{Field: "reason", Value: str(func(f F) string { return f.Reason })},
 			{Field: "key", Value: str(func(f F) string { return f.Key })},
 			{Field: "data_date", Value: str(func(F) string { return m.DataDate })},
+			// What the deciding package is for its product (server, library, ...).
+			{Header: "ROLE", Field: "role", Value: str(func(f F) string { return f.Role }), Priority: 7},
 		},
 		JSON:      func(f F) any { return toJSON(f, m) },
 		JSONLines: true,

@@ -29,7 +29,7 @@ type judgeFlags struct {
 func (j *judgeFlags) add(cmd *cobra.Command) {
 	j.judging.addFlags(cmd)
 	fl := cmd.Flags()
-	fl.StringVar(&j.failOn, "fail-on", "", "exit 1 after the report when a finding matches: eol, eol-soon (includes eol) or blocked")
+	fl.StringVar(&j.failOn, "fail-on", "", "exit 1 after the report when a finding matches: eol (includes unpatched), eol-soon (includes eol) or blocked")
 	j.outputFlags.add(cmd, output.Table, output.Table, output.JSON, output.YAML, output.CSV, output.Markdown)
 	fl.StringSliceVar(&j.hosts, "host", nil, "only these hosts (id or name, shell globs allowed; repeatable)")
 }
@@ -70,14 +70,22 @@ the rest too, and a line on stderr says how many were left out. JSON, YAML
 and CSV list every finding.
 
   eol               the cycle's support phase has ended (date and days since)
-  eol-soon          it ends within --within days (default 180)
+  unpatched         an OS vendor's build whose vendor has stopped patching it (the
+                    OS release, Application Stream or Software Collection ended)
+                    while upstream may still support the cycle
+  eol-soon          the date that counts (upstream's, or the vendor's for its own
+                    build) is within --within days (default 180)
   supported         upstream still supports the cycle
   distro-supported  upstream has ended, but the package is the OS vendor's own
-                    and the OS is still in support: patched until the OS ends
+                    and the vendor still patches it (until distro_until)
   unknown           no data, an unmapped product, or a version that cannot be read
 
 An OS is in support while its standard security support lasts; extended
 phases (Debian LTS, Ubuntu ESM, RHEL ELS) count only with --extended-support.
+Some vendor builds follow upstream instead (AL2023's php8.x, nodejs, mariadb105;
+AL2 Extras topics; Ubuntu universe packages without Ubuntu Pro): see
+docs/advisories.md. Each finding names the role of its package (server, runtime,
+module, library, client, config, tooling).
 Hand-built binaries and packages from third-party repositories (Oracle MySQL,
 Docker, NodeSource, remi, PGDG, nginx.org, EPEL on Amazon Linux) get the plain
 upstream verdict. For hosts not on Amazon Linux 2023, the AL2023 column says
@@ -107,7 +115,7 @@ in the report, marked waived, and do not count for --fail-on.
 	o.judgeFlags.add(cmd)
 	fl := cmd.Flags()
 	fl.StringSliceVar(&o.products, "product", nil, "only these products (endoflife.date slugs: nginx, php, ...; repeatable)")
-	fl.StringSliceVar(&o.statuses, "status", nil, "only these statuses: eol, eol-soon, supported, distro-supported, unknown (repeatable or comma list)")
+	fl.StringSliceVar(&o.statuses, "status", nil, "only these statuses: eol, unpatched, eol-soon, supported, distro-supported, unknown (repeatable or comma list)")
 	fl.StringVar(&o.osID, "os", "", "with --packages: the os-release ID:VERSION_ID to judge the list as (amzn:2, ubuntu:22.04, ...)")
 	fl.StringVar(&o.packages, "packages", "", "judge this package list instead of a scan (FILE, or - for stdin); needs --os")
 	fl.BoolVar(&o.all, "all", false, "also show supported, distro-supported and unknown findings in a table or Markdown")
@@ -121,9 +129,9 @@ func (o *checkOptions) run(ctx context.Context) error {
 	}
 	for _, s := range o.statuses {
 		switch advisories.Verdict(s) {
-		case advisories.VerdictEOL, advisories.VerdictEOLSoon, advisories.VerdictSupported, advisories.VerdictDistroSupported, advisories.VerdictUnknown:
+		case advisories.VerdictEOL, advisories.VerdictUnpatched, advisories.VerdictEOLSoon, advisories.VerdictSupported, advisories.VerdictDistroSupported, advisories.VerdictUnknown:
 		default:
-			return usageErrorf("--status %q: use eol, eol-soon, supported, distro-supported or unknown", s)
+			return usageErrorf("--status %q: use eol, unpatched, eol-soon, supported, distro-supported or unknown", s)
 		}
 	}
 	if (o.packages == "") != (o.osID == "") {
@@ -264,7 +272,7 @@ func failOn(mode string, fs []advisories.Finding, readiness func() []advisories.
 			if f.Waived {
 				continue
 			}
-			if f.Status == advisories.VerdictEOL || (mode == "eol-soon" && f.Status == advisories.VerdictEOLSoon) {
+			if f.Status.Ended() || (mode == "eol-soon" && f.Status == advisories.VerdictEOLSoon) {
 				n++
 			}
 		}

@@ -106,7 +106,7 @@ func TestCheckDemoGolden(t *testing.T) {
 			seen["nginx-1.18-"+f.Status] = true
 		}
 	}
-	for _, k := range []string{"nginx-1.10", "al2", "openssl", "php", "mysql", "nginx-1.18-distro-supported"} {
+	for _, k := range []string{"nginx-1.10", "al2", "openssl", "php", "mysql", "nginx-1.18-eol-soon"} {
 		if !seen[k] {
 			t.Errorf("demo check has no %s finding", k)
 		}

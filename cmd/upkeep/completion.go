@@ -26,10 +26,13 @@ import (
 // flag, so a command added later gets them too.
 
 // verdictNames are the values of check --status, worst first.
-var verdictNames = []string{
-	string(advisories.VerdictEOL), string(advisories.VerdictEOLSoon), string(advisories.VerdictDistroSupported),
-	string(advisories.VerdictSupported), string(advisories.VerdictUnknown),
-}
+var verdictNames = func() []string {
+	var out []string
+	for _, v := range advisories.Verdicts() {
+		out = append(out, string(v))
+	}
+	return out
+}()
 
 // enumValues lists the fixed values of a flag of a command, nil when the
 // flag has none.

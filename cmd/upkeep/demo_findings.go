@@ -94,7 +94,7 @@ func eolCounts(r advisories.HostReport) (eol, soon int) {
 	for _, f := range r.Findings {
 		switch {
 		case f.Waived:
-		case f.Status == advisories.VerdictEOL:
+		case f.Status.Ended():
 			eol++
 		case f.Status == advisories.VerdictEOLSoon:
 			soon++

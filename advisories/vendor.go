@@ -1,0 +1,170 @@
+package advisories
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"upkeep/inventory"
+	"upkeep/registry"
+)
+
+// hostEnv is what judging a host's packages needs besides the packages:
+// its OS, whether that OS still patches, and the vendor's own support
+// statements for installed packages (dnf supportinfo), by package name.
+type hostEnv struct {
+	osr     inventory.OSRelease
+	sup     osSupport
+	support map[string]inventory.SupportStatement
+}
+
+func newHostEnv(rep *inventory.Report, osr inventory.OSRelease, sup osSupport) hostEnv {
+	e := hostEnv{osr: osr, sup: sup}
+	if len(rep.Support) > 0 {
+		e.support = make(map[string]inventory.SupportStatement, len(rep.Support))
+		for _, s := range rep.Support {
+			e.support[s.Package] = s
+		}
+	}
+	return e
+}
+
+// vendorLife is how long the OS vendor patches one of its builds: for the
+// OS release's life (os), only while upstream supports the cycle
+// (upstream), or until a date of its own (until: an Application Stream, a
+// Software Collection, a vendor support statement), never past the OS.
+type vendorLife struct {
+	kind  string    // registry.SupportOS, SupportUpstream or SupportUntil; "" when not known (the OS is not in the data)
+	until time.Time // the last patched day; zero when none is announced
+	who   string    // whose patches: "Ubuntu 22.04", "Red Hat's nodejs:10 stream on RHEL 8"
+	why   string    // for upstream: why the vendor's support follows upstream
+	src   string    // the rule's source URL
+}
+
+func (v vendorLife) key() string {
+	return v.kind + "\x00" + dateString(v.until) + "\x00" + v.who + "\x00" + v.why
+}
+
+// vendorLifeOf finds the life cycle of a vendor build: the host's own
+// support statement first, then the registry's rules (the product's, then
+// the OS's), then the OS release's life. p is nil for the running kernel.
+func (d *Data) vendorLifeOf(env hostEnv, product, cycle string, p *inventory.Package, opt Options) vendorLife {
+	sup := env.sup
+	osProduct, osCycle := OSCycle(env.osr)
+	if !sup.known {
+		return vendorLife{}
+	}
+	osLife := vendorLife{kind: registry.SupportOS, until: sup.until, who: sup.name}
+	q := registry.VendorQuery{OSProduct: osProduct, OSCycle: osCycle, Product: product, Cycle: cycle}
+	if fam, ok := d.reg.OSFamily(env.osr.ID); ok {
+		q.OSFamily = fam.Family
+	}
+	component := ""
+	if p != nil {
+		q.Package = p.Name
+		if st, ok := env.support[p.Name]; ok {
+			if v, ok := statementLife(st, sup, opt.At); ok {
+				return v
+			}
+		}
+		q.Modular, q.Stream = moduleStream(*p)
+		q.Collection = collectionOf(p.Name)
+		component = p.Component
+	}
+	rule, src, ok := d.reg.VendorRule(q)
+	if ok && component == "" {
+		component = rule.Component
+	}
+	if osProduct == "ubuntu" && (component == "universe" || component == "multiverse") {
+		if opt.ExtendedSupport {
+			osLife.who = sup.name + " with Ubuntu Pro (ESM Apps covers " + component + ")"
+			return osLife
+		}
+		return vendorLife{kind: registry.SupportUpstream, src: src.URL,
+			why: fmt.Sprintf("it is in Ubuntu's %s component, which Canonical patches only with Ubuntu Pro (ESM Apps), so upstream's dates count", component)}
+	}
+	if !ok {
+		return osLife
+	}
+	switch rule.Support {
+	case registry.SupportUpstream:
+		why := "its vendor supports it only as long as upstream does"
+		switch {
+		case rule.Note != "":
+			why = rule.Note
+		case osProduct == "amazon-linux" && osCycle == "2023":
+			why = "AWS supports this Amazon Linux 2023 package only as long as upstream does"
+		case q.Modular:
+			why = "the registry has no retirement date for its Application Stream, so upstream's dates count"
+		}
+		return vendorLife{kind: registry.SupportUpstream, why: why, src: src.URL}
+	case registry.SupportUntil:
+		v := vendorLife{kind: registry.SupportUntil, until: rule.UntilDate(), src: src.URL}
+		switch {
+		case q.Collection != "":
+			v.who = fmt.Sprintf("the %s Software Collection on %s", q.Collection, sup.name)
+		case rule.Stream != "":
+			v.who = fmt.Sprintf("Red Hat's %s %s Application Stream on %s", product, rule.Stream, sup.name)
+		default:
+			v.who = fmt.Sprintf("%s's life cycle for %s", sup.name, q.Package)
+		}
+		if !sup.until.IsZero() && sup.until.Before(v.until) {
+			return osLife // the stream outlives the OS: the OS's end counts
+		}
+		return v
+	}
+	return osLife
+}
+
+// statementLife reads a vendor support statement (dnf supportinfo). A
+// statement without a date or level it can read says nothing.
+func statementLife(st inventory.SupportStatement, sup osSupport, at time.Time) (vendorLife, bool) {
+	who := "AWS's support statement for " + st.Package
+	if st.Source != "" {
+		who += " (" + st.Source + ")"
+	}
+	level := strings.ToLower(st.Level)
+	ends, err := time.Parse(time.DateOnly, strings.TrimSpace(st.Ends))
+	ended := strings.Contains(level, "end-of-support") || strings.Contains(level, "unsupported") || strings.Contains(level, "eol")
+	switch {
+	case err == nil:
+		if !sup.until.IsZero() && sup.until.Before(ends) {
+			ends = sup.until
+		}
+		return vendorLife{kind: registry.SupportUntil, until: ends, who: who}, true
+	case ended:
+		return vendorLife{kind: registry.SupportUntil, until: at.AddDate(0, 0, -1), who: who}, true
+	}
+	return vendorLife{}, false
+}
+
+// moduleStream reads the Application Stream of a RHEL 8+ build: from its
+// MODULARITYLABEL (name:stream:version:context), or, when only the release
+// says it is modular (".module+el8.3.0+..."), the stream is its cycle.
+func moduleStream(p inventory.Package) (modular bool, stream string) {
+	if p.Module != "" {
+		parts := strings.Split(p.Module, ":")
+		if len(parts) > 1 {
+			return true, parts[1]
+		}
+		return true, ""
+	}
+	return strings.Contains(p.Release, ".module+el") || strings.Contains(p.Release, ".module_el"), ""
+}
+
+// collectionOf names the Software Collection of a package (rh-php73,
+// httpd24), "" when it is not in one.
+func collectionOf(name string) string {
+	if strings.HasPrefix(name, "httpd24-") {
+		return "httpd24"
+	}
+	if !strings.HasPrefix(name, "rh-") {
+		return ""
+	}
+	rest := name[3:]
+	i := strings.IndexByte(rest, '-')
+	if i <= 0 {
+		return ""
+	}
+	return name[:3+i]
+}
