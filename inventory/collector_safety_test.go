@@ -1,0 +1,244 @@
+package inventory_test
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"upkeep/internal/fixtures"
+	"upkeep/inventory"
+)
+
+// decoy is a program that, if anyone runs it, leaves a marker file named
+// after itself in dir: proof that the collector executed it.
+func decoy(dir, name string) string {
+	return "#!/bin/sh\n: > '" + filepath.Join(dir, name) + "'\necho 'decoy 9.9.9'\n"
+}
+
+// TestCollectorRunsOnlyRootsFiles: as root, the collector runs no program
+// that another user owns or could have changed (the file, or any directory
+// above it, not root's or writable by group or others), also through a
+// symlink; it reads versions from files where the install has one, and runs
+// what it must with a clean environment and the no-write flags.
+func TestCollectorRunsOnlyRootsFiles(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: decoys are chowned to another user")
+	}
+	const nobody = 65534
+	for _, sh := range shells(t) {
+		t.Run(sh.name, func(t *testing.T) {
+			marks := t.TempDir()
+			h := fixtures.Host{Fixture: "rockylinux-9-container",
+				Probes: []fixtures.Probe{
+					// Root's: probed.
+					{Path: "/usr/sbin/httpd", Output: "Server version: Apache/2.4.57 (Unix)", Owner: "httpd"},
+					{Path: "/opt/valkey/bin/valkey-server", Output: "Valkey server v=7.2.5 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=1"},
+				},
+				Files: map[string]string{
+					// A user's Tomcat: its version.sh would run catalina.sh as root.
+					"/opt/tomcat/bin/version.sh":  decoy(marks, "tomcat-version.sh"),
+					"/opt/tomcat/bin/catalina.sh": decoy(marks, "tomcat-catalina.sh"),
+					// Root's node in a group-writable folder.
+					"/opt/node/bin/node": decoy(marks, "node"),
+					// A user's php on a standard path.
+					"/usr/local/bin/php": decoy(marks, "php"),
+					// A root-owned name linking to a user's file.
+					"/opt/evil/nginx": decoy(marks, "nginx"),
+					// A user's JDK with a release file: read, never run.
+					"/opt/app/jdk/bin/java": decoy(marks, "java"),
+					"/opt/app/jdk/release":  "IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_VERSION=\"17.0.9\"\nJAVA_VERSION_DATE=\"2023-10-17\"\n",
+					// Root's Tomcat with RELEASE-NOTES: read, not run.
+					"/opt/tomcat10/bin/version.sh":  decoy(marks, "tomcat10-version.sh"),
+					"/opt/tomcat10/bin/catalina.sh": decoy(marks, "tomcat10-catalina.sh"),
+					"/opt/tomcat10/RELEASE-NOTES":   "================\n                     Apache Tomcat Version 10.1.34\n                            Release Notes\n",
+					// A user's node with node_version.h: read, never run.
+					"/home/dev/node-v18/bin/node":                    decoy(marks, "dev-node"),
+					"/home/dev/node-v18/include/node/node_version.h": "#define NODE_MAJOR_VERSION 18\n#define NODE_MINOR_VERSION 19\n#define NODE_PATCH_VERSION 0\n",
+					// Root's php and java: run, and say how.
+					"/usr/bin/php":                 "#!/bin/sh\necho \"PHP 8.2.27 (cli) args=$* env=$(env | grep -c UPKEEP_SECRET) tmp=${TMPDIR:-unset} pwd=$(pwd)\"\n",
+					"/usr/lib/jvm/jre-17/bin/java": "#!/bin/sh\necho \"openjdk version \\\"17.0.13\\\" args=$*\" >&2\n",
+					// Names the collector does not look for.
+					"/usr/local/lib/node/bin/nodejs":   decoy(marks, "nodejs-off-path"),
+					"/usr/local/bin/redis-server-note": decoy(marks, "not-a-probe-name"),
+				},
+			}
+			dir := t.TempDir()
+			env, err := fixtures.Materialize(dir, h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range []string{"opt/tomcat/bin/version.sh", "opt/tomcat/bin/catalina.sh", "opt/tomcat/bin", "usr/local/bin/php",
+				"opt/evil/nginx", "opt/app/jdk/bin/java", "home/dev/node-v18/bin/node"} {
+				if err := os.Lchown(filepath.Join(dir, p), nobody, nobody); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.Chmod(filepath.Join(dir, "opt/node/bin"), 0o775); err != nil {
+				t.Fatal(err)
+			}
+			// The link names its target inside the tree, as /opt/evil/nginx
+			// would be on the host.
+			if err := os.Symlink(filepath.Join(dir, "opt/evil/nginx"), filepath.Join(dir, "usr/local/bin/nginx")); err != nil {
+				t.Fatal(err)
+			}
+			env = append(env, "UPKEEP_SECRET=1", "LD_LIBRARY_PATH=/nonexistent")
+			out := runWithEnv(t, sh, dir, env)
+			r, err := inventory.Parse(out)
+			if err != nil {
+				t.Fatalf("Parse: %v\n%.3000s", err, out)
+			}
+			if ran, _ := os.ReadDir(marks); len(ran) > 0 {
+				var names []string
+				for _, e := range ran {
+					names = append(names, e.Name())
+				}
+				t.Errorf("collector ran programs it must not: %v", names)
+			}
+			got := map[string]string{}
+			for _, p := range r.Probes {
+				got[p.Path] = p.Output
+			}
+			want := map[string]string{
+				"/usr/sbin/httpd":                  "Server version: Apache/2.4.57 (Unix)",
+				"/opt/valkey/bin/valkey-server":    "Valkey server v=7.2.5 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=1",
+				"/opt/app/jdk/bin/java":            `java version "17.0.9" (release file, IMPLEMENTOR=Eclipse Adoptium)`,
+				"/opt/tomcat10/bin/version.sh":     "Apache Tomcat Version 10.1.34",
+				"/home/dev/node-v18/bin/node":      "", // not looked for: outside the searched places
+				"/usr/bin/php":                     "PHP 8.2.27 (cli) args=-n -v env=0 tmp=unset pwd=/",
+				"/usr/lib/jvm/jre-17/bin/java":     `openjdk version "17.0.13" args=-XX:-UsePerfData -version`,
+				"/usr/local/lib/node/bin/nodejs":   "",
+				"/usr/local/bin/redis-server-note": "",
+			}
+			for path, w := range want {
+				if g, ok := got[path]; w == "" && ok || w != "" && g != w {
+					t.Errorf("probe %s: got %q (reported %v), want %q", path, g, ok, w)
+				}
+			}
+			for _, p := range r.Probes {
+				if p.Path == "/opt/app/jdk/bin/java" && p.Version != "17.0.9" || p.Path == "/opt/valkey/bin/valkey-server" && (p.Name != "valkey-server" || p.Version != "7.2.5") {
+					t.Errorf("probe %+v", p)
+				}
+			}
+			for _, skipped := range []string{"/opt/tomcat/bin/version.sh", "/opt/node/bin/node", "/usr/local/bin/php", "/opt/evil/nginx"} {
+				if !slices.ContainsFunc(r.Warnings, func(w string) bool {
+					return strings.HasPrefix(w, "probe "+skipped+" skipped: not run as root")
+				}) {
+					t.Errorf("no warning that %s was skipped: %q", skipped, r.Warnings)
+				}
+			}
+		})
+	}
+}
+
+// runWithEnv runs the collector on a materialized tree with env, checking
+// that it changed nothing in the tree and wrote nothing in TMPDIR.
+func runWithEnv(t *testing.T, sh shell, dir string, env []string) []byte {
+	t.Helper()
+	before := snapshot(t, dir)
+	tmp := t.TempDir()
+	out, stderr, err := runScript(sh, append(env, "TMPDIR="+tmp))
+	if err != nil {
+		t.Fatalf("collector under %s: %v\n%s", sh.name, err, stderr)
+	}
+	if after := snapshot(t, dir); !mapsEqual(before, after) {
+		t.Errorf("collector changed the host tree")
+	}
+	if entries, _ := os.ReadDir(tmp); len(entries) > 0 {
+		t.Errorf("collector wrote %d entries into TMPDIR", len(entries))
+	}
+	return out
+}
+
+// supportInfoXML is a support_info.xml in the shape dnf-plugin-support-info
+// 1.x ships it (github.com/amazonlinux/dnf-plugin-support-info,
+// support_info.xml, 2024-01-17): statements with a marker and an end date,
+// each listing its packages. Dates as that file gives them.
+const supportInfoXML = `<?xml version="1.0" ?>
+<package_support current_as="2024-01-17T17:56:42.030924">
+  <statements>
+    <statement end_date="2028-03-15" id="eol_kernel" marker="supported" start_date="2023-03-15">
+      <summary>Amazon Linux 2023 kernel</summary>
+      <packages>
+        <package name="kernel" note="eol_kernel"/>
+      </packages>
+    </statement>
+    <statement end_date="2024-11-25" id="eol_php8.1" marker="supported" start_date="2023-03-15">
+      <summary>PHP 8.1 has security support until November 2024</summary>
+      <packages>
+        <package name="php8.1" note="eol_php8.1"/>
+        <package name="openssl" note="eol_php8.1"/>
+      </packages>
+    </statement>
+    <statement end_date="someday" id="eol" marker="supported" start_date="2023-03-15">
+      <packages>
+        <package name="bash"/>
+        <package name="not-installed-here"/>
+      </packages>
+    </statement>
+  </statements>
+</package_support>
+`
+
+// TestCollectorFormat2Data: rpm module labels (and rpm too old to know the
+// tag), dpkg archive components from apt's indexes matched on the exact
+// version, and vendor support statements for installed packages.
+func TestCollectorFormat2Data(t *testing.T) {
+	sh := shells(t)[0]
+	t.Run("rpm modules", func(t *testing.T) {
+		for _, fixture := range []string{"rockylinux-9-container", "amazonlinux-2-container"} {
+			h := fixtures.Host{Fixture: fixture, Modules: map[string]string{"bash": "bash:5:9040020240101:abcdef12"}}
+			out, _ := runOn(t, sh, h)
+			r, err := inventory.Parse(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := ""
+			if fixture == "rockylinux-9-container" {
+				want = "bash:5:9040020240101:abcdef12" // AL2's rpm 4.11 cannot tell
+			}
+			n := 0
+			for _, p := range r.Packages {
+				if p.Name == "bash" && p.Module != want || p.Name != "bash" && p.Module != "" {
+					t.Errorf("%s: %+v, want module %q", fixture, p, want)
+				}
+				n++
+			}
+			if list, _ := fixtures.Packages(fixture); n != len(list) || len(r.Warnings) != 0 {
+				t.Errorf("%s: %d packages of %d, warnings %q", fixture, n, len(list), r.Warnings)
+			}
+		}
+	})
+	t.Run("dpkg components", func(t *testing.T) {
+		h := fixtures.Host{Fixture: "debian-12-app", Components: map[string]string{"bash": "main", "nginx": "contrib", "openssl": ""}}
+		out, _ := runOn(t, sh, h)
+		r, err := inventory.Parse(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range r.Packages {
+			// openssl is indexed only at another version: unknown, not "contrib".
+			if want := h.Components[p.Name]; p.Component != want {
+				t.Errorf("%s %s: component %q, want %q", p.Name, p.Version, p.Component, want)
+			}
+		}
+	})
+	t.Run("support statements", func(t *testing.T) {
+		h := fixtures.Host{Fixture: "amazonlinux-2023-ami", SupportInfo: supportInfoXML}
+		out, _ := runOn(t, sh, h)
+		r, err := inventory.Parse(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const src = "dnf supportinfo (support_info.xml)"
+		want := []inventory.SupportStatement{
+			{Package: "bash", Level: "supported", Source: src}, // a date that is not one is dropped
+			{Package: "kernel", Level: "supported", Ends: "2028-03-15", Source: src},
+			{Package: "openssl", Level: "supported", Ends: "2024-11-25", Source: src},
+		}
+		if !slices.Equal(r.Support, want) {
+			t.Errorf("support:\n got %+v\nwant %+v", r.Support, want)
+		}
+	})
+}
