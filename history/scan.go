@@ -80,3 +80,44 @@ func Placeholders(s inventory.Scan) []inventory.Observation {
 	}
 	return out
 }
+
+// Pair chooses the two scans diff compares. scans are every stored scan,
+// newest first. With no id the two latest usable scans; with one, that
+// scan against the latest usable scan; with two, those.
+func Pair(scans []inventory.Scan, ids []int64) (from, to inventory.Scan, err error) {
+	byID := map[int64]inventory.Scan{}
+	var usable []inventory.Scan
+	for _, s := range scans {
+		byID[s.ID] = s
+		if s.Usable() {
+			usable = append(usable, s)
+		}
+	}
+	get := func(id int64) (inventory.Scan, error) {
+		s, ok := byID[id]
+		if !ok {
+			return s, fmt.Errorf("scan %d: %w (list scans with 'upkeep scans')", id, store.ErrNotFound)
+		}
+		return s, nil
+	}
+	switch len(ids) {
+	case 2:
+		if from, err = get(ids[0]); err != nil {
+			return
+		}
+		to, err = get(ids[1])
+		return
+	case 1:
+		if from, err = get(ids[0]); err != nil {
+			return
+		}
+		if len(usable) == 0 {
+			return from, to, fmt.Errorf("%w: no scan finished with a host that has package data to compare scan %d with", store.ErrNoUsableScan, ids[0])
+		}
+		return from, usable[0], nil
+	}
+	if len(usable) < 2 {
+		return from, to, fmt.Errorf("%w: diff needs two scans that finished with hosts that have package data, and the database has %d (see 'upkeep scans')", store.ErrNoUsableScan, len(usable))
+	}
+	return usable[1], usable[0], nil
+}

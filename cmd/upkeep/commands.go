@@ -13,6 +13,8 @@ func commands(f *factory) []*cobra.Command {
 		newScanCmd(f),
 		newInventoryCmd(f),
 		newScansCmd(f),
+		newDiffCmd(f),
+		newDriftCmd(f),
 		newCheckCmd(f),
 		newReadinessCmd(f),
 		newPlanCmd(f),

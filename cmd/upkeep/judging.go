@@ -30,12 +30,18 @@ type judging struct {
 }
 
 func (j *judging) addFlags(cmd *cobra.Command) {
+	j.addVerdictFlags(cmd)
+	cmd.Flags().Int64Var(&j.scan, "scan", 0, "scan id to judge (default: the latest scan that finished with hosts; see 'upkeep inventory scans')")
+}
+
+// addVerdictFlags adds the flags that decide verdicts, without --scan: for
+// commands that name their scans otherwise (diff).
+func (j *judging) addVerdictFlags(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.StringVar(&j.at, "at", "", "judge as of this day, YYYY-MM-DD (default today), to plan ahead")
 	fl.IntVar(&j.within, "within", 180, "days before an end-of-life date that count as eol-soon")
 	fl.BoolVar(&j.extendedSupport, "extended-support", false, "count extended phases (Debian LTS, Ubuntu ESM, RHEL ELS, paid vendor support) as support")
 	fl.StringVar(&j.waivers, "waivers", "", "waivers file (default upkeep.yaml in the working directory, if present)")
-	fl.Int64Var(&j.scan, "scan", 0, "scan id to judge (default: the latest scan that finished with hosts; see 'upkeep inventory scans')")
 }
 
 // options validates the flags and turns them into judge options, waivers

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"upkeep/advisories"
+	"upkeep/history"
+	"upkeep/internal/output"
+	"upkeep/inventory"
+	"upkeep/inventory/store"
+)
+
+type diffOptions struct {
+	f *factory
+	judging
+	outputFlags
+	noFindings bool
+}
+
+func newDiffCmd(f *factory) *cobra.Command {
+	o := &diffOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "diff [FROM] [TO]",
+		Short: "What changed between two scans: hosts, packages, probes, ports, findings",
+		Long: `diff compares two scans host by host (hosts are matched by instance id):
+hosts added and removed, status changes, packages upgraded and downgraded (by the
+package manager's own version order), added and removed, probed binaries and
+listening ports that changed, and end-of-life findings fixed and new (both scans
+judged with the same data and flags; eol and eol-soon findings that no waiver accepts).
+
+With no scan id it compares the two latest scans that finished with hosts that have
+package data; with one, that scan against the latest such scan.`,
+		Example: `  upkeep diff
+  upkeep diff 12
+  upkeep diff 12 15 --output markdown > changes.md
+  upkeep diff --output json | jq '.[] | select(.change == "finding-new")'`,
+		Args: cobra.MaximumNArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var ids []int64
+			for _, a := range args {
+				id, err := strconv.ParseInt(a, 10, 64)
+				if err != nil || id <= 0 {
+					return usageErrorf("%q is not a scan id (see 'upkeep scans')", a)
+				}
+				ids = append(ids, id)
+			}
+			if err := o.outputFlags.parse(); err != nil {
+				return err
+			}
+			opt, err := o.judging.options(f)
+			if err != nil {
+				return err
+			}
+			return o.run(cmd.Context(), ids, opt)
+		},
+	}
+	o.judging.addVerdictFlags(cmd)
+	cmd.Flags().BoolVar(&o.noFindings, "no-findings", false, "compare what is installed only; do not judge the scans")
+	o.outputFlags.add(cmd, output.Table, output.Table, output.JSON, output.YAML, output.CSV, output.Markdown)
+	return cmd
+}
+
+func (o *diffOptions) run(ctx context.Context, ids []int64, opt advisories.Options) error {
+	db, err := o.f.openReadStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	scans, err := db.Scans(ctx)
+	if err != nil {
+		return err
+	}
+	from, to, err := history.Pair(scans, ids)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return usageErrorf("%w", err)
+	case err != nil:
+		return err
+	}
+	for _, s := range []inventory.Scan{from, to} {
+		if !s.Usable() {
+			o.f.note("warning: scan %d is %s", s.ID, history.Why(s))
+		}
+	}
+	var d *advisories.Data
+	if !o.noFindings {
+		if d, _, err = loadData(ctx, o.f); err != nil {
+			return err
+		}
+		if err := checkWaivers(d, opt.Waivers); err != nil {
+			return err
+		}
+		o.f.warnStale(d)
+	}
+	side := func(s inventory.Scan) (history.Side, error) {
+		obs, err := db.Observations(ctx, s.ID)
+		if err != nil {
+			return history.Side{}, fmt.Errorf("read scan %d: %w", s.ID, err)
+		}
+		sd := history.Side{Scan: s, Obs: obs}
+		if d != nil {
+			sd.Reports = d.Judge(obs, opt)
+		}
+		return sd, nil
+	}
+	a, err := side(from)
+	if err != nil {
+		return err
+	}
+	b, err := side(to)
+	if err != nil {
+		return err
+	}
+	diff := history.Compare(a, b)
+	return o.write(o.f, func(w io.Writer, oo output.Options) error { return history.WriteDiff(w, oo, diff) })
+}

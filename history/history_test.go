@@ -1,0 +1,190 @@
+package history
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"upkeep/advisories"
+	"upkeep/internal/output"
+	"upkeep/inventory"
+	"upkeep/inventory/demo"
+	"upkeep/inventory/store"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+var at = time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+
+func assertGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./history -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the golden file (go test ./history -run %s -update rewrites it):\n%s", name, t.Name(), got)
+	}
+}
+
+// secondScan is the demo fleet a week later, with known changes:
+//   - openssl upgraded on prod-web-01 to prod-web-04 (web, Amazon Linux 2);
+//   - prod-api-02 drifted inside its role: python downgraded;
+//   - stg-web-30 gone;
+//   - prod-api-03's hand-installed Node.js 16 removed (probe and port 3000).
+func secondScan(t *testing.T, first []inventory.Observation) []inventory.Observation {
+	t.Helper()
+	var out []inventory.Observation
+	for _, o := range first {
+		name := o.Host.Name
+		if name == "stg-web-30" {
+			continue
+		}
+		r := *o.Report
+		r.Packages = slices.Clone(r.Packages)
+		r.Probes = slices.Clone(r.Probes)
+		r.Listeners = slices.Clone(r.Listeners)
+		r.Facts.CollectedAt = r.Facts.CollectedAt.Add(7 * 24 * time.Hour)
+		switch {
+		case slices.Contains([]string{"prod-web-01", "prod-web-02", "prod-web-03", "prod-web-04"}, name):
+			for i, p := range r.Packages {
+				if p.Name == "openssl" || p.Name == "openssl-libs" {
+					r.Packages[i].Release = "24.amzn2.0.16"
+				}
+			}
+		case name == "prod-api-02":
+			for i, p := range r.Packages {
+				if p.Name == "python" || p.Name == "python-libs" {
+					r.Packages[i].Release = "58.amzn2.0.2"
+				}
+			}
+		case name == "prod-api-03":
+			r.Probes = slices.DeleteFunc(r.Probes, func(p inventory.Probe) bool { return p.Name == "node" })
+			r.Listeners = slices.DeleteFunc(r.Listeners, func(l inventory.Listener) bool { return l.Port == 3000 })
+		}
+		o.Report = &r
+		out = append(out, o)
+	}
+	return out
+}
+
+// demoScans stores the demo fleet and its second scan and reads both back
+// (so that package sets are the store's), judged at a fixed day.
+func demoScans(t *testing.T) (Side, Side) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "upkeep.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	first, err := demo.Observations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := advisories.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := advisories.Options{At: at, Within: 180}
+	var sides []Side
+	for i, obs := range [][]inventory.Observation{first, secondScan(t, first)} {
+		started := time.Date(2026, 11, 17+7*i, 9, 0, 0, 0, time.UTC)
+		id, err := db.BeginScan(ctx, inventory.Scan{Source: "demo", Targets: "demo fleet", Started: started, Expected: len(obs)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range obs {
+			o.ScanID = id
+			if err := db.SaveObservation(ctx, o); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.FinishScan(ctx, id, started.Add(time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		s, err := db.Scan(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored, err := db.Observations(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sides = append(sides, Side{Scan: s, Obs: stored, Reports: d.Judge(stored, opt)})
+	}
+	return sides[0], sides[1]
+}
+
+func render(t *testing.T, f output.Format, write func(*bytes.Buffer, output.Options) error) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := write(&b, output.Options{Format: f}); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func TestDiffDemoGolden(t *testing.T) {
+	a, b := demoScans(t)
+	d := Compare(a, b)
+	for _, f := range []output.Format{output.Table, output.JSON, output.CSV, output.Markdown} {
+		assertGolden(t, "diff."+string(f)+".golden", render(t, f, func(w *bytes.Buffer, o output.Options) error { return WriteDiff(w, o, d) }))
+	}
+	// What the fleet was changed to show, whatever the golden says.
+	has := func(host string, k Kind, item string) bool {
+		return slices.ContainsFunc(d.Changes, func(c Change) bool { return c.HostName == host && c.Kind == k && strings.HasPrefix(c.Item, item) })
+	}
+	for _, want := range []struct {
+		host string
+		kind Kind
+		item string
+	}{
+		{"prod-web-01", Upgraded, "openssl.x86_64"}, {"prod-web-04", Upgraded, "openssl-libs.x86_64"},
+		{"prod-api-02", Downgraded, "python.x86_64"}, {"stg-web-30", HostRemoved, "host"},
+		{"prod-api-03", ProbeChanged, "node "}, {"prod-api-03", PortClosed, "3000/tcp"}, {"prod-api-03", FindingFixed, "Node.js 16"},
+	} {
+		if !has(want.host, want.kind, want.item) {
+			t.Errorf("diff lacks %s %s %s", want.host, want.kind, want.item)
+		}
+	}
+	if has("prod-web-05", Upgraded, "openssl") || d.Hosts != 7 {
+		t.Errorf("diff touches %d hosts, want 7 (4 upgraded, 1 drifted, 1 gone, 1 without node)", d.Hosts)
+	}
+}
+
+func TestDriftDemoGolden(t *testing.T) {
+	_, b := demoScans(t)
+	r := Drifts(b.Scan, b.Obs, DriftOptions{By: "Role"})
+	for _, f := range []output.Format{output.Table, output.JSON} {
+		assertGolden(t, "drift-role."+string(f)+".golden", render(t, f, func(w *bytes.Buffer, o output.Options) error { return WriteDrift(w, o, r, "Role") }))
+	}
+	behind := slices.IndexFunc(r.Rows, func(d Drift) bool {
+		return d.Group == "api" && d.Item == "python.x86_64" && d.Direction == Behind && slices.Equal(d.Drifted, []string{"prod-api-02"})
+	})
+	if behind < 0 {
+		t.Errorf("drift does not show prod-api-02 behind its role on python")
+	}
+	c := Drifts(b.Scan, b.Obs, DriftOptions{By: "cohort"})
+	assertGolden(t, "drift-cohort.table.golden", render(t, output.Table, func(w *bytes.Buffer, o output.Options) error { return WriteDrift(w, o, c, "cohort") }))
+	e := Drifts(b.Scan, b.Obs, DriftOptions{By: "Role", EnvTag: "Env", EnvPair: [2]string{"staging", "prod"}})
+	assertGolden(t, "drift-env.table.golden", render(t, output.Table, func(w *bytes.Buffer, o output.Options) error {
+		return WriteEnvDrift(w, o, e, "Role", [2]string{"staging", "prod"})
+	}))
+}
