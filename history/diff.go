@@ -311,8 +311,8 @@ func comparePorts(a, b []inventory.Listener) []Change {
 	return out
 }
 
-// openFindings are each host's findings that need action (eol or
-// eol-soon, not waived), by finding key.
+// openFindings are each host's findings that need action (eol, unpatched
+// or eol-soon, not waived), by finding key.
 func openFindings(rs []advisories.HostReport) map[string]map[string]*advisories.Finding {
 	out := map[string]map[string]*advisories.Finding{}
 	for i := range rs {
@@ -323,7 +323,7 @@ func openFindings(rs []advisories.HostReport) map[string]map[string]*advisories.
 		m := map[string]*advisories.Finding{}
 		for j := range r.Findings {
 			f := &r.Findings[j]
-			if f.Waived || (f.Status != advisories.VerdictEOL && f.Status != advisories.VerdictEOLSoon) {
+			if f.Waived || (f.Status != advisories.VerdictEOL && f.Status != advisories.VerdictUnpatched && f.Status != advisories.VerdictEOLSoon) {
 				continue
 			}
 			m[f.Key] = f
@@ -344,7 +344,7 @@ func findingItem(f *advisories.Finding) string {
 	return s
 }
 
-// compareFindings lists findings fixed, new and changed (eol-soon to eol)
+// compareFindings lists findings fixed, new and changed (eol-soon to eol, ...)
 // on a host scanned in both scans.
 func compareFindings(a, b map[string]*advisories.Finding) []Change {
 	if a == nil || b == nil {
