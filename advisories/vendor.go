@@ -67,6 +67,16 @@ func (d *Data) vendorLifeOf(env hostEnv, product, cycle string, p *inventory.Pac
 				return v
 			}
 		}
+		if osProduct == "amazon-linux" && osCycle == "2023" && d.al2023 != nil {
+			// AWS's SupportInfo data, read by 'upkeep data update', for hosts
+			// without dnf supportinfo.
+			if s, ok := d.AL2023Support(p.Name); ok {
+				st := inventory.SupportStatement{Package: s.Package, Level: s.Level, Ends: s.Ends, Source: "AL2023 SupportInfo"}
+				if v, ok := statementLife(st, sup, opt.At); ok {
+					return v
+				}
+			}
+		}
 		q.Modular, q.Stream = moduleStream(*p)
 		q.Collection = collectionOf(p.Name)
 		component = p.Component
@@ -125,7 +135,8 @@ func statementLife(st inventory.SupportStatement, sup osSupport, at time.Time) (
 	}
 	level := strings.ToLower(st.Level)
 	ends, err := time.Parse(time.DateOnly, strings.TrimSpace(st.Ends))
-	ended := strings.Contains(level, "end-of-support") || strings.Contains(level, "unsupported") || strings.Contains(level, "eol")
+	ended := strings.Contains(level, "end-of-support") || strings.Contains(level, "unsupported") ||
+		strings.Contains(level, "eol") || level == "eos"
 	switch {
 	case err == nil:
 		if !sup.until.IsZero() && sup.until.Before(ends) {

@@ -166,3 +166,22 @@ func TestProbeVendors(t *testing.T) {
 		t.Errorf("valkey-server: %s", got)
 	}
 }
+
+// TestAL2023SupportInfoData: with AWS's SupportInfo data from 'upkeep data
+// update', an AL2023 package's statement decides where the host has none;
+// the host's own 'dnf supportinfo' answer still wins.
+func TestAL2023SupportInfoData(t *testing.T) {
+	d := mustLoad(t).WithAL2023Repo(&AL2023Repo{Release: "2023.9.20251014", ReleaseDate: "2025-10-14",
+		Packages: []AL2023Package{{Name: "nginx", Version: "1.28.0", Release: "1.amzn2023.0.1", Repo: "core"}},
+		Support:  []AL2023Support{{Package: "nginx", Level: "supported", Ends: "2026-12-15"}}})
+	rep := inventory.Report{Packages: []inventory.Package{rpmPkg("nginx", "1:1.28.0-1.amzn2023.0.1")}}
+	f, _ := findingOf(judgeHost(t, d, "amzn:2023", rep, "2026-12-01", false), "nginx")
+	if f.Status != VerdictEOLSoon || !strings.Contains(f.Reason, "AL2023 SupportInfo") {
+		t.Errorf("repository statement: %s (%s)", f.Status, f.Reason)
+	}
+	rep.Support = []inventory.SupportStatement{{Package: "nginx", Level: "supported", Ends: "2028-06-30", Source: "dnf supportinfo"}}
+	f, _ = findingOf(judgeHost(t, d, "amzn:2023", rep, "2026-12-01", false), "nginx")
+	if f.Status != VerdictDistroSupported || f.DistroUntil != "2028-06-30" || !strings.Contains(f.Reason, "dnf supportinfo") {
+		t.Errorf("the host's statement: %s (%s)", f.Status, f.Reason)
+	}
+}
