@@ -1,10 +1,10 @@
 package plan
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"upkeep/internal/output"
@@ -174,29 +174,7 @@ func WriteJSON(w io.Writer, p *Plan) error {
 
 // WriteCSV writes one row per step; list cells are joined with "; ".
 func WriteCSV(w io.Writer, p *Plan) error {
-	cw := csv.NewWriter(w)
-	header := []string{"step", "wave", "cohort", "host_count", "hosts", "kind", "product", "from", "to",
-		"risk", "risk_score", "depends_on", "reasons", "hint", "at", "data_date"}
-	if err := cw.Write(header); err != nil {
-		return err
-	}
-	for _, s := range p.Steps {
-		dep := make([]string, len(s.DependsOn))
-		for i, d := range s.DependsOn {
-			dep[i] = fmt.Sprint(d)
-		}
-		row := []string{fmt.Sprint(s.Number), s.Wave, s.Cohort, fmt.Sprint(s.HostCount), strings.Join(s.Hosts, " "),
-			s.Kind, s.Product, s.From, s.To, string(s.Risk), fmt.Sprint(s.Score), strings.Join(dep, " "),
-			strings.Join(s.Reasons, "; "), s.Hint, p.At, p.DataDate}
-		for i := range row {
-			row[i] = output.CSVCell(row[i]) // a cohort or host name is no formula
-		}
-		if err := cw.Write(row); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
+	return output.Render(w, output.Options{Format: output.CSV}, StepsView(p, 0), slices.Values(p.Steps))
 }
 
 // WriteExplain writes everything behind one step.

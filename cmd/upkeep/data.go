@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -56,15 +55,16 @@ from the endoflife.date API (or a file, for air-gapped hosts).
 }
 
 func newDataStatusCmd(f *factory) *cobra.Command {
-	var format, at string
+	var at string
+	var of outputFlags
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Print each dataset's source, date and age",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			fm, err := output.Parse(format, output.Table, output.JSON, output.CSV)
+			err := of.parse()
 			if err != nil {
-				return usageErrorf("%w", err)
+				return err
 			}
 			now := f.now().UTC()
 			if at != "" {
@@ -77,15 +77,7 @@ func newDataStatusCmd(f *factory) *cobra.Command {
 				return err
 			}
 			age := func(t time.Time) int { return int(now.Sub(t).Hours() / 24) }
-			type row struct {
-				Name      string `json:"name"`
-				Origin    string `json:"origin"` // embedded, or database: what the judging commands use
-				Source    string `json:"source"`
-				Date      string `json:"date"`
-				FetchedAt string `json:"fetched_at,omitempty"`
-				AgeDays   int    `json:"age_days"`
-				Stale     bool   `json:"stale"`
-			}
+			type row = datasetRow
 			eol := row{Name: "endoflife", Origin: "embedded", Source: "endoflife.date, embedded snapshot (commit " + d.Commit + ")"}
 			if stored != nil {
 				eol.Origin = "database"
@@ -106,28 +98,13 @@ func newDataStatusCmd(f *factory) *cobra.Command {
 			}
 			al.Stale = al.AgeDays > 120
 			rows := []row{eol, al}
-			if fm == output.JSON {
-				return output.WriteJSON(f.io.out, rows)
+			for i := range rows {
+				rows[i].update = f.commandPrefix() + " data update"
 			}
-			if fm == output.CSV { // the JSON fields, in the JSON order, as every other CSV
-				cells := make([][]string, len(rows))
-				for i, r := range rows {
-					cells[i] = []string{r.Name, r.Origin, r.Source, r.Date, r.FetchedAt, strconv.Itoa(r.AgeDays), strconv.FormatBool(r.Stale)}
-				}
-				return output.WriteCSV(f.io.out, []string{"name", "origin", "source", "date", "fetched_at", "age_days", "stale"}, cells)
-			}
-			cells := make([][]string, len(rows))
-			for i, r := range rows {
-				st := "ok"
-				if r.Stale {
-					st = "stale: run 'upkeep data update'"
-				}
-				cells[i] = []string{r.Name, r.Source, r.Date, strconv.Itoa(r.AgeDays), st}
-			}
-			return output.WriteTable(f.io.out, []string{"DATASET", "SOURCE", "DATE", "AGE_DAYS", "STATE"}, cells)
+			return renderRows(f, &of, dataStatusView(), rows)
 		},
 	}
-	cmd.Flags().StringVarP(&format, "output", "o", "table", "output format: table, json or csv")
+	of.add(cmd, output.Table, output.Table, output.JSON, output.YAML, output.CSV)
 	cmd.Flags().StringVar(&at, "at", "", "compute ages as of this day, YYYY-MM-DD (default today)")
 	return cmd
 }

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -28,14 +31,14 @@ type planOptions struct {
 	all      bool
 
 	// output
-	output  string
+	outputFlags
 	explain int
+	long    bool
 	hosts   int
 
 	// parsed
-	opt    advisories.Options
-	format output.Format
-	strat  plan.Strategy
+	opt   advisories.Options
+	strat plan.Strategy
 }
 
 func newPlanCmd(f *factory) *cobra.Command {
@@ -55,12 +58,15 @@ before what runs on it, database clients before a server's major upgrade,
 the previous wave before the next), then urgency, then lower risk first.
 Waves follow the Env tag: dev, then staging, then prod, a canary host first.
 
---explain N prints everything behind step N. See docs/plan.md.
+The table is one line per step under a heading per wave; --long prints
+every step's risk, reasons and hint, --explain N everything behind step N.
+See docs/plan.md.
 
 ` + exitCodesHelp,
 		Example: `  upkeep plan
   upkeep plan --output markdown > plan.md
   upkeep plan --strategy latest --waves dev,qa,prod
+  upkeep plan --long
   upkeep plan --explain 7
   upkeep --demo plan --at 2026-11-24`,
 		Args: cobra.NoArgs,
@@ -77,8 +83,9 @@ Waves follow the Env tag: dev, then staging, then prod, a canary host first.
 	fl.StringSliceVar(&o.waves, "waves", nil, "Env values in the order their waves run (default: every value found, dev before staging before prod)")
 	fl.StringVar(&o.strategy, "strategy", "minimal", "target cycle: minimal (smallest jump to a supported cycle) or latest")
 	fl.BoolVar(&o.all, "all", false, "also list products that need nothing")
-	fl.StringVarP(&o.output, "output", "o", "table", "output format: table, json, markdown or csv")
+	o.outputFlags.add(cmd, output.Table, output.Table, output.JSON, output.YAML, output.Markdown, output.CSV)
 	fl.IntVar(&o.explain, "explain", 0, "print everything behind step N")
+	fl.BoolVar(&o.long, "long", false, "print every step with its risk, reasons and hint, instead of the table")
 	fl.IntVar(&o.hosts, "hosts", 5, "host names to print per step (0: all; json and csv always list all)")
 	return cmd
 }
@@ -86,8 +93,8 @@ Waves follow the Env tag: dev, then staging, then prod, a canary host first.
 // validate parses the flags without touching the database.
 func (o *planOptions) validate() error {
 	var err error
-	if o.format, err = output.Parse(o.output, output.Table, output.JSON, output.Markdown, output.CSV); err != nil {
-		return usageErrorf("%w", err)
+	if err = o.outputFlags.parse(); err != nil {
+		return err
 	}
 	if o.strat, err = plan.ParseStrategy(o.strategy); err != nil {
 		return usageErrorf("%w", err)
@@ -97,8 +104,8 @@ func (o *planOptions) validate() error {
 		return usageErrorf("--explain %d: want a step number", o.explain)
 	case o.hosts < 0:
 		return usageErrorf("--hosts %d: want zero (all) or more", o.hosts)
-	case o.explain > 0 && o.output != "table":
-		return usageErrorf("--explain prints text: drop --output, or use --output json and read the step there")
+	case (o.explain > 0 || o.long) && o.format != output.Table:
+		return usageErrorf("--explain and --long print text: drop --output, or use --output json and read the steps there")
 	}
 	if o.opt, err = o.judging.options(o.f); err != nil {
 		return err
@@ -137,22 +144,37 @@ func (o *planOptions) run(ctx context.Context) error {
 	if skipped > 0 {
 		fmt.Fprintf(o.f.io.errOut, "upkeep: %d host(s) of the scan have no package data and are not planned (see 'upkeep inventory')\n", skipped)
 	}
-	w := o.f.io.out
 	if o.explain > 0 {
-		if err := plan.WriteExplain(w, p, o.explain); err != nil {
+		if _, err := p.Step(o.explain); err != nil {
 			return usageErrorf("--explain: %w", err)
 		}
-		return nil
 	}
-	switch o.format {
-	case output.JSON:
-		return plan.WriteJSON(w, p)
-	case output.Markdown:
-		return plan.WriteMarkdown(w, p, o.hosts)
-	case output.CSV:
-		return plan.WriteCSV(w, p)
+	return o.write(o.f, func(w io.Writer, oo output.Options) error {
+		switch {
+		case o.explain > 0:
+			return prose(w, func(w io.Writer) error { return plan.WriteExplain(w, p, o.explain) })
+		case o.long:
+			return prose(w, func(w io.Writer) error { return plan.WriteText(w, p, o.hosts) })
+		case oo.Format == output.JSON:
+			return plan.WriteJSON(w, p)
+		case oo.Format == output.YAML:
+			return output.WriteYAML(w, p)
+		case oo.Format == output.Markdown:
+			return plan.WriteMarkdown(w, p, o.hosts)
+		}
+		return output.Render(w, oo, plan.StepsView(p, o.hosts), slices.Values(p.Steps))
+	})
+}
+
+// prose writes text made of host- and data-set values with every line
+// sanitised for a terminal.
+func prose(w io.Writer, write func(io.Writer) error) error {
+	var b bytes.Buffer
+	if err := write(&b); err != nil {
+		return err
 	}
-	return plan.WriteText(w, p, o.hosts)
+	_, err := io.WriteString(w, output.TerminalLines(b.String()))
+	return err
 }
 
 // planInput turns the judge's reports into the planner's hosts and

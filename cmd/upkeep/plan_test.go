@@ -140,7 +140,7 @@ func TestPlanFlags(t *testing.T) {
 		{[]string{"plan", "--output", "html"}, `unknown output format "html"`},
 		{[]string{"plan", "--at", "24/11/2026"}, "want a day as YYYY-MM-DD"},
 		{[]string{"plan", "--within", "-1"}, "want 0 or more days"},
-		{[]string{"plan", "--explain", "2", "--output", "json"}, "--explain prints text"},
+		{[]string{"plan", "--explain", "2", "--output", "json"}, "--explain and --long print text"},
 		{[]string{"plan", "--group-by", "Role,"}, "empty tag key"},
 	} {
 		_, stderr, code := runAdv(t, dir, "", tc.args...)

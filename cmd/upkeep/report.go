@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -53,7 +53,8 @@ plan' prints with the same --within. The report contains:
     its inhibitors, and the plan's steps.
 
 The HTML report is one self-contained file that renders offline. Markdown
-has the same sections without the charts; JSON is the report's model.
+has the same sections without the charts; JSON (and YAML) is the report's
+model. --out replaces the file only once the new report is complete.
 
 ` + exitCodesHelp,
 		Example: `  upkeep report --out fleet.html
@@ -69,7 +70,7 @@ has the same sections without the charts; JSON is the report's model.
 	}
 	o.judging.addFlags(cmd)
 	fl := cmd.Flags()
-	fl.StringVarP(&o.output, "output", "o", "html", "output format: html, markdown or json")
+	fl.StringVarP(&o.output, "output", "o", "html", "output format: html, markdown, json or yaml")
 	fl.StringVar(&o.out, "out", "", "write the report to this file instead of stdout")
 	fl.IntVar(&o.hosts, "hosts", 5, "host names to print per row (0: all; json always lists all)")
 	return cmd
@@ -78,7 +79,7 @@ has the same sections without the charts; JSON is the report's model.
 // validate parses the flags without touching the database.
 func (o *reportOptions) validate() error {
 	var err error
-	if o.format, err = output.Parse(o.output, output.HTML, output.Markdown, output.JSON); err != nil {
+	if o.format, err = output.Parse(o.output, output.HTML, output.Markdown, output.JSON, output.YAML); err != nil {
 		return usageErrorf("%w", err)
 	}
 	if o.hosts < 0 {
@@ -121,6 +122,8 @@ func (o *reportOptions) run(ctx context.Context) error {
 	switch o.format {
 	case output.JSON:
 		err = report.WriteJSON(&buf, r)
+	case output.YAML:
+		err = output.WriteYAML(&buf, r)
 	case output.Markdown:
 		err = report.WriteMarkdown(&buf, r, o.hosts)
 	default:
@@ -136,8 +139,10 @@ func (o *reportOptions) run(ctx context.Context) error {
 		_, err = o.f.io.out.Write(buf.Bytes())
 		return err
 	}
-	if err := os.WriteFile(o.out, buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("write report: %w", err)
+	// A temporary file renamed over the old report: a failure (a full
+	// disk, a missing folder) leaves the previous report whole.
+	if err := output.WriteFile(o.out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
+		return fmt.Errorf("write report: %w; the previous report, if any, is unchanged", err)
 	}
 	fmt.Fprintf(o.f.io.errOut, "upkeep: wrote %s report of scan %d to %s\n", o.format, scan.ID, o.out)
 	return nil
