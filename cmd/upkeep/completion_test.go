@@ -85,7 +85,7 @@ func TestCompletionValues(t *testing.T) {
 		{args: []string{"check", "--status", ""}, want: verdictNames},
 		{args: []string{"check", "--fail-on", ""}, want: []string{"eol", "eol-soon", "blocked"}},
 		{args: []string{"check", "--color", ""}, want: []string{"never", "auto", "always"}},
-		{args: []string{"report", "--output", ""}, want: []string{"html", "markdown", "json"}},
+		{args: []string{"report", "--output", ""}, want: []string{"html", "markdown", "json", "yaml"}},
 		{args: []string{"inventory", "--output", ""}, has: []string{"table", "json", "csv", "cyclonedx"}},
 		{args: []string{"inventory", "packages", "--output", ""}, has: []string{"table", "json", "csv"}, hasNot: []string{"cyclonedx"}},
 		{args: []string{"inventory", "--status", ""}, has: []string{"ok", "offline", "failed", "unsupported"}, hasNot: []string{"eol"}},
