@@ -59,6 +59,7 @@ const (
 type Finding struct {
 	Host            string       // host id
 	HostName        string       // host name for display
+	Account         string       // AWS account id of the host, "" when the scan did not say
 	Kind            Kind         // os, kernel, package or probe
 	Package         string       // the package (or probed binary path) that decided the version
 	Packages        []string     // every package of this product on the host, sorted

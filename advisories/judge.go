@@ -150,7 +150,7 @@ func (j *judge) host(o *inventory.Observation) HostReport {
 	running := j.runningProducts(rep)
 	for i := range fs {
 		f := &fs[i]
-		f.Host, f.HostName = o.Host.ID, hostLabel(o.Host)
+		f.Host, f.HostName, f.Account = o.Host.ID, hostLabel(o.Host), o.Host.Account
 		if r, ok := running[f.Product]; ok && f.Product != "" && f.Kind != KindOS && registry.Serving(f.Role) {
 			f.Running = true
 			f.Ports = r

@@ -17,6 +17,7 @@ import (
 type Finding struct {
 	Host            string   `json:"host"`
 	HostName        string   `json:"host_name"`
+	Account         string   `json:"account"`
 	Kind            string   `json:"kind"`
 	Package         string   `json:"package"`
 	Packages        []string `json:"packages"`
@@ -58,7 +59,7 @@ func toJSON(f advisories.Finding, m Meta) Finding {
 	if ports == nil {
 		ports = []int{}
 	}
-	return Finding{Host: f.Host, HostName: f.HostName, Kind: string(f.Kind), Package: f.Package, Packages: pk, Version: f.Version,
+	return Finding{Host: f.Host, HostName: f.HostName, Account: f.Account, Kind: string(f.Kind), Package: f.Package, Packages: pk, Version: f.Version,
 		Product: f.Product, ProductLabel: f.ProductLabel, UpstreamVersion: f.UpstreamVersion, Cycle: f.Cycle, Status: string(f.Status), Role: f.Role,
 		Phase: f.Phase, EOLDate: f.EOLDate, Days: f.Days, DistroUntil: f.DistroUntil, Source: f.Source, AL2023: string(f.AL2023),
 		AL2023Package: f.AL2023Package, Running: f.Running, Ports: ports, Reason: f.Reason, Waived: f.Waived,
@@ -162,6 +163,7 @@ func FindingsView(m Meta) output.View[advisories.Finding] {
 		Columns: []C{
 			{Field: "host", Value: str(func(f F) string { return f.Host })},
 			{Header: "HOST", Field: "host_name", Value: str(func(f F) string { return f.HostName }), Min: 12},
+			{Field: "account", Value: str(func(f F) string { return f.Account })},
 			{Header: "KIND", Field: "kind", Value: str(func(f F) string { return string(f.Kind) }), Priority: 6},
 			{Field: "package", Value: str(func(f F) string { return f.Package })},
 			{Field: "packages", Value: str(func(f F) string { return strings.Join(f.Packages, " ") })},
@@ -246,6 +248,7 @@ type Entry struct {
 type Host struct {
 	Host      string  `json:"host"`
 	HostName  string  `json:"host_name"`
+	Account   string  `json:"account"`
 	OS        string  `json:"os"`
 	OSLabel   string  `json:"os_label"`
 	Readiness string  `json:"readiness"`
@@ -267,7 +270,7 @@ func ReadinessStyle(r advisories.Readiness) output.Style {
 }
 
 func hostJSON(h advisories.HostReadiness, m Meta) Host {
-	out := Host{Host: h.Host.ID, HostName: hostName(h), OS: h.OS, OSLabel: h.OSLabel, Readiness: string(h.Readiness),
+	out := Host{Host: h.Host.ID, HostName: hostName(h), Account: h.Host.Account, OS: h.OS, OSLabel: h.OSLabel, Readiness: string(h.Readiness),
 		Entries: make([]Entry, len(h.Entries)), DataDate: m.DataDate}
 	for j, e := range h.Entries {
 		out.Entries[j] = Entry{Key: e.Key, Product: e.Product, Cycle: e.Cycle, Package: e.Package, Version: e.Version,
@@ -365,6 +368,7 @@ func EntriesView(m Meta) output.View[entryRow] {
 		Columns: []output.Column[R]{
 			{Field: "host", Value: func(r R) string { return r.h.Host.ID }},
 			{Field: "host_name", Value: func(r R) string { return hostName(*r.h) }},
+			{Field: "account", Value: func(r R) string { return r.h.Host.Account }},
 			{Field: "os", Value: func(r R) string { return r.h.OS }},
 			{Field: "readiness", Value: func(r R) string { return string(r.h.Readiness) }},
 			{Header: "SEVERITY", Field: "severity", Value: func(r R) string { return r.e.Severity },

@@ -157,7 +157,7 @@ func (o *checkOptions) run(ctx context.Context) error {
 		}
 		reports = []advisories.HostReport{hr}
 		o.f.warnStale(d)
-	} else if reports, _, _, err = judgeLatest(ctx, o.f, d, opt, "check", o.hosts, o.scan); err != nil {
+	} else if reports, _, _, err = judgeLatest(ctx, o.f, d, opt, "check", o.hosts, o.scan, o.accounts); err != nil {
 		return err
 	}
 	var fs []advisories.Finding

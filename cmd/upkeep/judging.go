@@ -27,11 +27,13 @@ type judging struct {
 	extendedSupport bool
 	waivers         string
 	scan            int64
+	accounts        []string // --account: only hosts of these AWS accounts
 }
 
 func (j *judging) addFlags(cmd *cobra.Command) {
 	j.addVerdictFlags(cmd)
 	cmd.Flags().Int64Var(&j.scan, "scan", 0, "scan id to judge (default: the latest scan that finished with hosts; see 'upkeep inventory scans')")
+	cmd.Flags().StringSliceVar(&j.accounts, "account", nil, "only hosts of these AWS account ids (comma list or repeated; scans across accounts store each host's)")
 }
 
 // addVerdictFlags adds the flags that decide verdicts, without --scan: for
@@ -257,15 +259,31 @@ func hostMatches(patterns []string, h inventory.Host) bool {
 }
 
 // judgeLatest judges the hosts of scan scanID (0: the latest usable scan) that --host names (all
-// when none), after warning if the data is stale. command names the caller
+// when none), in the accounts --account names (all when none), after warning if the data is stale. command names the caller
 // for the no-scan hint.
-func judgeLatest(ctx context.Context, f *factory, d *advisories.Data, opt advisories.Options, command string, hosts []string, scanID int64) ([]advisories.HostReport, []inventory.Observation, inventory.Scan, error) {
+func judgeLatest(ctx context.Context, f *factory, d *advisories.Data, opt advisories.Options, command string, hosts []string, scanID int64, accounts []string) ([]advisories.HostReport, []inventory.Observation, inventory.Scan, error) {
 	if err := checkWaivers(d, opt.Waivers); err != nil {
 		return nil, nil, inventory.Scan{}, err
 	}
 	obs, scan, err := loadObservations(ctx, f, command, scanID)
 	if err != nil {
 		return nil, nil, scan, err
+	}
+	if len(accounts) > 0 {
+		in := map[string]bool{}
+		for _, a := range accounts {
+			in[strings.TrimSpace(a)] = true
+		}
+		var mine []inventory.Observation
+		for _, o := range obs {
+			if in[o.Host.Account] {
+				mine = append(mine, o)
+			}
+		}
+		if len(mine) == 0 {
+			return nil, nil, scan, usageErrorf("--account %s: no host of scan %d is in that account (see 'upkeep inventory -o csv', column account)", strings.Join(accounts, ","), scan.ID)
+		}
+		obs = mine
 	}
 	keep := obs
 	if len(hosts) > 0 {

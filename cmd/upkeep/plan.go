@@ -123,7 +123,7 @@ func (o *planOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	reports, obs, _, err := judgeLatest(ctx, o.f, data, o.opt, "plan", nil, o.scan)
+	reports, obs, _, err := judgeLatest(ctx, o.f, data, o.opt, "plan", nil, o.scan, o.accounts)
 	if err != nil {
 		return err
 	}

@@ -65,7 +65,7 @@ func (o *readinessOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	reports, _, _, err := judgeLatest(ctx, o.f, d, opt, "readiness", o.hosts, o.scan)
+	reports, _, _, err := judgeLatest(ctx, o.f, d, opt, "readiness", o.hosts, o.scan, o.accounts)
 	if err != nil {
 		return err
 	}

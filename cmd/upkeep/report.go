@@ -97,7 +97,7 @@ func (o *reportOptions) run(ctx context.Context) error {
 		return err
 	}
 	opt := o.opt
-	reports, obs, scan, err := judgeLatest(ctx, o.f, d, opt, "report", nil, o.scan)
+	reports, obs, scan, err := judgeLatest(ctx, o.f, d, opt, "report", nil, o.scan, o.accounts)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -101,6 +103,39 @@ func TestScanOrganization(t *testing.T) {
 	}
 	if len(regions) != 4 {
 		t.Errorf("hosts from %d account × region pairs, want 4: %v", len(regions), regions)
+	}
+
+	// Every judging command keeps the hosts of the accounts --account names,
+	// and its JSON says each one's account.
+	for _, command := range [][]string{{"check"}, {"readiness"}} {
+		ios, out, errOut := testIO("")
+		args := append([]string{"--db", dbPath}, command...)
+		args = append(args, "--all", "--account", acctA, "--output", "json")
+		if command[0] == "readiness" {
+			args = append(args[:len(args)-5], args[len(args)-4:]...) // readiness has no --all
+		}
+		if code := run(context.Background(), args, ios, os.Getenv); code != exitOK && code != exitFailure {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		var rows []struct {
+			Host    string `json:"host"`
+			Account string `json:"account"`
+		}
+		if err := json.Unmarshal(out.Bytes(), &rows); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+		if len(rows) == 0 {
+			t.Errorf("%v: no rows", args)
+		}
+		for _, r := range rows {
+			if r.Account != acctA || want[r.Host] != acctA {
+				t.Errorf("%v: host %s of account %q (stored in %q) shown", args, r.Host, r.Account, want[r.Host])
+			}
+		}
+	}
+	ios, _, errOut := testIO("")
+	if code := run(context.Background(), []string{"--db", dbPath, "plan", "--account", acctC}, ios, os.Getenv); code != exitUsage {
+		t.Errorf("plan --account of the denied account: exit %d, want 2: %s", code, errOut)
 	}
 }
 
