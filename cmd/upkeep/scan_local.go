@@ -124,7 +124,7 @@ func (o *scanOptions) runImport(ctx context.Context) error {
 			progressbar.OptionSetDescription("importing"), progressbar.OptionShowCount(),
 			progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
 	}
-	seen := map[string]string{} // host id -> file, to warn about duplicates
+	seen := map[string]claim{} // host id -> the file that claimed it
 	read := func(i int) inventory.Observation {
 		f := files[i]
 		data, err := f.data, error(nil)
@@ -148,10 +148,15 @@ func (o *scanOptions) runImport(ctx context.Context) error {
 	}
 	err = inOrder(ctx, len(files), 2*batchSize, read, func(i int, obs inventory.Observation) error {
 		f := files[i]
+		c := claim{file: f.path, machine: machineID(obs)}
 		if prev, ok := seen[obs.Host.ID]; ok {
-			fmt.Fprintf(o.f.io.errOut, "upkeep: warning: %s and %s are both host %s; keeping %s\n", prev, f.path, obs.Host.ID, f.path)
+			if err := sameMachine(prev, c, obs.Host.ID); err != nil {
+				return err
+			}
+			fmt.Fprintf(o.f.io.errOut, "upkeep: %s and %s are the same machine (machine id %s), host %s: keeping the later, %s\n",
+				prev.file, f.path, c.machine, obs.Host.ID, f.path)
 		}
-		seen[obs.Host.ID] = f.path
+		seen[obs.Host.ID] = c
 		if o.verbose || (!o.quiet && bar == nil && obs.Status != inventory.StatusOK) {
 			fmt.Fprintf(o.f.io.errOut, "%s: %s\n", f.path, describe(obs))
 		}
@@ -163,6 +168,15 @@ func (o *scanOptions) runImport(ctx context.Context) error {
 	})
 	if bar != nil {
 		bar.Finish()
+	}
+	var conflict *identityConflict
+	if errors.As(err, &conflict) {
+		// What was stored stays, in a scan marked failed: never judged as
+		// the fleet, and the error names both files.
+		if ferr := db.FailScan(context.WithoutCancel(ctx), id, o.f.now(), conflict.Error()); ferr != nil {
+			return errors.Join(usageErrorf("%w", conflict), ferr)
+		}
+		return usageErrorf("%w (scan %d is marked failed)", conflict, id)
 	}
 	if err != nil {
 		return err
@@ -192,6 +206,52 @@ func (o *scanOptions) runImport(ctx context.Context) error {
 	default:
 		return errSilent(exitPartial)
 	}
+}
+
+// claim is a file that named a host, and the machine it was collected on.
+type claim struct {
+	file    string
+	machine string // /etc/machine-id as the output states it; "" when none
+}
+
+// identityConflict is two files naming the same host that cannot be shown
+// to be the same machine: keeping either would silently replace the other
+// (a hostile host could stand in for an end-of-life one).
+type identityConflict struct {
+	host        string
+	first, then claim
+}
+
+func (e *identityConflict) Error() string {
+	why := fmt.Sprintf("different machines (machine id %s and %s)", orNone(e.first.machine), orNone(e.then.machine))
+	if e.first.machine == "" || e.then.machine == "" {
+		why = fmt.Sprintf("no machine id tells whether they are the same machine (%s and %s)", orNone(e.first.machine), orNone(e.then.machine))
+	}
+	return fmt.Sprintf("%s and %s both claim host %s, but %s: import them separately (--host names a single file's host), or give each its own InstanceId tag",
+		e.first.file, e.then.file, e.host, why)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// sameMachine accepts a host claimed twice only when both outputs carry the
+// same machine id: the same machine collected twice, the later wins.
+func sameMachine(prev, next claim, host string) error {
+	if prev.machine == "" || prev.machine != next.machine {
+		return &identityConflict{host: host, first: prev, then: next}
+	}
+	return nil
+}
+
+func machineID(o inventory.Observation) string {
+	if o.Report == nil {
+		return ""
+	}
+	return o.Report.Facts.MachineID
 }
 
 // importObservation names the host and parses its output. For a single

@@ -98,8 +98,16 @@ func (s *Scanner) inventoryOf(ctx context.Context, ids []string, typeName string
 	return out, nil
 }
 
-func inventoryObservation(scanID int64, t Target, apps, info types.InventoryResultItem) inventory.Observation {
-	o := inventory.Observation{ScanID: scanID, Host: t.Host}
+func inventoryObservation(scanID int64, t Target, apps, info types.InventoryResultItem) (o inventory.Observation) {
+	// What SSM Inventory holds was written by the host: a bug it trips
+	// makes that host unparsable, never the whole scan crash.
+	defer func() {
+		if p := recover(); p != nil {
+			o = inventory.Observation{ScanID: scanID, Host: t.Host, Status: inventory.StatusUnparsable,
+				Error: fmt.Sprintf("SSM Inventory data could not be read (%v): please report it", p)}
+		}
+	}()
+	o = inventory.Observation{ScanID: scanID, Host: t.Host}
 	if apps.TypeName == nil {
 		o.Status = inventory.StatusFailed
 		o.Error = "no AWS:Application data in SSM Inventory: no inventory association (AWS-GatherSoftwareInventory) has run on it"
