@@ -305,8 +305,14 @@ func (r *run) result(ctx context.Context, f fetch, out *awsssm.GetCommandInvocat
 		return r.judge(f, out, stdout), true
 	}
 	key := s3Key(s.opt.S3Prefix, f.cmd, f.t.Host.ID, s.opt.stepDir(), "stdout")
-	if reason := urlMismatch(aws.ToString(out.StandardOutputUrl), s.opt.S3Bucket, key); reason != "" {
-		return r.obs(f.t, inventory.StatusUnparsable, reason), true
+	if u := aws.ToString(out.StandardOutputUrl); u != "" {
+		// SSM names the object it wrote: read that one, once it is shown
+		// to be in the bucket and under this command and instance.
+		k, reason := keyFromURL(u, s.opt.S3Bucket, s.opt.S3Prefix, f.cmd, f.t.Host.ID)
+		if reason != "" {
+			return r.obs(f.t, inventory.StatusUnparsable, reason), true
+		}
+		key = k
 	}
 	full, err := s.objects.Get(ctx, s.opt.S3Bucket, key, inventory.MaxOutput)
 	switch {
@@ -342,22 +348,36 @@ func s3Key(prefix, cmd, instance, step, stream string) string {
 	return key
 }
 
-// urlMismatch checks the StandardOutputUrl SSM gave for the invocation,
-// when it gave one, against the object upkeep is about to read.
-func urlMismatch(raw, bucket, key string) string {
-	if raw == "" {
-		return ""
+// keyFromURL takes the object key from the StandardOutputUrl SSM gave for
+// an invocation (path-style https://s3.REGION.amazonaws.com/BUCKET/KEY or
+// virtual-hosted https://BUCKET.s3.REGION.amazonaws.com/KEY) and checks that
+// it is in the bucket, under the prefix, the command id and the instance id
+// it belongs to; reason says why not.
+func keyFromURL(raw, bucket, prefix, cmd, instance string) (key, reason string) {
+	bad := func() (string, string) {
+		return "", fmt.Sprintf("SSM says this invocation's output is at %s, which is not s3://%s/%s: not read", raw, bucket, s3Key(prefix, cmd, instance, "...", "stdout"))
 	}
-	u := raw
-	if v, err := url.PathUnescape(raw); err == nil {
-		u = v
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return bad()
 	}
-	pathStyle := strings.HasSuffix(u, "/"+bucket+"/"+key)
-	hostStyle := strings.HasSuffix(u, "/"+key) && strings.Contains(u, "://"+bucket+".")
-	if pathStyle || hostStyle {
-		return ""
+	p := strings.TrimPrefix(u.Path, "/")
+	switch {
+	case strings.HasPrefix(u.Host, bucket+"."):
+		key = p
+	case strings.HasPrefix(p, bucket+"/"):
+		key = strings.TrimPrefix(p, bucket+"/")
+	default:
+		return bad()
 	}
-	return fmt.Sprintf("SSM says this invocation's output is at %s, not at s3://%s/%s: not read", raw, bucket, key)
+	want := cmd + "/" + instance + "/"
+	if pr := strings.Trim(prefix, "/"); pr != "" {
+		want = pr + "/" + want
+	}
+	if !strings.HasPrefix(key, want) || !strings.HasSuffix(key, "/stdout") || strings.Contains(key, "/../") {
+		return bad()
+	}
+	return key, ""
 }
 
 // excerptMismatch compares the object read from S3 with the excerpt SSM
