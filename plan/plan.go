@@ -127,6 +127,10 @@ type Step struct {
 	EOLDate      string   `json:"eol_date,omitempty"`
 	Ports        []int    `json:"ports,omitempty"`
 	Urgency      int      `json:"urgency"`
+	// Database steps: how the data moves, how to go back, what restarts.
+	Migration string `json:"migration,omitempty"`
+	Rollback  string `json:"rollback,omitempty"`
+	Restart   string `json:"restart,omitempty"`
 
 	deps     []dep // edges into this step, with the rule that made each
 	wave     int

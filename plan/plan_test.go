@@ -46,13 +46,16 @@ func mustBuild(t *testing.T, in Input) *Plan {
 
 func stepFor(t *testing.T, p *Plan, cohort, product string) *Step {
 	t.Helper()
+	var last *Step
 	for _, s := range p.Steps {
 		if s.Cohort == cohort && s.Product == product {
-			return s
+			last = s // the last of a chain (MySQL 5.7 → 8.0 → 8.4) reaches the target
 		}
 	}
-	t.Fatalf("no step for %s on %s", product, cohort)
-	return nil
+	if last == nil {
+		t.Fatalf("no step for %s on %s", product, cohort)
+	}
+	return last
 }
 
 // checkInvariants holds for every plan: numbered 1..n, every dependency
@@ -118,10 +121,11 @@ func TestBuildHandFleet(t *testing.T) {
 	// What the new OS ships decides the targets; the hints name its packages.
 	for _, tc := range []struct{ cohort, product, to, hint string }{
 		{"web/dev", "nginx", "1.24", "dnf install nginx"},
-		{"web/dev", "php", "8.2", "dnf install php8.2 php8.2-fpm"},
+		// AL2023 ships php 8.1 to 8.4 here: 8.4 is supported longest.
+		{"web/dev", "php", "8.4", "dnf install php8.4 php8.4-fpm"},
 		{"web/dev", "openssl", "3.0", "dnf install openssl openssl-libs"},
 		{"db/dev", "mysql", "8.4", "vendor's repository"},
-		{"api/prod", "php", "8.2", "dnf install php8.2 php8.2-fpm"},
+		{"api/prod", "php", "8.4", "dnf install php8.4 php8.4-fpm"},
 		{"api/dev", "ubuntu", "22.04", "do-release-upgrade"},
 		{"api/dev", "python", "3.10", "apt-get install python3"},
 	} {
@@ -130,8 +134,26 @@ func TestBuildHandFleet(t *testing.T) {
 			t.Errorf("%s %s: to %s, hint %q; want to %s, hint with %q", tc.cohort, tc.product, s.To, s.Hint, tc.to, tc.hint)
 		}
 	}
+	// MySQL 5.7 reaches 8.4 through 8.0, each step with its data migration.
+	var path []string
+	for _, s := range p.Steps {
+		if s.Cohort == "db/dev" && s.Product == "mysql" {
+			path = append(path, s.FromCycle+"→"+s.To)
+			if !strings.Contains(s.Migration, "upgrade") || s.Rollback == "" || !strings.Contains(s.Restart, "restart") {
+				t.Errorf("mysql step %d: migration %q, rollback %q, restart %q", s.Number, s.Migration, s.Rollback, s.Restart)
+			}
+		}
+	}
+	if got := strings.Join(path, " "); got != "5.7→8.0 8.0→8.4" {
+		t.Errorf("mysql on db/dev: steps %s, want 5.7→8.0 8.0→8.4", got)
+	}
 	// A database server's major upgrade waits for the PHP clients of its wave.
-	db := stepFor(t, p, "db/prod", "mysql")
+	var db *Step
+	for _, s := range p.Steps {
+		if s.Cohort == "db/prod" && s.Product == "mysql" && db == nil {
+			db = s // the first hop, 5.7 → 8.0
+		}
+	}
 	if php := stepFor(t, p, "web/prod", "php"); !dependsOn(db, php.Number) {
 		t.Errorf("mysql on db/prod (step %d) depends on %v, want php on web/prod (step %d)", db.Number, db.DependsOn, php.Number)
 	}
@@ -184,8 +206,14 @@ func TestWithinSkipsCyclesEndingSoon(t *testing.T) {
 	in := handFleet()
 	in.Options.Within = 90 * 24 * time.Hour // php 8.2 ends 2026-12-31, inside the window
 	p := mustBuild(t, in)
-	if s := stepFor(t, p, "api/prod", "php"); s.To != "8.3" {
-		t.Errorf("php on api/prod with a 90-day window: to %s, want 8.3", s.To)
+	if s := stepFor(t, p, "api/prod", "php"); s.To != "8.4" {
+		t.Errorf("php on api/prod with a 90-day window: to %s, want 8.4 (the longest-supported line shipped)", s.To)
+	}
+	// A window that 8.3 does not survive but 8.4 does: still 8.4, never 8.3.
+	in.Options.Within = 2 * 365 * 24 * time.Hour
+	p = mustBuild(t, in)
+	if s := stepFor(t, p, "api/prod", "php"); s.To != "8.4" {
+		t.Errorf("php on api/prod with a two-year window: to %s, want 8.4", s.To)
 	}
 }
 

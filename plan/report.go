@@ -91,6 +91,9 @@ func WriteText(w io.Writer, p *Plan, hostLimit int) error {
 		if s.Hint != "" {
 			fmt.Fprintf(w, "   hint: %s\n", s.Hint)
 		}
+		if s.Migration != "" {
+			fmt.Fprintf(w, "   data migration: %s\n   rollback: %s\n   restart: %s\n", s.Migration, s.Rollback, s.Restart)
+		}
 	}
 	writeNotes(w, p.Notes, "")
 	_, err := fmt.Fprintln(w)
@@ -141,6 +144,9 @@ func WriteMarkdown(w io.Writer, p *Plan, hostLimit int) error {
 		fmt.Fprintf(w, "- **Depends on:** %s\n", depsNamed(p, s))
 		if s.Hint != "" {
 			fmt.Fprintf(w, "- **Hint:** `%s`\n", strings.ReplaceAll(output.Terminal(s.Hint), "`", "'"))
+		}
+		if s.Migration != "" {
+			fmt.Fprintf(w, "- **Data migration:** %s\n- **Rollback:** %s\n- **Restart:** %s\n", md(s.Migration), md(s.Rollback), md(s.Restart))
 		}
 	}
 	writeNotes(w, p.Notes, "## ")
@@ -206,6 +212,9 @@ func WriteExplain(w io.Writer, p *Plan, n int) error {
 	}
 	if s.Hint != "" {
 		fmt.Fprintf(w, "hint:      %s\n", s.Hint)
+	}
+	if s.Migration != "" {
+		fmt.Fprintf(w, "data:      %s\nrollback:  %s\nrestart:   %s\n", s.Migration, s.Rollback, s.Restart)
 	}
 	fmt.Fprintf(w, "\nRisk: %s (score %d; up to 2 low, 5 medium, 8 high, above critical)\n", s.Risk, s.Score)
 	for _, r := range s.Reasons {

@@ -123,7 +123,7 @@ func assessRisk(s *Step, in Input, breaking []Breaking) {
 			pts := ptsMajor * min(majors, 2)
 			extra := ""
 			if cycles > 0 {
-				extra = fmt.Sprintf(", %d release cycles", cycles)
+				extra = ", " + plural(cycles, "release cycle")
 			}
 			if cycles >= 4 {
 				pts += ptsManyCycles
@@ -224,6 +224,9 @@ func assessRisk(s *Step, in Input, breaking []Breaking) {
 				add(ptsBreaking, "known breaking change %s %s → %s: %s (%s)", s.Product, b.From, b.To, b.Summary, b.Source)
 			}
 		}
+	}
+	if x.via != "" {
+		add(0, "upgrade path %s: the vendor does not support skipping a series (%s)", x.via, dbPaths[s.Product].source)
 	}
 	if x.waived != "" {
 		add(0, "waived: %s", x.waived)

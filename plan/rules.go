@@ -50,6 +50,15 @@ func DefaultRules() []Rule {
 			},
 		},
 		{
+			Name: "upgrade-path",
+			Reason: "the vendor supports in-place upgrades one series at a time: this step starts from the series " +
+				"the previous one reaches",
+			Before: func(a, b *Step) bool {
+				return a.c == b.c && a.Product == b.Product && a.Action == ActionUpgrade && b.Action == ActionUpgrade &&
+					a.To == b.FromCycle && a.FromCycle != b.FromCycle
+			},
+		},
+		{
 			Name: "library-before-linker",
 			Reason: "OpenSSL changes cycle first: what links libssl is then built, installed and tested " +
 				"against the new library once",

@@ -54,6 +54,8 @@ func TestRules(t *testing.T) {
 	phpProdAfterStaging.prevWave = 1
 	phpProdOther := mk(webProd, KindPackage, ActionUpgrade, "php", "7.4", "8.3")
 	phpProdOther.prevWave = 1
+	mysqlHop1 := mk(db, KindPackage, ActionUpgrade, "mysql", "5.7", "8.0", "mysql-community-server")
+	mysqlHop2 := mk(db, KindPackage, ActionUpgrade, "mysql", "8.0", "8.4", "mysql-community-server")
 
 	rules := map[string]*Rule{}
 	for _, r := range DefaultRules() {
@@ -92,6 +94,9 @@ func TestRules(t *testing.T) {
 		{"db-clients-first", mysqlServer, mysqlClient, false, "the client is not a server"},
 		{"db-clients-first", phpDriver, mysqlProd, false, "only within the same wave"},
 		{"db-clients-first", phpProd, mysqlProd, true, "prod clients before the prod server"},
+		{"upgrade-path", mysqlHop1, mysqlHop2, true, "5.7 → 8.0 before 8.0 → 8.4"},
+		{"upgrade-path", mysqlHop2, mysqlHop1, false, "never the other way"},
+		{"upgrade-path", mysqlHop1, mysqlProd, false, "another cohort"},
 		{"earlier-wave-first", phpStaging, phpProdAfterStaging, true, "the same change ran in the previous wave"},
 		{"earlier-wave-first", phpWeb, phpProdAfterStaging, false, "only the nearest earlier wave with the change"},
 		{"earlier-wave-first", phpStaging, phpProdOther, false, "a different target is a different change"},
@@ -106,7 +111,7 @@ func TestRules(t *testing.T) {
 		}
 	}
 	// Every rule in the table has a case above.
-	tested := map[string]bool{"os-first": true, "library-before-linker": true, "runtime-before-app": true, "db-clients-first": true, "earlier-wave-first": true}
+	tested := map[string]bool{"os-first": true, "library-before-linker": true, "runtime-before-app": true, "db-clients-first": true, "earlier-wave-first": true, "upgrade-path": true}
 	for name := range rules {
 		if !tested[name] {
 			t.Errorf("rule %s has no test case", name)

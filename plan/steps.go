@@ -41,6 +41,7 @@ type facts struct {
 	replaced    *Replacement // the product moves to this replacement
 	alternative *Replacement // a replacement named in the reasons only
 	majors      int          // major versions crossed
+	via         string       // the whole upgrade path when the vendor requires steps ("5.7 → 8.0 → 8.4")
 }
 
 // verdictRank orders verdicts from worst to best.
@@ -169,7 +170,7 @@ func makeSteps(in Input, cohorts []*Cohort) ([]*Step, []string) {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
-		var carried []string
+		var carried, unknown []string
 		for _, k := range keys {
 			fs := c.findings[k]
 			product, cycle := fs[0].Product, fs[0].Cycle
@@ -187,8 +188,13 @@ func makeSteps(in Input, cohorts []*Cohort) ([]*Step, []string) {
 			}
 			need := needsWork(x.status) || (moved && ship.Known && !shippedNow)
 			if !need {
-				if moved {
+				switch {
+				case moved && shippedNow:
 					carried = append(carried, product+" "+cycle)
+				case moved:
+					// No ships row: nobody said the new release has this
+					// line, so it does not "carry over".
+					unknown = append(unknown, product+" "+cycle)
 				}
 				if o.All {
 					s := newStep(c, KindPackage, ActionKeep, product, x)
@@ -207,7 +213,11 @@ func makeSteps(in Input, cohorts []*Cohort) ([]*Step, []string) {
 			if rep != nil && !rep.Plan {
 				x.alternative = rep
 			}
-			to, ok := pickTarget(cycles, cycle, offers, osOK, moved, deadline, o)
+			var osEnd time.Time
+			if tc := findCycle(osCycles, targetCycle); tc != nil {
+				osEnd = endDate(*tc, o.ExtendedSupport)
+			}
+			to, ok := pickTarget(cycles, cycle, offers, osOK, moved, osEnd, deadline, o)
 			if !ok && rep != nil && rep.Plan {
 				if s := replaceStep(in, c, x, rep, cycle, osOK, deadline, targetOS, targetCycle, onOS); s != nil {
 					steps = append(steps, s)
@@ -227,10 +237,21 @@ func makeSteps(in Input, cohorts []*Cohort) ([]*Step, []string) {
 			s.From, s.FromCycle, s.To = strings.Join(x.versions, ", "), cycle, to.cycle.Name
 			s.OnOS = onOS
 			s.Hint = packageHint(targetOS, targetCycle, product, to, x)
-			steps = append(steps, s)
+			for i, h := range chainSteps(s, cycles) {
+				dbStepNotes(h, moved && i == 0)
+				steps = append(steps, h)
+			}
 		}
-		if osStep != nil && len(carried) > 0 {
-			osStep.facts.shipNote = "carried over as the new release ships them: " + strings.Join(carried, ", ")
+		if osStep != nil {
+			var notes []string
+			if len(carried) > 0 {
+				notes = append(notes, "carried over as the new release ships them: "+strings.Join(carried, ", "))
+			}
+			if len(unknown) > 0 {
+				notes = append(notes, "not known whether "+osStep.OnOS+" ships "+strings.Join(unknown, ", ")+
+					": upkeep's data has no row for them; check its repositories before the move")
+			}
+			osStep.facts.shipNote = strings.Join(notes, "; ")
 		}
 	}
 	return steps, notes
@@ -349,9 +370,32 @@ func pickCycle(cs []advisories.Cycle, from string, deadline time.Time, o Options
 }
 
 type target struct {
-	cycle advisories.Cycle
-	offer *Offer
-	end   string
+	cycle  advisories.Cycle
+	offer  *Offer
+	end    string
+	endDay time.Time // zero when no end is announced (open) or not known
+	open   bool      // supported with no end announced
+}
+
+// endsLater reports whether target a is supported longer than b: no end
+// announced beats a date, a later date beats an earlier one.
+func endsLater(a, b target) bool {
+	switch {
+	case a.open && !b.open:
+		return true
+	case b.open:
+		return false
+	}
+	return a.endDay.After(b.endDay)
+}
+
+// endDate is the last supported day of a cycle, zero when none is known.
+func endDate(c advisories.Cycle, extended bool) time.Time {
+	e := c.EOL
+	if extended && c.EOES.Tracked && !c.EOES.Date.IsZero() {
+		e = c.EOES
+	}
+	return e.Date
 }
 
 // pickTarget chooses a product's target cycle: among what the OS ships when
@@ -359,7 +403,7 @@ type target struct {
 // (an OS-supported offer counts while its OS release does); the smallest
 // newer one for Minimal, the newest for Latest. After an OS move the current
 // cycle is a valid target when the new release ships and supports it.
-func pickTarget(cs []advisories.Cycle, from string, offers []Offer, osOK, moved bool, deadline time.Time, o Options) (target, bool) {
+func pickTarget(cs []advisories.Cycle, from string, offers []Offer, osOK, moved bool, osEnd time.Time, deadline time.Time, o Options) (target, bool) {
 	var cands []target
 	if len(offers) > 0 {
 		for i := range offers {
@@ -373,17 +417,35 @@ func pickTarget(cs []advisories.Cycle, from string, offers []Offer, osOK, moved 
 				continue
 			}
 			ok, end := false, ""
+			var endDay time.Time
 			switch {
 			case of.OSSupported:
-				ok, end = osOK, "the OS release's end"
+				ok, end, endDay = osOK, "the OS release's end", osEnd
+				if !osEnd.IsZero() {
+					end = osEnd.Format(time.DateOnly) + " (the OS release's end)"
+				}
 			case c != nil:
 				ok, end = supportedAt(*c, deadline, o.ExtendedSupport), endOf(*c, o.ExtendedSupport)
+				endDay = endDate(*c, o.ExtendedSupport)
 			}
 			if ok {
-				cands = append(cands, target{cycle: cy, offer: of, end: end})
+				cands = append(cands, target{cycle: cy, offer: of, end: end, endDay: endDay, open: ok && end == ""})
 			}
 		}
 		sort.SliceStable(cands, func(i, j int) bool { return newer(cs, cands[i].cycle.Name, cands[j].cycle.Name) })
+		if o.Strategy != Latest && len(cands) > 1 {
+			// Among what the release ships, the line supported longest past
+			// the date: never one that ends inside the window when a longer
+			// one ships (AL2023's php8.2 ends 2026-12-31, php8.4 2028-12-31).
+			// Ties go to the smaller move.
+			best := 0
+			for i := 1; i < len(cands); i++ {
+				if endsLater(cands[i], cands[best]) {
+					best = i
+				}
+			}
+			return cands[best], true
+		}
 	} else {
 		for _, c := range cs {
 			if newer(cs, from, c.Name) && supportedAt(c, deadline, o.ExtendedSupport) {
