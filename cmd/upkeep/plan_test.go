@@ -30,6 +30,10 @@ type planJSON struct {
 		Why       []string `json:"why"`
 		Hint      string   `json:"hint"`
 		Canary    string   `json:"canary"`
+		OnOS      string   `json:"on_os"`
+		Migration string   `json:"migration"`
+		Rollback  string   `json:"rollback"`
+		Restart   string   `json:"restart"`
 	} `json:"steps"`
 }
 
@@ -99,9 +103,9 @@ func TestPlanDemoGolden(t *testing.T) {
 	}
 	// Caches whose Redis has no supported AL2023 cycle move to Valkey, which
 	// AL2023 ships in its place: after the OS move on AL2, in place on AL2023
-	// (whose redis6 follows upstream). Only MariaDB 10.5 on AL2023, which
-	// follows upstream and has no newer cycle in the planner's data, is left
-	// unplanned, and the plan says so.
+	// (whose redis6 follows upstream). MariaDB 10.5 on AL2023, which follows
+	// upstream, moves to mariadb1011 with its data migration; nothing is left
+	// unplanned.
 	valkey := 0
 	for _, s := range p.Steps {
 		if s.Product == "redis" && s.ToProduct == "valkey" {
@@ -112,8 +116,36 @@ func TestPlanDemoGolden(t *testing.T) {
 			}
 		}
 	}
-	if valkey == 0 || len(p.Notes) != 1 || !strings.Contains(p.Notes[0], "no supported cycle of mariadb newer than 10.5") {
-		t.Errorf("%d redis → valkey steps, notes %q; want some, and one note for MariaDB 10.5 on AL2023", valkey, p.Notes)
+	if valkey == 0 || len(p.Notes) != 0 {
+		t.Errorf("%d redis → valkey steps, notes %q; want some, and no note", valkey, p.Notes)
+	}
+	mariadb := 0
+	for _, s := range p.Steps {
+		if s.Product == "mariadb" && s.OnOS == "Amazon Linux 2023" && s.FromCycle == "10.5" {
+			mariadb++
+			if s.To != "10.11" || !strings.Contains(s.Migration, "mariadb-upgrade") || s.Rollback == "" || s.Restart == "" {
+				t.Errorf("step %d MariaDB on AL2023: to %s, migration %q, rollback %q, restart %q", s.Step, s.To, s.Migration, s.Rollback, s.Restart)
+			}
+		}
+	}
+	if mariadb == 0 {
+		t.Error("no step for MariaDB 10.5 on the AL2023 hosts")
+	}
+	// Every database step names its data migration; MySQL 5.7 passes 8.0.
+	mysql := map[string]bool{}
+	for _, s := range p.Steps {
+		switch s.Product {
+		case "mysql", "mariadb", "postgresql", "mongodb":
+			if s.Migration == "" || s.Rollback == "" || s.Restart == "" {
+				t.Errorf("step %d %s %s → %s names no data migration, rollback or restart", s.Step, s.Product, s.FromCycle, s.To)
+			}
+			if s.Product == "mysql" {
+				mysql[s.FromCycle+"→"+s.To] = true
+			}
+		}
+	}
+	if !mysql["5.7→8.0"] || !mysql["8.0→8.4"] || mysql["5.7→8.4"] {
+		t.Errorf("MySQL steps %v: want 5.7→8.0 and 8.0→8.4, never 5.7→8.4 in one step", mysql)
 	}
 	if al2Nginx == 0 {
 		t.Errorf("no step for the hand-built nginx 1.10 of the Amazon Linux 2 hosts")
