@@ -3,6 +3,7 @@ package history
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -50,12 +51,49 @@ type Change struct {
 	To       string `json:"to"`
 }
 
-// Side is one scan to compare: its hosts and, to compare findings, their
-// judged reports (nil leaves findings out).
+// Side is one scan to compare, reduced by NewSide to what diff reads, so
+// that one scan's full reports and findings can be dropped before the other
+// is loaded.
 type Side struct {
-	Scan    inventory.Scan
-	Obs     []inventory.Observation
-	Reports []advisories.HostReport
+	Scan   inventory.Scan
+	Hosts  []HostState
+	Judged bool // findings were compared
+}
+
+// HostState is what diff compares of one host.
+type HostState struct {
+	ID, Name  string
+	Status    inventory.Status
+	Scanned   bool
+	Set       int64               // package set id, 0 when unknown
+	Packages  []inventory.Package // shared with every host of the set; read-only
+	Probes    []inventory.Probe
+	Listeners []inventory.Listener
+	Findings  map[string]FindingState // open findings by key (eol, unpatched, eol-soon; not waived)
+}
+
+// FindingState is an open finding as diff shows it.
+type FindingState struct {
+	Item   string
+	Status string
+}
+
+// NewSide reduces a scan's observations and, when judged, their reports
+// (nil: findings are not compared) to what Compare needs. reports may cover
+// only some hosts (see Changed): the others are taken to have the same
+// findings in both scans.
+func NewSide(scan inventory.Scan, obs []inventory.Observation, reports []advisories.HostReport) Side {
+	open := openFindings(reports)
+	sd := Side{Scan: scan, Hosts: make([]HostState, len(obs)), Judged: reports != nil}
+	for i := range obs {
+		o := &obs[i]
+		h := HostState{ID: o.Host.ID, Name: label(o.Host), Status: o.Status, Set: o.PackageSet, Findings: open[o.Host.ID]}
+		if r := o.Report; r != nil {
+			h.Scanned, h.Packages, h.Probes, h.Listeners = true, r.Packages, r.Probes, r.Listeners
+		}
+		sd.Hosts[i] = h
+	}
+	return sd
 }
 
 // Diff is what changed from scan From to scan To.
@@ -71,63 +109,53 @@ type Diff struct {
 // moved from one image to the next costs one comparison.
 func Compare(a, b Side) *Diff {
 	d := &Diff{From: a.Scan, To: b.Scan, Counts: map[Kind]int{}}
-	before := map[string]*inventory.Observation{}
-	for i := range a.Obs {
-		before[a.Obs[i].Host.ID] = &a.Obs[i]
+	before := make(map[string]*HostState, len(a.Hosts))
+	for i := range a.Hosts {
+		before[a.Hosts[i].ID] = &a.Hosts[i]
 	}
-	after := map[string]bool{}
-	oldF, newF := openFindings(a.Reports), openFindings(b.Reports)
+	after := make(map[string]bool, len(b.Hosts))
+	judged := a.Judged && b.Judged
 	pairs := map[[2]int64][]Change{}
 	add := func(c Change) { d.Changes = append(d.Changes, c) }
-	for i := range b.Obs {
-		ob := &b.Obs[i]
-		after[ob.Host.ID] = true
-		label := label(ob.Host)
-		oa := before[ob.Host.ID]
-		if oa == nil {
-			add(Change{Host: ob.Host.ID, HostName: label, Kind: HostAdded, Item: "host", To: string(ob.Status)})
+	for i := range b.Hosts {
+		hb := &b.Hosts[i]
+		after[hb.ID] = true
+		ha := before[hb.ID]
+		if ha == nil {
+			add(Change{Host: hb.ID, HostName: hb.Name, Kind: HostAdded, Item: "host", To: string(hb.Status)})
 			continue
 		}
-		if oa.Status != ob.Status {
-			add(Change{Host: ob.Host.ID, HostName: label, Kind: StatusChanged, Item: "status", From: string(oa.Status), To: string(ob.Status)})
+		if ha.Status != hb.Status {
+			add(Change{Host: hb.ID, HostName: hb.Name, Kind: StatusChanged, Item: "status", From: string(ha.Status), To: string(hb.Status)})
 		}
-		ra, rb := oa.Report, ob.Report
-		if ra == nil || rb == nil {
+		if !ha.Scanned || !hb.Scanned {
 			continue // nothing to compare on a host not scanned on one side
 		}
-		if oa.PackageSet == 0 || oa.PackageSet != ob.PackageSet {
-			key := [2]int64{oa.PackageSet, ob.PackageSet}
-			cs, ok := pairs[key]
-			if !ok || key[0] == 0 || key[1] == 0 {
-				cs = comparePackages(ra.Packages, rb.Packages)
+		var cs []Change
+		if ha.Set == 0 || ha.Set != hb.Set {
+			key := [2]int64{ha.Set, hb.Set}
+			var ok bool
+			if cs, ok = pairs[key]; !ok || key[0] == 0 || key[1] == 0 {
+				cs = comparePackages(ha.Packages, hb.Packages)
 				if key[0] != 0 && key[1] != 0 {
 					pairs[key] = cs
 				}
 			}
-			for _, c := range cs {
-				c.Host, c.HostName = ob.Host.ID, label
-				add(c)
-			}
 		}
-		for _, c := range compareProbes(ra.Probes, rb.Probes) {
-			c.Host, c.HostName = ob.Host.ID, label
+		cs = append(slices.Clip(cs), compareProbes(ha.Probes, hb.Probes)...)
+		cs = append(cs, comparePorts(ha.Listeners, hb.Listeners)...)
+		if judged {
+			cs = append(cs, compareFindings(ha.Findings, hb.Findings)...)
+		}
+		for _, c := range cs {
+			c.Host, c.HostName = hb.ID, hb.Name
 			add(c)
-		}
-		for _, c := range comparePorts(ra.Listeners, rb.Listeners) {
-			c.Host, c.HostName = ob.Host.ID, label
-			add(c)
-		}
-		if a.Reports != nil && b.Reports != nil {
-			for _, c := range compareFindings(oldF[ob.Host.ID], newF[ob.Host.ID]) {
-				c.Host, c.HostName = ob.Host.ID, label
-				add(c)
-			}
 		}
 	}
-	for i := range a.Obs {
-		oa := &a.Obs[i]
-		if !after[oa.Host.ID] {
-			add(Change{Host: oa.Host.ID, HostName: label(oa.Host), Kind: HostRemoved, Item: "host", From: string(oa.Status)})
+	for i := range a.Hosts {
+		ha := &a.Hosts[i]
+		if !after[ha.ID] {
+			add(Change{Host: ha.ID, HostName: ha.Name, Kind: HostRemoved, Item: "host", From: string(ha.Status)})
 		}
 	}
 	slices.SortFunc(d.Changes, func(x, y Change) int {
@@ -312,21 +340,22 @@ func comparePorts(a, b []inventory.Listener) []Change {
 }
 
 // openFindings are each host's findings that need action (eol, unpatched
-// or eol-soon, not waived), by finding key.
-func openFindings(rs []advisories.HostReport) map[string]map[string]*advisories.Finding {
-	out := map[string]map[string]*advisories.Finding{}
+// or eol-soon, not waived), by finding key. A host that was judged has a
+// non-nil map, empty when nothing is open.
+func openFindings(rs []advisories.HostReport) map[string]map[string]FindingState {
+	out := map[string]map[string]FindingState{}
 	for i := range rs {
 		r := &rs[i]
 		if !r.Status.Scanned() {
 			continue
 		}
-		m := map[string]*advisories.Finding{}
+		m := map[string]FindingState{}
 		for j := range r.Findings {
 			f := &r.Findings[j]
 			if f.Waived || (f.Status != advisories.VerdictEOL && f.Status != advisories.VerdictUnpatched && f.Status != advisories.VerdictEOLSoon) {
 				continue
 			}
-			m[f.Key] = f
+			m[f.Key] = FindingState{Item: findingItem(f), Status: string(f.Status)}
 		}
 		out[r.Host.ID] = m
 	}
@@ -344,9 +373,9 @@ func findingItem(f *advisories.Finding) string {
 	return s
 }
 
-// compareFindings lists findings fixed, new and changed (eol-soon to eol, ...)
-// on a host scanned in both scans.
-func compareFindings(a, b map[string]*advisories.Finding) []Change {
+// compareFindings lists findings fixed, new and changed (eol-soon to eol,
+// ...) on a host judged in both scans.
+func compareFindings(a, b map[string]FindingState) []Change {
 	if a == nil || b == nil {
 		return nil
 	}
@@ -355,14 +384,14 @@ func compareFindings(a, b map[string]*advisories.Finding) []Change {
 		g, ok := b[k]
 		switch {
 		case !ok:
-			out = append(out, Change{Kind: FindingFixed, Item: findingItem(f), From: string(f.Status)})
+			out = append(out, Change{Kind: FindingFixed, Item: f.Item, From: f.Status})
 		case g.Status != f.Status:
-			out = append(out, Change{Kind: FindingChanged, Item: findingItem(f), From: string(f.Status), To: string(g.Status)})
+			out = append(out, Change{Kind: FindingChanged, Item: f.Item, From: f.Status, To: g.Status})
 		}
 	}
 	for k, g := range b {
 		if _, ok := a[k]; !ok {
-			out = append(out, Change{Kind: FindingNew, Item: findingItem(g), To: string(g.Status)})
+			out = append(out, Change{Kind: FindingNew, Item: g.Item, To: g.Status})
 		}
 	}
 	return out
@@ -387,4 +416,34 @@ func plural(n int, s string) string {
 		return s
 	}
 	return s + "s"
+}
+
+// SameInputs reports whether a host's two observations give the judge the
+// same input (package set, OS and kernel, probes, services, listeners,
+// tags, support statements): the same data and flags then give the same
+// findings, so diff judges only the hosts for which it is false.
+func SameInputs(a, b *inventory.Observation) bool {
+	ra, rb := a.Report, b.Report
+	if ra == nil || rb == nil || a.PackageSet == 0 || a.PackageSet != b.PackageSet || a.Status != b.Status || a.Host.Name != b.Host.Name {
+		return false
+	}
+	fa, fb := ra.Facts, rb.Facts
+	return fa.OS == fb.OS && fa.Kernel == fb.Kernel && fa.Arch == fb.Arch && fa.Hostname == fb.Hostname &&
+		slices.Equal(ra.Probes, rb.Probes) && slices.Equal(ra.Services, rb.Services) && slices.Equal(ra.Listeners, rb.Listeners) &&
+		slices.Equal(ra.Support, rb.Support) && maps.Equal(ra.Tags, rb.Tags) && maps.Equal(a.Host.Tags, b.Host.Tags)
+}
+
+// Changed returns the observations of a and of b whose hosts are in both
+// scans with different judge inputs (SameInputs false), to be judged.
+func Changed(a, b []inventory.Observation) (ca, cb []inventory.Observation) {
+	byID := make(map[string]*inventory.Observation, len(a))
+	for i := range a {
+		byID[a[i].Host.ID] = &a[i]
+	}
+	for i := range b {
+		if oa := byID[b[i].Host.ID]; oa != nil && !SameInputs(oa, &b[i]) {
+			ca, cb = append(ca, *oa), append(cb, b[i])
+		}
+	}
+	return ca, cb
 }

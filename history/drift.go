@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"upkeep/advisories/version"
@@ -119,6 +120,22 @@ func tagsOf(o *inventory.Observation) map[string]string {
 	return m
 }
 
+// profileKey names what decides a host's items: its package set and its
+// probes. "" when the host has no stored set (it is its own profile).
+func profileKey(o *inventory.Observation) string {
+	if o.PackageSet == 0 {
+		return ""
+	}
+	r := o.Report
+	var b strings.Builder
+	b.WriteString(strconv.FormatInt(o.PackageSet, 10))
+	b.WriteString("\x00" + r.Facts.OS.ID + " " + r.Facts.OS.VersionID)
+	for _, p := range r.Probes {
+		b.WriteString("\x00" + p.Name + " " + p.Path + " " + p.Version)
+	}
+	return b.String()
+}
+
 // hostItems reads what a host has: one entry per package (versions joined
 // when several are installed) and per probed binary. Hosts with the same
 // package set share the package part.
@@ -226,36 +243,52 @@ func Drifts(scan inventory.Scan, obs []inventory.Observation, o DriftOptions) *D
 			map[bool]string{true: "has", false: "have"}[untagged == 1], o.By, map[bool]string{true: "is", false: "are"}[untagged == 1]))
 	}
 	sets := map[int64]itemVersions{}
+	// A group's hosts are folded into profiles (same package set, same
+	// probes): a role of 2,000 hosts from a few images is a few profiles,
+	// and every count below is per profile, not per host.
+	type profile struct {
+		items itemVersions
+		hosts []string
+	}
 	type stat struct {
-		hosts  int
-		counts map[string]map[string]int      // item -> version -> hosts
-		who    map[string]map[string][]string // item -> version -> host names
+		hosts    int
+		profiles []*profile
+		counts   map[string]map[string]int // item -> version -> hosts (of the majority OS, but for osItem)
 	}
 	stats := map[string]*stat{}
 	for g, ms := range groups {
-		st := &stat{hosts: len(ms), counts: map[string]map[string]int{}, who: map[string]map[string][]string{}}
-		have := make([]itemVersions, len(ms))
-		items := map[string]bool{}
+		st := &stat{hosts: len(ms), counts: map[string]map[string]int{}}
+		byKey := map[string]*profile{}
 		osCount := map[string]int{}
-		for i, m := range ms {
-			have[i] = hostItems(m.obs, sets)
-			osCount[have[i][osItem]]++
-			for k := range have[i] {
+		for _, m := range ms {
+			key := profileKey(m.obs)
+			p := byKey[key]
+			if p == nil || key == "" {
+				p = &profile{items: hostItems(m.obs, sets)}
+				if key != "" {
+					byKey[key] = p
+				}
+				st.profiles = append(st.profiles, p)
+			}
+			p.hosts = append(p.hosts, m.name)
+			osCount[p.items[osItem]]++
+		}
+		majOS, _ := majority(osCount, osItem)
+		items := map[string]bool{}
+		for _, p := range st.profiles {
+			for k := range p.items {
 				items[k] = true
 			}
 		}
-		majOS, _ := majority(osCount, osItem)
 		for k := range items {
-			c, w := map[string]int{}, map[string][]string{}
-			for i, m := range ms {
-				if k != osItem && have[i][osItem] != majOS {
+			c := map[string]int{}
+			for _, p := range st.profiles {
+				if k != osItem && p.items[osItem] != majOS {
 					continue
 				}
-				v := have[i][k]
-				c[v]++
-				w[v] = append(w[v], m.name)
+				c[p.items[k]] += len(p.hosts)
 			}
-			st.counts[k], st.who[k] = c, w
+			st.counts[k] = c
 		}
 		stats[g] = st
 	}
@@ -275,6 +308,7 @@ func Drifts(scan inventory.Scan, obs []inventory.Observation, o DriftOptions) *D
 		}
 		rep.Groups++
 		rep.Hosts += st.hosts
+		majOS, _ := majority(st.counts[osItem], osItem)
 		for item, c := range st.counts {
 			if len(c) < 2 {
 				continue
@@ -284,10 +318,16 @@ func Drifts(scan inventory.Scan, obs []inventory.Observation, o DriftOptions) *D
 			for _, k := range c {
 				total += k
 			}
-			for v, hosts := range st.who[item] {
-				if v == maj {
+			who := map[string][]string{}
+			for _, p := range st.profiles {
+				if item != osItem && p.items[osItem] != majOS {
 					continue
 				}
+				if v := p.items[item]; v != maj {
+					who[v] = append(who[v], p.hosts...)
+				}
+			}
+			for v, hosts := range who {
 				slices.Sort(hosts)
 				rep.Rows = append(rep.Rows, Drift{Group: g, Item: item, Majority: maj, Share: n, Hosts: total, Version: v,
 					Direction: direction(item, v, maj), Drifted: hosts})

@@ -22,6 +22,12 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 var at = time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
 
+// obsOf holds the observations demoScans read back, per scan, for drift.
+var (
+	obsOf   [][]inventory.Observation
+	scansOf []inventory.Scan
+)
+
 func assertGolden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
@@ -104,6 +110,7 @@ func demoScans(t *testing.T) (Side, Side) {
 	}
 	opt := advisories.Options{At: at, Within: 180}
 	var sides []Side
+	obsOf, scansOf = nil, nil
 	for i, obs := range [][]inventory.Observation{first, secondScan(t, first)} {
 		started := time.Date(2026, 11, 17+7*i, 9, 0, 0, 0, time.UTC)
 		id, err := db.BeginScan(ctx, inventory.Scan{Source: "demo", Targets: "demo fleet", Started: started, Expected: len(obs)})
@@ -127,7 +134,19 @@ func demoScans(t *testing.T) (Side, Side) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sides = append(sides, Side{Scan: s, Obs: stored, Reports: d.Judge(stored, opt)})
+		obsOf = append(obsOf, stored)
+		scansOf = append(scansOf, s)
+	}
+	ca, cb := Changed(obsOf[0], obsOf[1])
+	sides = append(sides, NewSide(scansOf[0], obsOf[0], d.Judge(ca, opt)), NewSide(scansOf[1], obsOf[1], d.Judge(cb, opt)))
+	// Judging every host gives the same diff: unchanged hosts have the
+	// same findings.
+	full := Compare(NewSide(scansOf[0], obsOf[0], d.Judge(obsOf[0], opt)), NewSide(scansOf[1], obsOf[1], d.Judge(obsOf[1], opt)))
+	if got := Compare(sides[0], sides[1]); !slices.Equal(got.Changes, full.Changes) {
+		t.Errorf("judging changed hosts only differs from judging all:\n%v\n%v", got.Changes, full.Changes)
+	}
+	if len(ca) != 6 {
+		t.Errorf("%d hosts judged, want the 6 changed ones", len(ca))
 	}
 	return sides[0], sides[1]
 }
@@ -171,7 +190,8 @@ func TestDiffDemoGolden(t *testing.T) {
 
 func TestDriftDemoGolden(t *testing.T) {
 	_, b := demoScans(t)
-	r := Drifts(b.Scan, b.Obs, DriftOptions{By: "Role"})
+	obs := obsOf[1]
+	r := Drifts(b.Scan, obs, DriftOptions{By: "Role"})
 	for _, f := range []output.Format{output.Table, output.JSON} {
 		assertGolden(t, "drift-role."+string(f)+".golden", render(t, f, func(w *bytes.Buffer, o output.Options) error { return WriteDrift(w, o, r, "Role") }))
 	}
@@ -181,9 +201,9 @@ func TestDriftDemoGolden(t *testing.T) {
 	if behind < 0 {
 		t.Errorf("drift does not show prod-api-02 behind its role on python")
 	}
-	c := Drifts(b.Scan, b.Obs, DriftOptions{By: "cohort"})
+	c := Drifts(b.Scan, obs, DriftOptions{By: "cohort"})
 	assertGolden(t, "drift-cohort.table.golden", render(t, output.Table, func(w *bytes.Buffer, o output.Options) error { return WriteDrift(w, o, c, "cohort") }))
-	e := Drifts(b.Scan, b.Obs, DriftOptions{By: "Role", EnvTag: "Env", EnvPair: [2]string{"staging", "prod"}})
+	e := Drifts(b.Scan, obs, DriftOptions{By: "Role", EnvTag: "Env", EnvPair: [2]string{"staging", "prod"}})
 	assertGolden(t, "drift-env.table.golden", render(t, output.Table, func(w *bytes.Buffer, o output.Options) error {
 		return WriteEnvDrift(w, o, e, "Role", [2]string{"staging", "prod"})
 	}))

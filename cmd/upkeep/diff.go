@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 	"strconv"
 
 	"github.com/spf13/cobra"
@@ -66,7 +68,18 @@ package data; with one, that scan against the latest such scan.`,
 	return cmd
 }
 
+// softMemoryLimit asks the garbage collector to work harder as the heap
+// nears limit instead of letting GOGC=200 (main.go) triple it: diff and
+// drift read whole scans, whose loading makes several times the garbage of
+// what it keeps (a 10,000-host scan keeps about 70 MB). GOMEMLIMIT wins.
+func softMemoryLimit(limit int64) {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(limit)
+	}
+}
+
 func (o *diffOptions) run(ctx context.Context, ids []int64, opt advisories.Options) error {
+	softMemoryLimit(384 << 20)
 	db, err := o.f.openReadStore(ctx)
 	if err != nil {
 		return err
@@ -98,25 +111,29 @@ func (o *diffOptions) run(ctx context.Context, ids []int64, opt advisories.Optio
 		}
 		o.f.warnStale(d)
 	}
-	side := func(s inventory.Scan) (history.Side, error) {
+	read := func(s inventory.Scan) ([]inventory.Observation, error) {
 		obs, err := db.Observations(ctx, s.ID)
 		if err != nil {
-			return history.Side{}, fmt.Errorf("read scan %d: %w", s.ID, err)
+			return nil, fmt.Errorf("read scan %d: %w", s.ID, err)
 		}
-		sd := history.Side{Scan: s, Obs: obs}
-		if d != nil {
-			sd.Reports = d.Judge(obs, opt)
-		}
-		return sd, nil
+		return obs, nil
 	}
-	a, err := side(from)
+	obsA, err := read(from)
 	if err != nil {
 		return err
 	}
-	b, err := side(to)
+	obsB, err := read(to)
 	if err != nil {
 		return err
 	}
+	// Only hosts whose judge input changed can have other findings: judge
+	// those alone, on both sides.
+	var repA, repB []advisories.HostReport
+	if d != nil {
+		ca, cb := history.Changed(obsA, obsB)
+		repA, repB = d.Judge(ca, opt), d.Judge(cb, opt)
+	}
+	a, b := history.NewSide(from, obsA, repA), history.NewSide(to, obsB, repB)
 	diff := history.Compare(a, b)
 	return o.write(o.f, func(w io.Writer, oo output.Options) error { return history.WriteDiff(w, oo, diff) })
 }

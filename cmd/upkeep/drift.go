@@ -69,6 +69,7 @@ most of their group has, other builds, hosts ahead, and extra packages.
 }
 
 func (o *driftOptions) run(ctx context.Context, opt history.DriftOptions) error {
+	softMemoryLimit(384 << 20)
 	obs, scan, err := loadObservations(ctx, o.f, "drift", o.scan)
 	if err != nil {
 		return err
