@@ -2,6 +2,7 @@ package inventory_test
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -241,4 +242,52 @@ func TestCollectorFormat2Data(t *testing.T) {
 			t.Errorf("support:\n got %+v\nwant %+v", r.Support, want)
 		}
 	})
+}
+
+// TestCollectorReadOnlyTmp runs the collector with /tmp mounted read-only
+// (in a mount namespace of its own; skipped where that is not allowed): it
+// must not need to write there, so it works as on a hardened host.
+func TestCollectorReadOnlyTmp(t *testing.T) {
+	unshare, err1 := exec.LookPath("unshare")
+	mount, err2 := exec.LookPath("mount")
+	if os.Geteuid() != 0 || err1 != nil || err2 != nil {
+		t.Skip("needs root, unshare and mount")
+	}
+	if err := exec.Command(unshare, "-m", mount, "--bind", "/tmp", "/tmp").Run(); err != nil {
+		t.Skipf("no mount namespace here: %v", err)
+	}
+	for _, sh := range shells(t) {
+		t.Run(sh.name, func(t *testing.T) {
+			h := middlewareHost("debian-12-ci")
+			dir := t.TempDir()
+			env, err := fixtures.Materialize(dir, h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			shPath, err := exec.LookPath(sh.argv[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The tree lives under /tmp too: read-only as well, which a
+			// read-only collector does not mind.
+			args := append([]string{"-m", "/bin/sh", "-c",
+				`"$MOUNT" --bind /tmp /tmp && "$MOUNT" -o remount,bind,ro /tmp && exec "$@"`, "sh", shPath},
+				append(sh.argv[1:], "-c", string(inventory.Script()))...)
+			cmd := exec.Command(unshare, args...)
+			cmd.Env = append(env, "TMPDIR=/tmp", "MOUNT="+mount)
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("collector with a read-only /tmp: %v\n%s", err, stderr.String())
+			}
+			r, err := inventory.Parse(out)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if len(r.Probes) != 4 || len(r.Packages) == 0 || stderr.Len() > 0 {
+				t.Errorf("with a read-only /tmp: %d probes, %d packages, stderr %q", len(r.Probes), len(r.Packages), stderr.String())
+			}
+		})
+	}
 }

@@ -100,7 +100,8 @@ var parseImpl = parse
 
 func parse(data []byte) (*Report, error) {
 	if len(data) > MaxOutput {
-		return nil, tooBig(0, fmt.Sprintf("the output (%.1f MiB)", float64(len(data))/(1<<20)))
+		// Callers may have read only MaxOutput+1 bytes, so no size is given.
+		return nil, tooBig(0, "the output")
 	}
 	start, line, ok := findFrame(data)
 	if !ok {
