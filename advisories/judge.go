@@ -41,14 +41,17 @@ type HostReport struct {
 	Moves []Move
 }
 
-// Judge judges every observed host at opt.At. Hosts with the same package
-// set (and OS) share the work: package mapping is cached per package and
-// per set, so a fleet baked from a few images costs a few hosts.
+// Judge judges every observed host at opt.At, sorted by host name. Hosts
+// with the same package set (and OS) share the work: package mapping is
+// cached per package and per set, so a fleet baked from a few images costs
+// a few hosts. A whole scan is better judged host by host with a Judger,
+// which keeps each host's findings shared instead of copied.
 func (d *Data) Judge(obs []inventory.Observation, opt Options) []HostReport {
-	j := &judge{d: d, opt: opt, pkgs: map[pkgKey]pkgResult{}, sets: map[setKey][]Finding{}, verdicts: map[verdictKey]verdict{}}
+	j := d.NewJudger(opt)
 	out := make([]HostReport, 0, len(obs))
 	for i := range obs {
-		out = append(out, j.host(&obs[i]))
+		h, _ := j.Host(&obs[i], nil) // packages are in the observations: nothing to read, nothing fails
+		out = append(out, h.Report())
 	}
 	slices.SortFunc(out, func(a, b HostReport) int {
 		return cmp.Or(cmp.Compare(hostLabel(a.Host), hostLabel(b.Host)), cmp.Compare(a.Host.ID, b.Host.ID))
@@ -72,17 +75,15 @@ type pkgResult struct {
 	ok bool
 }
 
-type setKey struct {
-	set            int64
-	osID, osp, osc string
-}
-
 type judge struct {
 	d        *Data
 	opt      Options
 	pkgs     map[pkgKey]pkgResult
-	sets     map[setKey][]Finding
 	verdicts map[verdictKey]verdict
+}
+
+func (d *Data) newJudge(opt Options) *judge {
+	return &judge{d: d, opt: opt, pkgs: map[pkgKey]pkgResult{}, verdicts: map[verdictKey]verdict{}}
 }
 
 type verdictKey struct {
@@ -101,35 +102,26 @@ func (j *judge) verdict(product, upstream, source string, vl vendorLife) verdict
 	return v
 }
 
-func (j *judge) host(o *inventory.Observation) HostReport {
-	hr := HostReport{Host: o.Host, Status: o.Status, Error: o.Error}
-	if o.Report == nil || !o.Status.Scanned() {
-		return hr
+// profile judges what a host's findings depend on: its OS, kernel, packages,
+// probes, services, listeners and support statements, but not its
+// identity. The findings carry no host, key or waiver; they are sorted as
+// a host report lists them. Hosts share the work through the Judger's
+// profiles and the per-package and per-verdict caches, not per package
+// set: a set seen again with another kernel costs a pass over its
+// packages, all of them cached.
+func (j *judge) profile(rep *inventory.Report) *Profile {
+	p := &Profile{OS: rep.Facts.OS}
+	p.OSProduct, p.OSCycle = OSCycle(p.OS)
+	sup := j.d.osSupportAt(p.OSProduct, p.OSCycle, j.opt)
+	if isAL2(p.OS) {
+		p.Moves = j.d.al2Moves(rep.Packages)
 	}
-	rep := o.Report
-	hr.OS = rep.Facts.OS
-	hr.OSProduct, hr.OSCycle = OSCycle(hr.OS)
-	sup := j.d.osSupportAt(hr.OSProduct, hr.OSCycle, j.opt)
-	if isAL2(hr.OS) {
-		hr.Moves = j.d.al2Moves(rep.Packages)
-	}
-	env := newHostEnv(rep, hr.OS, sup)
+	env := newHostEnv(rep, p.OS, sup)
 
 	var fs []Finding
-	fs = append(fs, j.osFinding(hr))
+	fs = append(fs, j.osFinding(HostReport{OS: p.OS, OSProduct: p.OSProduct, OSCycle: p.OSCycle}))
 	kernel, hasKernel := j.kernelFinding(rep, env)
-	var pkgFs []Finding
-	if o.PackageSet != 0 && !j.opt.PerPackage && env.support == nil {
-		k := setKey{o.PackageSet, hr.OS.ID, hr.OSProduct, hr.OSCycle}
-		cached, ok := j.sets[k]
-		if !ok {
-			cached = j.packageFindings(env, rep.Packages)
-			j.sets[k] = cached
-		}
-		pkgFs = cloneFindings(cached)
-	} else {
-		pkgFs = j.packageFindings(env, rep.Packages)
-	}
+	pkgFs := j.packageFindings(env, rep.Packages)
 	if hasKernel {
 		// The running kernel decides; installed kernel packages are listed with it.
 		kept := pkgFs[:0]
@@ -146,33 +138,24 @@ func (j *judge) host(o *inventory.Observation) HostReport {
 	fs = append(fs, pkgFs...)
 	fs = append(fs, j.probeFindings(rep, env)...)
 
-	onAL2023 := isAL2023(hr.OS)
+	onAL2023 := isAL2023(p.OS)
 	running := j.runningProducts(rep)
 	for i := range fs {
 		f := &fs[i]
-		f.Host, f.HostName, f.Account = o.Host.ID, hostLabel(o.Host), o.Host.Account
 		if r, ok := running[f.Product]; ok && f.Product != "" && f.Kind != KindOS && registry.Serving(f.Role) {
 			f.Running = true
 			f.Ports = r
 		}
 		if !onAL2023 && f.Product != "" && f.Kind != KindOS && f.Kind != KindPackage {
-			j.d.availability(f, hr.OS, j.opt) // packages got theirs with their set
+			j.d.availability(f, p.OS, j.opt) // packages got theirs with their set
 		}
-		f.Key = findingKey(f)
-		applyWaivers(f, j.opt, o.Host)
 	}
 	slices.SortFunc(fs, compareFindings)
-	hr.Findings = fs
-	return hr
-}
-
-func cloneFindings(in []Finding) []Finding {
-	out := make([]Finding, len(in))
-	copy(out, in)
-	for i := range out {
-		out[i].Packages = slices.Clone(out[i].Packages)
+	p.Findings = make([]*Finding, len(fs))
+	for i := range fs {
+		p.Findings[i] = &fs[i]
 	}
-	return out
+	return p
 }
 
 func mergeNames(a, b []string) []string {

@@ -63,79 +63,139 @@ func (d *Data) Readiness(reports []HostReport, opt Options) []HostReadiness {
 		if !hr.Status.Scanned() {
 			continue
 		}
-		out = append(out, d.hostReadiness(hr, opt))
+		fs := make([]*Finding, len(hr.Findings))
+		for i := range hr.Findings {
+			fs[i] = &hr.Findings[i]
+		}
+		rb := d.readyBase(hr.OS, hr.OSProduct, hr.OSCycle, fs, hr.Moves)
+		r, waived := rb.forHost(hr.Host, opt)
+		out = append(out, rb.host(hr.Host, r, waived))
 	}
 	return out
 }
 
-func (d *Data) hostReadiness(hr HostReport, opt Options) HostReadiness {
-	r := HostReadiness{Host: hr.Host, OS: hr.OS.ID + ":" + hr.OS.VersionID, OSLabel: hr.OSProduct + " " + hr.OSCycle}
-	if p, ok := d.Product(hr.OSProduct); ok {
-		r.OSLabel = p.Label + " " + hr.OSCycle
+// HostReadiness returns a judged host's readiness report, entries and all.
+// It is made anew on each call: a fleet keeps only the state.
+func (h *Judged) HostReadiness() HostReadiness {
+	if h.Profile == nil {
+		return HostReadiness{Host: h.Host}
 	}
-	host := hr.Host.ID
-	if isAL2023(hr.OS) {
-		r.Readiness = Ready
-		r.Entries = []Entry{{Key: host + "/al2023/os", Severity: SevInfo, Summary: "already on Amazon Linux 2023",
+	return h.Profile.ready.host(h.Host, h.Readiness, h.readyWaived)
+}
+
+// readyBase is the readiness every host with the same findings and moves
+// shares, before any host's waivers. Entry keys hold what follows the host
+// id.
+type readyBase struct {
+	os, osLabel string
+	entries     []Entry
+	readiness   Readiness
+}
+
+func (d *Data) readyBase(osr inventory.OSRelease, osProduct, osCycle string, fs []*Finding, moves []Move) *readyBase {
+	r := &readyBase{os: osr.ID + ":" + osr.VersionID, osLabel: osProduct + " " + osCycle}
+	if p, ok := d.Product(osProduct); ok {
+		r.osLabel = p.Label + " " + osCycle
+	}
+	if isAL2023(osr) {
+		r.readiness = Ready
+		r.entries = []Entry{{Key: "/al2023/os", Severity: SevInfo, Summary: "already on Amazon Linux 2023",
 			Remediation: "none for the OS move; end-of-life findings still apply (upkeep check)"}}
 		return r
 	}
-	os := Entry{Key: host + "/al2023/os", Package: "os-release", Version: r.OS, Severity: SevInfo,
-		Summary:     fmt.Sprintf("%s has no in-place upgrade to Amazon Linux 2023", r.OSLabel),
+	os := Entry{Key: "/al2023/os", Package: "os-release", Version: r.os, Severity: SevInfo,
+		Summary:     fmt.Sprintf("%s has no in-place upgrade to Amazon Linux 2023", r.osLabel),
 		Remediation: "launch a new AL2023 instance and move the workload; rebuild AMIs and user data"}
-	switch osManager(hr.OS.ID) {
+	switch osManager(osr.ID) {
 	case "dpkg":
 		os.Severity = SevMedium
-		os.Summary = fmt.Sprintf("%s is a dpkg distribution: package names, paths and service layout differ on AL2023 (rpm)", r.OSLabel)
+		os.Summary = fmt.Sprintf("%s is a dpkg distribution: package names, paths and service layout differ on AL2023 (rpm)", r.osLabel)
 		os.Remediation = "rebuild the host on AL2023 from its configuration management, mapping each package below"
 	case "":
 		os.Severity = SevMedium
-		os.Summary = fmt.Sprintf("%s is not an OS upkeep knows", r.OS)
+		os.Summary = fmt.Sprintf("%s is not an OS upkeep knows", r.os)
 		os.Remediation = "check the workload by hand"
 	}
-	r.Entries = append(r.Entries, os)
-	for _, f := range hr.Findings {
+	r.entries = append(r.entries, os)
+	for _, f := range fs {
 		if f.Product == "" || f.Kind == KindOS || f.AL2023 == "" {
 			continue
 		}
-		e := entryFor(f)
-		e.Key = host + "/al2023/" + f.Product + "/" + f.Cycle
+		e := entryFor(*f)
+		e.Key = "/al2023/" + f.Product + "/" + f.Cycle
 		if f.Kind == KindProbe {
 			e.Key += "/" + f.Package
 		}
-		for _, w := range opt.Waivers {
-			if w.Active(opt.At) && w.Matches(f.Product, f.Cycle, e.Key, hr.Host) {
-				e.Waived, e.WaiverReason = true, w.Describe()
-				break
-			}
-		}
-		r.Entries = append(r.Entries, e)
+		r.entries = append(r.entries, e)
 	}
-	for _, m := range hr.Moves {
-		e := moveEntry(m)
-		e.Key = host + "/al2023/package/" + m.Package
-		for _, w := range opt.Waivers {
-			if w.Active(opt.At) && w.Matches("", "", e.Key, hr.Host) {
-				e.Waived, e.WaiverReason = true, w.Describe()
-				break
-			}
-		}
-		r.Entries = append(r.Entries, e)
+	for _, m := range moves {
+		e := moveEntry(m) // no product or cycle: waivers name it by key
+		e.Key = "/al2023/package/" + m.Package
+		r.entries = append(r.entries, e)
 	}
-	slices.SortFunc(r.Entries[1:], func(a, b Entry) int {
+	// Every key of a host starts with its id, so the order of the suffixes
+	// is the order of the keys.
+	slices.SortFunc(r.entries[1:], func(a, b Entry) int {
 		return cmp.Or(cmp.Compare(sevRank(b.Severity), sevRank(a.Severity)), cmp.Compare(a.Key, b.Key))
 	})
-	r.Readiness = Ready
-	for _, e := range r.Entries {
+	r.readiness = stateOf(r.entries, nil)
+	return r
+}
+
+// stateOf is blocked when an inhibitor stands, needs-work when an entry
+// above info does; waived entries count for nothing.
+func stateOf(entries []Entry, waived map[int]string) Readiness {
+	r := Ready
+	for i, e := range entries {
+		_, w := waived[i]
 		switch {
-		case e.Waived:
+		case w || e.Waived:
 		case e.Inhibitor:
-			r.Readiness = Blocked
-		case e.Severity != SevInfo && r.Readiness == Ready:
-			r.Readiness = NeedsWork
+			r = Blocked
+		case e.Severity != SevInfo && r == Ready:
+			r = NeedsWork
 		}
 	}
 	return r
+}
+
+// forHost applies the waivers to the entries on one host (the OS entry
+// itself cannot be waived): its readiness, and which entries a waiver
+// accepts (nil when none).
+func (rb *readyBase) forHost(h inventory.Host, opt Options) (Readiness, map[int]string) {
+	var waived map[int]string
+	if len(opt.Waivers) > 0 {
+		for i := 1; i < len(rb.entries); i++ {
+			e := &rb.entries[i]
+			key := h.ID + e.Key
+			for _, w := range opt.Waivers {
+				if w.Active(opt.At) && w.Matches(e.Product, e.Cycle, key, h) {
+					if waived == nil {
+						waived = map[int]string{}
+					}
+					waived[i] = w.Describe()
+					break
+				}
+			}
+		}
+	}
+	if waived == nil {
+		return rb.readiness, nil
+	}
+	return stateOf(rb.entries, waived), waived
+}
+
+// host makes one host's readiness report from the shared entries.
+func (rb *readyBase) host(h inventory.Host, r Readiness, waived map[int]string) HostReadiness {
+	out := HostReadiness{Host: h, OS: rb.os, OSLabel: rb.osLabel, Readiness: r, Entries: make([]Entry, len(rb.entries))}
+	for i, e := range rb.entries {
+		e.Key = h.ID + e.Key
+		if why, ok := waived[i]; ok {
+			e.Waived, e.WaiverReason = true, why
+		}
+		out.Entries[i] = e
+	}
+	return out
 }
 
 func sevRank(s string) int {

@@ -19,41 +19,16 @@ func groupCohorts(in Input) ([]*Cohort, []string) {
 	if !slices.Contains(keys, o.WaveTag) {
 		keys = append(keys, o.WaveTag)
 	}
-	hosts := map[string]Host{}
-	for _, h := range in.Hosts {
-		hosts[h.ID] = h
-	}
-	byHost := map[string][]*advisories.Finding{}
-	unmapped := 0
-	for i := range in.Findings {
-		f := &in.Findings[i]
-		if f.Kind == advisories.KindKernel {
-			continue
-		}
-		if f.Product == "" {
-			unmapped++
-			continue
-		}
-		byHost[f.Host] = append(byHost[f.Host], f)
-		if _, ok := hosts[f.Host]; !ok {
-			hosts[f.Host] = Host{ID: f.Host, Name: f.HostName}
-		}
-	}
+	hosts, unmapped := hostFindings(in)
 	var notes []string
 	if unmapped > 0 {
 		notes = append(notes, fmt.Sprintf("%d findings name no product and are not planned (see 'upkeep check')", unmapped))
 	}
 
-	ids := make([]string, 0, len(byHost))
-	for id := range byHost {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
 	groups := map[string]*Cohort{}
 	var noOS []string
-	for _, id := range ids {
-		h := hosts[id]
-		fs := byHost[id]
+	for _, hf := range hosts {
+		h, fs := hf.host, hf.findings
 		var osf *advisories.Finding
 		var prods []string
 		for _, f := range fs {
@@ -132,6 +107,68 @@ func groupCohorts(in Input) ([]*Cohort, []string) {
 		i = j
 	}
 	return cohorts, notes
+}
+
+// hostWork is one host and its findings that the planner plans.
+type hostWork struct {
+	host     Host
+	findings []*advisories.Finding
+}
+
+// hostFindings lists the hosts with plannable findings, by id, and counts
+// the findings that name no product. Kernel findings are left out.
+func hostFindings(in Input) ([]hostWork, int) {
+	unmapped := 0
+	plannable := func(f *advisories.Finding) bool {
+		if f.Kind == advisories.KindKernel {
+			return false
+		}
+		if f.Product == "" {
+			unmapped++
+			return false
+		}
+		return true
+	}
+	var out []hostWork
+	if len(in.Findings) == 0 {
+		for _, h := range in.Hosts {
+			var fs []*advisories.Finding
+			for _, f := range h.Findings {
+				if plannable(f) {
+					fs = append(fs, f)
+				}
+			}
+			if len(fs) > 0 {
+				out = append(out, hostWork{h, fs})
+			}
+		}
+		slices.SortStableFunc(out, func(a, b hostWork) int { return strings.Compare(a.host.ID, b.host.ID) })
+		return out, unmapped
+	}
+	hosts := map[string]Host{}
+	for _, h := range in.Hosts {
+		hosts[h.ID] = h
+	}
+	byHost := map[string][]*advisories.Finding{}
+	for i := range in.Findings {
+		f := &in.Findings[i]
+		if !plannable(f) {
+			continue
+		}
+		byHost[f.Host] = append(byHost[f.Host], f)
+		if _, ok := hosts[f.Host]; !ok {
+			hosts[f.Host] = Host{ID: f.Host, Name: f.HostName}
+		}
+	}
+	ids := make([]string, 0, len(byHost))
+	for id := range byHost {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		out = append(out, hostWork{hosts[id], byHost[id]})
+	}
+	return out, unmapped
 }
 
 func hostName(h Host) string {

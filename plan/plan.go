@@ -9,6 +9,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,11 +34,15 @@ func ParseStrategy(s string) (Strategy, error) {
 	return "", fmt.Errorf("unknown strategy %q: use minimal or latest", s)
 }
 
-// Host is one machine as the planner needs it: an identity and its tags.
+// Host is one machine as the planner needs it: an identity, its tags and,
+// when Input.Findings is empty, its findings. A judged fleet shares its
+// findings between hosts, so they come by pointer and their Host fields
+// are not read; the planner never modifies them.
 type Host struct {
-	ID   string
-	Name string
-	Tags map[string]string
+	ID       string
+	Name     string
+	Tags     map[string]string
+	Findings []*advisories.Finding
 }
 
 // Catalog is what the planner needs to know about products: their release
@@ -68,7 +73,7 @@ type Input struct {
 	At       time.Time // the date every judgement is made at
 	DataDate string    // date of the end-of-life data, printed in every report
 	Hosts    []Host
-	Findings []advisories.Finding
+	Findings []advisories.Finding // every host's findings, by Finding.Host; or empty, and each Host carries its own
 	Catalog  Catalog
 	Options  Options
 }
@@ -171,6 +176,23 @@ type Plan struct {
 	Cohorts  []*Cohort `json:"cohorts"`
 	Steps    []*Step   `json:"steps"`
 	Notes    []string  `json:"notes"` // what the planner could not plan, and why
+}
+
+// TagKeys are the host tags a plan with these options reads: the group-by
+// keys and the wave tag.
+func TagKeys(o Options) []string {
+	keys := slices.Clone(o.GroupBy)
+	if len(keys) == 0 {
+		keys = []string{"Role", "Env"}
+	}
+	wave := o.WaveTag
+	if wave == "" {
+		wave = "Env"
+	}
+	if !slices.Contains(keys, wave) {
+		keys = append(keys, wave)
+	}
+	return keys
 }
 
 // Build makes a plan. It fails only on bad options or a dependency cycle.

@@ -10,6 +10,8 @@ package report
 import (
 	"cmp"
 	"fmt"
+	"iter"
+	"maps"
 	"slices"
 	"time"
 
@@ -30,8 +32,8 @@ type Input struct {
 	Scan      inventory.Scan   // the scan the report is about
 	At        time.Time        // the evaluation day
 	Data      *advisories.Data // the data every verdict was made from
-	Hosts     []advisories.HostReport
-	Readiness []advisories.HostReadiness
+	Hosts     []advisories.Judged
+	Readiness iter.Seq[advisories.HostReadiness] // each scanned host's, made as it is read
 	Plan      *plan.Plan
 }
 
@@ -206,7 +208,7 @@ func Build(in Input) (*Report, error) {
 	r.Summary = summarize(in)
 	r.Cycles, r.Spread = cycles(in.Hosts)
 	r.Findings = groups(in.Hosts)
-	r.Readiness = readiness(in.Readiness)
+	r.Readiness = readiness(in.Readiness, &r.Summary)
 	r.Steps = steps(in.Plan)
 	r.Summary.Steps = len(r.Steps)
 	for _, h := range in.Hosts {
@@ -249,7 +251,8 @@ func summarize(in Input) Summary {
 	s := Summary{Hosts: len(in.Hosts)}
 	status := map[inventory.Status]int{}
 	verdicts := map[string]int{}
-	for _, h := range in.Hosts {
+	for i := range in.Hosts {
+		h := &in.Hosts[i]
 		status[h.Status]++
 		if h.Status.Scanned() {
 			s.Scanned++
@@ -280,16 +283,6 @@ func summarize(in Input) Summary {
 		}
 	}
 	s.Findings = verdictCounts(verdicts)
-	for _, h := range in.Readiness {
-		switch h.Readiness {
-		case advisories.Ready:
-			s.Ready++
-		case advisories.NeedsWork:
-			s.NeedsWork++
-		case advisories.Blocked:
-			s.Blocked++
-		}
-	}
 	return s
 }
 
@@ -306,7 +299,7 @@ func verdictCounts(m map[string]int) []Count {
 
 // productOf is the product slug and label a finding is filed under; an
 // unmapped finding is filed under its package.
-func productOf(f advisories.Finding) (string, string) {
+func productOf(f *advisories.Finding) (string, string) {
 	if f.Product == "" {
 		return "", "unmapped: " + f.Package
 	}
@@ -318,19 +311,34 @@ func productOf(f advisories.Finding) (string, string) {
 
 type cycleKey struct{ product, label, cycle string }
 
+// counter counts distinct hosts: the model reads hosts one after another,
+// each with all its findings, so remembering the last host counted is
+// enough, where a set per cycle would hold every host of the fleet.
+type counter struct {
+	n    int
+	last int // index of the last host counted, plus one
+}
+
+func (c *counter) add(host int) {
+	if c.last != host+1 {
+		c.n++
+		c.last = host + 1
+	}
+}
+
 type cycleAcc struct {
 	Cycle
-	hosts    map[string]bool
-	verdicts map[string]map[string]bool
+	hosts    counter
+	verdicts map[string]*counter
 }
 
 // cycles counts hosts per product cycle, for the timeline (ordered by end
 // date) and the spread (by product, cycles in version order).
-func cycles(hosts []advisories.HostReport) ([]Cycle, []Spread) {
+func cycles(hosts []advisories.Judged) ([]Cycle, []Spread) {
 	acc := map[cycleKey]*cycleAcc{}
-	productHosts := map[cycleKey]map[string]bool{}
-	for _, h := range hosts {
-		for _, f := range h.Findings {
+	productHosts := map[cycleKey]*counter{}
+	for i := range hosts {
+		for _, f := range hosts[i].Findings {
 			slug, label := productOf(f)
 			if slug == "" {
 				continue
@@ -338,32 +346,33 @@ func cycles(hosts []advisories.HostReport) ([]Cycle, []Spread) {
 			k := cycleKey{slug, label, f.Cycle}
 			a, ok := acc[k]
 			if !ok {
-				a = &cycleAcc{Cycle: Cycle{Product: slug, ProductLabel: label, Cycle: f.Cycle}, hosts: map[string]bool{},
-					verdicts: map[string]map[string]bool{}}
+				a = &cycleAcc{Cycle: Cycle{Product: slug, ProductLabel: label, Cycle: f.Cycle}, verdicts: map[string]*counter{}}
 				acc[k] = a
 			}
-			a.hosts[f.Host] = true
-			if a.verdicts[string(f.Status)] == nil {
-				a.verdicts[string(f.Status)] = map[string]bool{}
+			a.hosts.add(i)
+			vc := a.verdicts[string(f.Status)]
+			if vc == nil {
+				vc = &counter{}
+				a.verdicts[string(f.Status)] = vc
 			}
-			a.verdicts[string(f.Status)][f.Host] = true
+			vc.add(i)
 			if f.EOLDate != "" && (a.EOLDate == "" || f.EOLDate < a.EOLDate) {
 				a.EOLDate = f.EOLDate
 			}
 			pk := cycleKey{product: slug, label: label}
 			if productHosts[pk] == nil {
-				productHosts[pk] = map[string]bool{}
+				productHosts[pk] = &counter{}
 			}
-			productHosts[pk][f.Host] = true
+			productHosts[pk].add(i)
 		}
 	}
 	var all []Cycle
 	for _, a := range acc {
 		c := a.Cycle
-		c.Hosts = len(a.hosts)
+		c.Hosts = a.hosts.n
 		counts := map[string]int{}
 		for v, hs := range a.verdicts {
-			counts[v] = len(hs)
+			counts[v] = hs.n
 		}
 		c.Verdicts = verdictCounts(counts)
 		if len(c.Verdicts) > 0 {
@@ -380,7 +389,7 @@ func cycles(hosts []advisories.HostReport) ([]Cycle, []Spread) {
 	for _, c := range all {
 		if n := len(spread); n == 0 || spread[n-1].Product != c.Product || spread[n-1].ProductLabel != c.ProductLabel {
 			spread = append(spread, Spread{Product: c.Product, ProductLabel: c.ProductLabel,
-				Hosts: len(productHosts[cycleKey{product: c.Product, label: c.ProductLabel}])})
+				Hosts: productHosts[cycleKey{product: c.Product, label: c.ProductLabel}].n})
 		}
 		spread[len(spread)-1].Cycles = append(spread[len(spread)-1].Cycles, c)
 	}
@@ -397,28 +406,34 @@ func cycles(hosts []advisories.HostReport) ([]Cycle, []Spread) {
 
 type groupKey struct{ product, label, cycle, verdict string }
 
+type groupAcc struct {
+	*Group
+	hosts, running   counter
+	versions, al2023 map[string]bool
+	ports            map[int]bool
+}
+
 // groups gathers findings by product, cycle and verdict, worst verdict
 // first.
-func groups(hosts []advisories.HostReport) []Group {
-	acc := map[groupKey]*Group{}
-	seen := map[groupKey]map[string]bool{}
-	running := map[groupKey]map[string]bool{}
-	for _, h := range hosts {
+func groups(hosts []advisories.Judged) []Group {
+	acc := map[groupKey]*groupAcc{}
+	for i := range hosts {
+		h := &hosts[i]
 		for _, f := range h.Findings {
 			slug, label := productOf(f)
 			k := groupKey{slug, label, f.Cycle, string(f.Status)}
 			g, ok := acc[k]
 			if !ok {
-				g = &Group{Product: slug, ProductLabel: label, Cycle: f.Cycle, Verdict: string(f.Status), Hosts: []string{},
-					Versions: []string{}, Ports: []int{}, AL2023: []string{}}
-				acc[k], seen[k], running[k] = g, map[string]bool{}, map[string]bool{}
+				g = &groupAcc{Group: &Group{Product: slug, ProductLabel: label, Cycle: f.Cycle, Verdict: string(f.Status), Hosts: []string{}},
+					versions: map[string]bool{}, al2023: map[string]bool{}, ports: map[int]bool{}}
+				acc[k] = g
 			}
-			if !seen[k][f.Host] {
-				seen[k][f.Host] = true
-				g.Hosts = append(g.Hosts, f.HostName)
+			if g.hosts.last != i+1 {
+				g.hosts.add(i)
+				g.Hosts = append(g.Hosts, h.Label())
 			}
 			if f.Running {
-				running[k][f.Host] = true
+				g.running.add(i)
 			}
 			if f.EOLDate != "" && (g.EOLDate == "" || f.EOLDate < g.EOLDate) {
 				g.EOLDate = f.EOLDate
@@ -426,10 +441,12 @@ func groups(hosts []advisories.HostReport) []Group {
 			if f.DistroUntil > g.DistroUntil {
 				g.DistroUntil = f.DistroUntil
 			}
-			g.Versions = append(g.Versions, f.Version)
-			g.Ports = append(g.Ports, f.Ports...)
+			g.versions[f.Version] = true
+			for _, p := range f.Ports {
+				g.ports[p] = true
+			}
 			if f.AL2023 != "" {
-				g.AL2023 = append(g.AL2023, string(f.AL2023))
+				g.al2023[string(f.AL2023)] = true
 			}
 			if f.Waived {
 				g.Waived++
@@ -437,15 +454,20 @@ func groups(hosts []advisories.HostReport) []Group {
 		}
 	}
 	out := make([]Group, 0, len(acc))
-	for k, g := range acc {
+	for _, g := range acc {
 		g.HostCount = len(g.Hosts)
-		g.Running = len(running[k])
+		g.Running = g.running.n
 		slices.Sort(g.Hosts)
-		g.Versions = sortedSet(g.Versions)
-		g.AL2023 = sortedSet(g.AL2023)
-		slices.Sort(g.Ports)
-		g.Ports = slices.Compact(g.Ports)
-		out = append(out, *g)
+		g.Versions = slices.Sorted(maps.Keys(g.versions))
+		g.AL2023 = slices.Sorted(maps.Keys(g.al2023))
+		g.Ports = slices.Sorted(maps.Keys(g.ports))
+		if g.Ports == nil {
+			g.Ports = []int{}
+		}
+		if g.AL2023 == nil {
+			g.AL2023 = []string{}
+		}
+		out = append(out, *g.Group)
 	}
 	// Worst first: what needs action leads, then by product and cycle;
 	// unmapped packages last within their verdict.
@@ -457,14 +479,22 @@ func groups(hosts []advisories.HostReport) []Group {
 	return out
 }
 
-func sortedSet(s []string) []string {
-	slices.Sort(s)
-	return slices.Compact(s)
-}
-
-func readiness(hs []advisories.HostReadiness) []HostReady {
-	out := make([]HostReady, 0, len(hs))
-	for _, h := range hs {
+// readiness lists every host's readiness, by name, and counts the states
+// into the summary.
+func readiness(hs iter.Seq[advisories.HostReadiness], s *Summary) []HostReady {
+	out := []HostReady{}
+	if hs == nil {
+		return out
+	}
+	for h := range hs {
+		switch h.Readiness {
+		case advisories.Ready:
+			s.Ready++
+		case advisories.NeedsWork:
+			s.NeedsWork++
+		case advisories.Blocked:
+			s.Blocked++
+		}
 		r := HostReady{Host: h.Host.ID, HostName: hostName(h.Host), OS: h.OSLabel, Readiness: string(h.Readiness),
 			Inhibitors: []string{}, Work: []string{}}
 		for _, e := range h.Entries {

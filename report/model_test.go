@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -23,36 +24,40 @@ func testInput(t *testing.T, at time.Time) Input {
 		t.Fatal(err)
 	}
 	ok := inventory.StatusOK
+	var hosts []advisories.Judged
+	for _, hr := range []advisories.HostReport{
+		{Host: inventory.Host{ID: "a"}, Status: ok, Findings: []advisories.Finding{
+			finding("a", "nginx", "1.10", advisories.VerdictEOL, "2017-04-12"),
+			// a package and a hand-built copy of the same cycle: one host, not two
+			finding("a", "nginx", "1.10", advisories.VerdictEOL, "2017-04-12"),
+			finding("a", "openssl", "3.0", advisories.VerdictDistroSupported, "2026-09-07"),
+		}},
+		{Host: inventory.Host{ID: "b"}, Status: ok, Findings: []advisories.Finding{
+			finding("b", "openssl", "3.0", advisories.VerdictEOL, "2026-09-07"),
+			finding("b", "tomcat", "10.1", advisories.VerdictSupported, ""),
+		}},
+		{Host: inventory.Host{ID: "c"}, Status: ok, Findings: []advisories.Finding{
+			func() advisories.Finding {
+				f := finding("c", "nginx", "1.10", advisories.VerdictEOL, "2017-04-12")
+				f.Waived = true
+				return f
+			}(),
+		}},
+		{Host: inventory.Host{ID: "d", Name: "down|host"}, Status: inventory.StatusTimedOut, Error: "no answer"},
+	} {
+		hosts = append(hosts, d.JudgedOf(hr, advisories.Options{At: at}))
+	}
 	return Input{
 		Fleet: "test fleet", Database: "t.db", Scan: inventory.Scan{ID: 7, Source: "import"}, At: at, Data: d,
-		Hosts: []advisories.HostReport{
-			{Host: inventory.Host{ID: "a"}, Status: ok, Findings: []advisories.Finding{
-				finding("a", "nginx", "1.10", advisories.VerdictEOL, "2017-04-12"),
-				// a package and a hand-built copy of the same cycle: one host, not two
-				finding("a", "nginx", "1.10", advisories.VerdictEOL, "2017-04-12"),
-				finding("a", "openssl", "3.0", advisories.VerdictDistroSupported, "2026-09-07"),
-			}},
-			{Host: inventory.Host{ID: "b"}, Status: ok, Findings: []advisories.Finding{
-				finding("b", "openssl", "3.0", advisories.VerdictEOL, "2026-09-07"),
-				finding("b", "tomcat", "10.1", advisories.VerdictSupported, ""),
-			}},
-			{Host: inventory.Host{ID: "c"}, Status: ok, Findings: []advisories.Finding{
-				func() advisories.Finding {
-					f := finding("c", "nginx", "1.10", advisories.VerdictEOL, "2017-04-12")
-					f.Waived = true
-					return f
-				}(),
-			}},
-			{Host: inventory.Host{ID: "d", Name: "down|host"}, Status: inventory.StatusTimedOut, Error: "no answer"},
-		},
-		Readiness: []advisories.HostReadiness{
+		Hosts: hosts,
+		Readiness: slices.Values([]advisories.HostReadiness{
 			{Host: inventory.Host{ID: "a"}, Readiness: advisories.Blocked, Entries: []advisories.Entry{
 				{Summary: "python 2.7: nothing on AL2023", Inhibitor: true, Severity: advisories.SevCritical},
 				{Summary: "php 7.4: newer only", Severity: advisories.SevMedium},
 				{Summary: "kernel", Severity: advisories.SevInfo},
 			}},
 			{Host: inventory.Host{ID: "b"}, Readiness: advisories.Ready},
-		},
+		}),
 		Plan: &plan.Plan{Steps: []*plan.Step{{Number: 1, Wave: "dev", Cohort: "web/dev", HostCount: 1, Hosts: []string{"a"},
 			ProductLabel: "nginx", From: "1.10.3", To: "1.26", Action: plan.ActionUpgrade, Risk: plan.RiskHigh, Reasons: []string{"past EOL"}}}},
 	}
@@ -157,21 +162,21 @@ func TestBuildNeedsInputs(t *testing.T) {
 
 func TestScanTitle(t *testing.T) {
 	started := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
-	hosts := func(regions ...string) []advisories.HostReport {
-		var out []advisories.HostReport
+	hosts := func(regions ...string) []advisories.Judged {
+		var out []advisories.Judged
 		for _, r := range regions {
-			out = append(out, advisories.HostReport{Host: inventory.Host{Region: r}})
+			out = append(out, advisories.Judged{Host: inventory.Host{Region: r}})
 		}
 		return out
 	}
 	many := hosts("eu-west-1", "us-east-1", "ap-south-1")
 	for range 1231 {
-		many = append(many, advisories.HostReport{Host: inventory.Host{Region: "us-east-1"}})
+		many = append(many, advisories.Judged{Host: inventory.Host{Region: "us-east-1"}})
 	}
 	tests := []struct {
 		name  string
 		scan  inventory.Scan
-		hosts []advisories.HostReport
+		hosts []advisories.Judged
 		want  string
 	}{
 		{"ssm, regions", inventory.Scan{Source: "ssm", Started: started}, many, "SSM scan of 3 regions, 1,234 hosts, 2026-12-01"},

@@ -33,7 +33,7 @@ var scanSources = map[string]string{
 // scanTitle is "SSM scan of 3 regions, 1,234 hosts, 2026-12-01": the
 // source, the regions its hosts are in (named when one), the hosts and the
 // day the scan started.
-func scanTitle(s inventory.Scan, hosts []advisories.HostReport) string {
+func scanTitle(s inventory.Scan, hosts []advisories.Judged) string {
 	title, ok := scanSources[s.Source]
 	if !ok {
 		title = "Scan"

@@ -5,7 +5,7 @@ package report
 import (
 	"fmt"
 	"io"
-	"slices"
+	"iter"
 	"strconv"
 	"strings"
 
@@ -222,9 +222,10 @@ func FindingsView(m Meta) output.View[advisories.Finding] {
 
 // WriteFindings writes findings in one format. JSON and YAML are a list
 // of findings, each carrying the data date, as CSV does in a column;
-// tables and Markdown end with the data line.
-func WriteFindings(w io.Writer, o output.Options, fs []advisories.Finding, m Meta) error {
-	return output.Render(w, o, FindingsView(m), slices.Values(fs))
+// tables and Markdown end with the data line. fs is read once, or twice
+// for a table (measure, then write): nothing needs every finding at once.
+func WriteFindings(w io.Writer, o output.Options, fs iter.Seq[advisories.Finding], m Meta) error {
+	return output.Render(w, o, FindingsView(m), fs)
 }
 
 // Entry and Host are the JSON shape of readiness.
@@ -414,11 +415,11 @@ func EntriesView(m Meta) output.View[entryRow] {
 	}
 }
 
-func entryRows(hs []advisories.HostReadiness) output.Rows[entryRow] {
+func entryRows(hs iter.Seq[advisories.HostReadiness]) output.Rows[entryRow] {
 	return func(yield func(entryRow) bool) {
-		for i := range hs {
-			for _, e := range hs[i].Entries {
-				if !yield(entryRow{&hs[i], e}) {
+		for h := range hs {
+			for _, e := range h.Entries {
+				if !yield(entryRow{&h, e}) {
 					return
 				}
 			}
@@ -430,12 +431,13 @@ func entryRows(hs []advisories.HostReadiness) output.Rows[entryRow] {
 // own line under a heading per host (the pre-upgrade report); without it
 // a table or Markdown has one line per host. CSV always has one row per
 // entry; JSON and YAML are the hosts with their entries.
-func WriteReadiness(w io.Writer, o output.Options, hs []advisories.HostReadiness, detail bool, m Meta) error {
+// hs is read once, or twice for a table.
+func WriteReadiness(w io.Writer, o output.Options, hs iter.Seq[advisories.HostReadiness], detail bool, m Meta) error {
 	switch {
 	case o.Format == output.CSV || ((o.Format == output.Table || o.Format == output.Markdown) && detail):
 		return output.Render(w, o, EntriesView(m), entryRows(hs))
 	}
-	return output.Render(w, o, ReadinessView(m), slices.Values(hs))
+	return output.Render(w, o, ReadinessView(m), hs)
 }
 
 func hostName(h advisories.HostReadiness) string {

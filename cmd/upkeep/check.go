@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"iter"
 	"maps"
 	"os"
 	"slices"
@@ -146,7 +147,7 @@ func (o *checkOptions) run(ctx context.Context) error {
 			return usageErrorf("--product %q: not a product in the end-of-life data (for example nginx, php, mysql, amazon-linux)", p)
 		}
 	}
-	var reports []advisories.HostReport
+	var js *judgedScan
 	if o.packages != "" {
 		if err := checkWaivers(d, opt.Waivers); err != nil {
 			return err
@@ -155,39 +156,47 @@ func (o *checkOptions) run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		reports = []advisories.HostReport{hr}
+		js = &judgedScan{hosts: []advisories.Judged{d.JudgedOf(hr, opt)}}
 		o.f.warnStale(d)
-	} else if reports, _, _, err = judgeLatest(ctx, o.f, d, opt, "check", o.hosts, o.scan, o.accounts); err != nil {
+	} else if js, err = judgeLatest(ctx, o.f, d, opt, "check", o.hosts, o.scan, o.accounts, nil); err != nil {
 		return err
 	}
-	var fs []advisories.Finding
-	unscanned := 0
 	// Tables and Markdown, for people, show what needs action; JSON, YAML
 	// and CSV, for scripts, every finding (--status filters all formats).
 	human := o.format == output.Table || o.format == output.Markdown
 	hidden := map[advisories.Verdict]int{}
-	for _, hr := range reports {
-		if !hr.Status.Scanned() {
-			unscanned++
-		}
-		for _, f := range hr.Findings {
-			if len(o.products) > 0 && !slices.Contains(o.products, f.Product) {
-				continue
-			}
-			if len(o.statuses) > 0 && !slices.Contains(o.statuses, string(f.Status)) {
-				continue
-			}
-			if human && len(o.statuses) == 0 && !o.all && !needsAction(f.Status) {
+	severities := map[int]bool{}
+	selected := func(f *advisories.Finding) bool {
+		return (len(o.products) == 0 || slices.Contains(o.products, f.Product)) &&
+			(len(o.statuses) == 0 || slices.Contains(o.statuses, string(f.Status)))
+	}
+	shown := func(f *advisories.Finding) bool {
+		return selected(f) && !(human && len(o.statuses) == 0 && !o.all && !needsAction(f.Status))
+	}
+	for i := range js.hosts {
+		for _, f := range js.hosts[i].Findings {
+			switch {
+			case shown(f):
+				severities[report.Severity(f.Status)] = true
+			case selected(f):
 				hidden[f.Status]++
-				continue
 			}
-			fs = append(fs, f)
 		}
 	}
 	// For people, worst first; within a verdict, the judge's order (host,
-	// kind, product), which scripts get unchanged.
+	// kind, product), which scripts get unchanged. The findings are read
+	// once per verdict shown instead of sorted: nothing holds them all.
+	fs := js.findings(shown)
 	if human {
-		slices.SortStableFunc(fs, func(a, b advisories.Finding) int { return report.Severity(a.Status) - report.Severity(b.Status) })
+		fs = func(yield func(advisories.Finding) bool) {
+			for _, sev := range slices.Sorted(maps.Keys(severities)) {
+				for f := range js.findings(func(f *advisories.Finding) bool { return shown(f) && report.Severity(f.Status) == sev }) {
+					if !yield(f) {
+						return
+					}
+				}
+			}
+		}
 	}
 	if err := o.write(o.f, func(w io.Writer, oo output.Options) error { return writeFindings(w, oo, fs, d, opt.At) }); err != nil {
 		return err
@@ -195,13 +204,14 @@ func (o *checkOptions) run(ctx context.Context) error {
 	if len(hidden) > 0 {
 		o.f.note("%s not shown (%s): --all shows them", nouns(hiddenCount(hidden), "finding"), hiddenText(hidden))
 	}
+	unscanned := js.unscanned()
 	if unscanned > 0 {
 		fmt.Fprintf(o.f.io.errOut, "upkeep: %s of the scan %s no package data (not scanned); see 'upkeep inventory'\n", nouns(unscanned, "host"), verb(unscanned, "has", "have"))
 	}
-	if o.failOn != "" && len(reports) > 0 && unscanned == len(reports) {
+	if o.failOn != "" && len(js.hosts) > 0 && unscanned == len(js.hosts) {
 		return nothingJudged(o.failOn)
 	}
-	return failOn(o.failOn, fs, func() []advisories.HostReadiness { return d.Readiness(reports, opt) })
+	return failOn(o.failOn, fs, js.blocked)
 }
 
 // needsAction: the verdicts check shows without --all.
@@ -262,13 +272,13 @@ func (o *checkOptions) judgeList(d *advisories.Data, opt advisories.Options) (ad
 // failOn applies --fail-on after the report is written: exit 1 when a
 // finding (not waived) matches, with a one-line summary on stderr (which
 // --quiet keeps: it says why the exit code is 1).
-func failOn(mode string, fs []advisories.Finding, readiness func() []advisories.HostReadiness) error {
+func failOn(mode string, fs iter.Seq[advisories.Finding], blocked func() int) error {
 	n := 0
 	switch mode {
 	case "":
 		return nil
 	case "eol", "eol-soon":
-		for _, f := range fs {
+		for f := range fs {
 			if f.Waived {
 				continue
 			}
@@ -277,11 +287,7 @@ func failOn(mode string, fs []advisories.Finding, readiness func() []advisories.
 			}
 		}
 	case "blocked":
-		for _, h := range readiness() {
-			if h.Readiness == advisories.Blocked {
-				n++
-			}
-		}
+		n = blocked()
 	}
 	if n == 0 {
 		return nil
@@ -294,6 +300,6 @@ func failOn(mode string, fs []advisories.Finding, readiness func() []advisories.
 }
 
 // writeFindings writes check's report with its data line.
-func writeFindings(w io.Writer, o output.Options, fs []advisories.Finding, d *advisories.Data, at time.Time) error {
+func writeFindings(w io.Writer, o output.Options, fs iter.Seq[advisories.Finding], d *advisories.Data, at time.Time) error {
 	return report.WriteFindings(w, o, fs, report.Meta{DataLine: dataLine(d, at), DataDate: d.Date.Format(time.DateOnly)})
 }

@@ -53,10 +53,10 @@ func (o *demoOptions) newDemoJudge(ctx context.Context) (demoJudge, error) {
 func (j demoJudge) headline(obs []inventory.Observation) (demoFindings, error) {
 	d, opt := j.d, j.opt
 	var h demoFindings
-	reports := d.Judge(obs, opt)
+	js := judgeAll(d, opt, obs, plan.TagKeys(plan.Options{}))
 	h.At, h.DataDate = opt.At.Format(time.DateOnly), d.Date.Format(time.DateOnly)
-	for _, r := range reports {
-		eol, soon := eolCounts(r)
+	for i := range js.hosts {
+		eol, soon := eolCounts(js.hosts[i].Findings)
 		if eol > 0 {
 			h.EOLHosts++
 			h.EOLCount += eol
@@ -65,8 +65,11 @@ func (j demoJudge) headline(obs []inventory.Observation) (demoFindings, error) {
 			h.SoonHosts++
 		}
 	}
-	for _, r := range d.Readiness(reports, opt) {
-		switch r.Readiness {
+	for i := range js.hosts {
+		if !js.hosts[i].Scanned() {
+			continue
+		}
+		switch js.hosts[i].Readiness {
 		case advisories.Ready:
 			h.Ready++
 		case advisories.Blocked:
@@ -75,7 +78,7 @@ func (j demoJudge) headline(obs []inventory.Observation) (demoFindings, error) {
 			h.Work++
 		}
 	}
-	p, err := buildPlan(d, reports, obs, opt, plan.Options{})
+	p, err := buildPlan(d, js, opt, plan.Options{})
 	if err != nil {
 		return h, fmt.Errorf("plan the demo fleet: %w", err)
 	}
@@ -90,8 +93,8 @@ func (j demoJudge) judgeOne(ob inventory.Observation) advisories.HostReport {
 }
 
 // eolCounts counts a host's unwaived findings past and near end of life.
-func eolCounts(r advisories.HostReport) (eol, soon int) {
-	for _, f := range r.Findings {
+func eolCounts(fs []*advisories.Finding) (eol, soon int) {
+	for _, f := range fs {
 		switch {
 		case f.Waived:
 		case f.Status.Ended():
@@ -111,7 +114,11 @@ func writeLocalLine(w io.Writer, ob inventory.Observation, r advisories.HostRepo
 	if ob.Report != nil {
 		pkgs, osName = len(ob.Report.Packages), osLabel(ob.Report.Facts.OS)
 	}
-	eol, soon := eolCounts(r)
+	fs := make([]*advisories.Finding, len(r.Findings))
+	for i := range r.Findings {
+		fs[i] = &r.Findings[i]
+	}
+	eol, soon := eolCounts(fs)
 	fmt.Fprintf(w, "This machine, %s (%s): %s; %d past end of life, %d end of life soon; see 'upkeep --demo check --host %s'\n",
 		ob.Host.Name, osName, nouns(pkgs, "package"), eol, soon, ob.Host.ID)
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"os"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -196,22 +198,25 @@ func dataLine(d *advisories.Data, at time.Time) string {
 	return fmt.Sprintf("Data: %s; Amazon Linux 2023 packages %s. Judged at %s.", src, d.AL2023Release(), at.Format(time.DateOnly))
 }
 
-// loadObservations reads every host of the scan to judge: scanID, or with 0
+// openScan opens the database and finds the scan to judge: scanID, or with 0
 // the latest usable scan (saying on stderr which newer scans it skipped and
 // why). With no scan yet it says how to make one, naming the command the
-// user ran. Hosts an interrupted scan meant to store but did not are added
-// as not scanned, so no count of them reads 0.
-func loadObservations(ctx context.Context, f *factory, command string, scanID int64) ([]inventory.Observation, inventory.Scan, error) {
+// user ran. The caller closes the database.
+func openScan(ctx context.Context, f *factory, command string, scanID int64) (_ *store.DB, scan inventory.Scan, err error) {
 	db, err := f.openReadStore(ctx)
 	if err != nil && !errors.Is(err, errNoDatabase) {
 		return nil, inventory.Scan{}, err
 	}
 	var r store.Resolved
 	if err == nil {
-		defer db.Close()
+		defer func() {
+			if err != nil {
+				db.Close()
+			}
+		}()
 		r, err = db.ResolveScan(ctx, scanID)
 	}
-	scan := r.Scan
+	scan = r.Scan
 	switch {
 	case scanID > 0 && errors.Is(err, store.ErrNotFound):
 		return nil, scan, usageErrorf("--scan: %w", err)
@@ -235,6 +240,19 @@ func loadObservations(ctx context.Context, f *factory, command string, scanID in
 	for _, n := range history.Notes(r, scanID > 0) {
 		fmt.Fprintln(f.io.errOut, "upkeep:", n)
 	}
+	return db, scan, nil
+}
+
+// loadObservations reads every host of the scan to judge (see openScan)
+// into memory, for commands that compare hosts with each other. Hosts an
+// interrupted scan meant to store but did not are added as not scanned, so
+// no count of them reads 0.
+func loadObservations(ctx context.Context, f *factory, command string, scanID int64) ([]inventory.Observation, inventory.Scan, error) {
+	db, scan, err := openScan(ctx, f, command, scanID)
+	if err != nil {
+		return nil, scan, err
+	}
+	defer db.Close()
 	obs, err := db.Observations(ctx, scan.ID)
 	if err != nil {
 		return nil, scan, fmt.Errorf("read scan %d: %w", scan.ID, err)
@@ -258,54 +276,209 @@ func hostMatches(patterns []string, h inventory.Host) bool {
 	return false
 }
 
-// judgeLatest judges the hosts of scan scanID (0: the latest usable scan) that --host names (all
-// when none), in the accounts --account names (all when none), after warning if the data is stale. command names the caller
-// for the no-scan hint.
-func judgeLatest(ctx context.Context, f *factory, d *advisories.Data, opt advisories.Options, command string, hosts []string, scanID int64, accounts []string) ([]advisories.HostReport, []inventory.Observation, inventory.Scan, error) {
+// judgedScan is the latest scan, judged: one small record per host, whose
+// findings point into profiles the hosts share. Nothing else of the scan is
+// kept, so memory grows with distinct package sets, not with hosts.
+type judgedScan struct {
+	scan  inventory.Scan
+	hosts []advisories.Judged // by name, then id
+}
+
+// unscanned counts the hosts without package data.
+func (s *judgedScan) unscanned() int {
+	n := 0
+	for i := range s.hosts {
+		if !s.hosts[i].Scanned() {
+			n++
+		}
+	}
+	return n
+}
+
+// blocked counts the hosts AL2023 readiness says are blocked.
+func (s *judgedScan) blocked() int {
+	n := 0
+	for i := range s.hosts {
+		if s.hosts[i].Readiness == advisories.Blocked {
+			n++
+		}
+	}
+	return n
+}
+
+// findings yields every finding of every host, in report order, each with
+// its host filled in; keep (nil: all) selects which.
+func (s *judgedScan) findings(keep func(*advisories.Finding) bool) iter.Seq[advisories.Finding] {
+	return func(yield func(advisories.Finding) bool) {
+		for i := range s.hosts {
+			h := &s.hosts[i]
+			for j, f := range h.Findings {
+				if keep != nil && !keep(f) {
+					continue
+				}
+				if !yield(h.Finding(j)) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// readiness yields the readiness report of every scanned host, made one
+// host at a time.
+func (s *judgedScan) readiness() iter.Seq[advisories.HostReadiness] {
+	return func(yield func(advisories.HostReadiness) bool) {
+		for i := range s.hosts {
+			if s.hosts[i].Scanned() && !yield(s.hosts[i].HostReadiness()) {
+				return
+			}
+		}
+	}
+}
+
+// judgeLatest streams the hosts of scan scanID (0: the latest usable scan)
+// that --host names (all when none), in the accounts --account names (all
+// when none), from the store through the judge, after
+// warning if the data is stale. command names the caller for the no-scan
+// hint. Hosts an interrupted scan meant to store but did not are added as
+// not scanned, so no count of them reads 0. Each host keeps only the tags
+// named in tagKeys (collected ones, overridden by discovered ones, as the
+// planner reads them); the rest of its observation is dropped once it is
+// judged.
+func judgeLatest(ctx context.Context, f *factory, d *advisories.Data, opt advisories.Options, command string, hosts []string, scanID int64, accounts, tagKeys []string) (*judgedScan, error) {
 	if err := checkWaivers(d, opt.Waivers); err != nil {
-		return nil, nil, inventory.Scan{}, err
+		return nil, err
 	}
-	obs, scan, err := loadObservations(ctx, f, command, scanID)
+	db, scan, err := openScan(ctx, f, command, scanID)
 	if err != nil {
-		return nil, nil, scan, err
+		return nil, err
 	}
+	defer db.Close()
+	js := &judgedScan{scan: scan, hosts: make([]advisories.Judged, 0, scan.Stored())}
+	jj := newJudging(d, opt, hosts, tagKeys)
 	if len(accounts) > 0 {
-		in := map[string]bool{}
+		jj.accounts = map[string]bool{}
 		for _, a := range accounts {
-			in[strings.TrimSpace(a)] = true
-		}
-		var mine []inventory.Observation
-		for _, o := range obs {
-			if in[o.Host.Account] {
-				mine = append(mine, o)
-			}
-		}
-		if len(mine) == 0 {
-			return nil, nil, scan, usageErrorf("--account %s: no host of scan %d is in that account (see 'upkeep inventory -o csv', column account)", strings.Join(accounts, ","), scan.ID)
-		}
-		obs = mine
-	}
-	keep := obs
-	if len(hosts) > 0 {
-		keep = nil
-		for _, o := range obs {
-			if hostMatches(hosts, o.Host) {
-				keep = append(keep, o)
-			}
-		}
-		if len(keep) == 0 {
-			return nil, nil, scan, usageErrorf("--host %s: no such host in scan %d (see 'upkeep inventory')", strings.Join(hosts, ","), scan.ID)
+			jj.accounts[strings.TrimSpace(a)] = true
 		}
 	}
+	if err := db.EachObservation(ctx, scan.ID, func(o *inventory.Observation, packages func(int64) ([]inventory.Package, error)) error {
+		return jj.add(js, o, packages)
+	}); err != nil {
+		return nil, err
+	}
+	for _, o := range history.Placeholders(scan) {
+		if err := jj.add(js, &o, nil); err != nil {
+			return nil, err
+		}
+	}
+	if len(accounts) > 0 && !jj.inAccount {
+		return nil, usageErrorf("--account %s: no host of scan %d is in that account (see 'upkeep inventory -o csv', column account)", strings.Join(accounts, ","), scan.ID)
+	}
+	if len(js.hosts) == 0 {
+		return nil, usageErrorf("--host %s: no such host in scan %d (see 'upkeep inventory')", strings.Join(hosts, ","), scan.ID)
+	}
+	js.sort()
 	f.warnStale(d)
-	return d.Judge(keep, opt), keep, scan, nil
+	return js, nil
+}
+
+// judgeAll judges observations already in memory (the demo's fleet) as
+// judgeLatest judges a stored scan.
+func judgeAll(d *advisories.Data, opt advisories.Options, obs []inventory.Observation, tagKeys []string) *judgedScan {
+	js := &judgedScan{}
+	jj := newJudging(d, opt, nil, tagKeys)
+	for i := range obs {
+		jj.add(js, &obs[i], nil) // the packages are in the observations: nothing to read, nothing fails
+	}
+	js.sort()
+	return js
+}
+
+// hostJudging is one pass of the judge over a scan's hosts.
+type hostJudging struct {
+	jr        *advisories.Judger
+	hosts     []string        // --host patterns
+	accounts  map[string]bool // --account ids; nil: every account
+	inAccount bool            // a host was in one of the accounts
+	tags      tagKeeper
+}
+
+func newJudging(d *advisories.Data, opt advisories.Options, hosts, tagKeys []string) *hostJudging {
+	return &hostJudging{jr: d.NewJudger(opt), hosts: hosts, tags: tagKeeper{keys: tagKeys, seen: map[string]map[string]string{}}}
+}
+
+func (jj *hostJudging) add(js *judgedScan, o *inventory.Observation, packages func(int64) ([]inventory.Package, error)) error {
+	if jj.accounts != nil {
+		if !jj.accounts[o.Host.Account] {
+			return nil
+		}
+		jj.inAccount = true
+	}
+	if !hostMatches(jj.hosts, o.Host) {
+		return nil
+	}
+	h, err := jj.jr.Host(o, packages)
+	if err != nil {
+		return err
+	}
+	h.Host.Tags = jj.tags.keep(o)
+	js.hosts = append(js.hosts, h)
+	return nil
+}
+
+func (s *judgedScan) sort() {
+	slices.SortFunc(s.hosts, func(a, b advisories.Judged) int { return advisories.CompareJudged(&a, &b) })
+}
+
+// tagKeeper keeps the tags the planner reads, one shared map per distinct
+// set of values: a hundred thousand hosts in a few roles and environments
+// hold a few maps.
+type tagKeeper struct {
+	keys []string
+	seen map[string]map[string]string
+}
+
+func (t *tagKeeper) keep(o *inventory.Observation) map[string]string {
+	if len(t.keys) == 0 {
+		return nil
+	}
+	var collected map[string]string
+	if o.Report != nil {
+		collected = o.Report.Tags
+	}
+	var b strings.Builder
+	m := map[string]string{}
+	for _, k := range t.keys {
+		v, ok := o.Host.Tags[k]
+		if !ok {
+			v, ok = collected[k]
+		}
+		if ok {
+			m[k] = v
+			b.WriteString(k + "=" + v)
+		}
+		b.WriteByte(0)
+	}
+	if c, ok := t.seen[b.String()]; ok {
+		return c
+	}
+	t.seen[b.String()] = m
+	return m
 }
 
 // buildPlan plans judged hosts with the judging options and the planner's
 // defaults otherwise, as the commands that show a plan beside other things
 // (report, demo) do; `upkeep plan` adds its own planning flags.
-func buildPlan(d *advisories.Data, reports []advisories.HostReport, obs []inventory.Observation, opt advisories.Options, po plan.Options) (*plan.Plan, error) {
-	in := planInput(reports, obs)
+func buildPlan(d *advisories.Data, js *judgedScan, opt advisories.Options, po plan.Options) (*plan.Plan, error) {
+	var in plan.Input
+	for i := range js.hosts {
+		h := &js.hosts[i]
+		if len(h.Findings) == 0 {
+			continue
+		}
+		in.Hosts = append(in.Hosts, plan.Host{ID: h.Host.ID, Name: h.Host.Name, Tags: h.Host.Tags, Findings: h.Findings})
+	}
 	in.At = opt.At
 	in.DataDate = d.Date.Format(time.DateOnly)
 	in.Catalog = plan.NewCatalog(d, nil)

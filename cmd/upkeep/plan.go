@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"slices"
 	"strings"
 
@@ -14,7 +13,6 @@ import (
 
 	"upkeep/advisories"
 	"upkeep/internal/output"
-	"upkeep/inventory"
 	"upkeep/plan"
 )
 
@@ -123,11 +121,12 @@ func (o *planOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	reports, obs, _, err := judgeLatest(ctx, o.f, data, o.opt, "plan", nil, o.scan, o.accounts)
+	po := plan.Options{GroupBy: o.groupBy, Waves: o.waves, Strategy: o.strat, All: o.all}
+	js, err := judgeLatest(ctx, o.f, data, o.opt, "plan", nil, o.scan, o.accounts, plan.TagKeys(po))
 	if err != nil {
 		return err
 	}
-	p, err := buildPlan(data, reports, obs, o.opt, plan.Options{GroupBy: o.groupBy, Waves: o.waves, Strategy: o.strat, All: o.all})
+	p, err := buildPlan(data, js, o.opt, po)
 	if err != nil {
 		var ce *plan.CycleError
 		if errors.As(err, &ce) {
@@ -135,13 +134,7 @@ func (o *planOptions) run(ctx context.Context) error {
 		}
 		return usageErrorf("%w", err)
 	}
-	skipped := 0
-	for _, r := range reports {
-		if !r.Status.Scanned() {
-			skipped++
-		}
-	}
-	if skipped > 0 {
+	if skipped := js.unscanned(); skipped > 0 {
 		fmt.Fprintf(o.f.io.errOut, "upkeep: %d host(s) of the scan have no package data and are not planned (see 'upkeep inventory')\n", skipped)
 	}
 	if o.explain > 0 {
@@ -175,28 +168,4 @@ func prose(w io.Writer, write func(io.Writer) error) error {
 	}
 	_, err := io.WriteString(w, output.TerminalLines(b.String()))
 	return err
-}
-
-// planInput turns the judge's reports into the planner's hosts and
-// findings. Tags come from discovery and from the collector's T records;
-// discovery wins where both name a key.
-func planInput(reports []advisories.HostReport, obs []inventory.Observation) plan.Input {
-	collected := map[string]map[string]string{}
-	for _, o := range obs {
-		if o.Report != nil {
-			collected[o.Host.ID] = o.Report.Tags
-		}
-	}
-	var in plan.Input
-	for _, r := range reports {
-		if len(r.Findings) == 0 {
-			continue
-		}
-		tags := map[string]string{}
-		maps.Copy(tags, collected[r.Host.ID])
-		maps.Copy(tags, r.Host.Tags)
-		in.Hosts = append(in.Hosts, plan.Host{ID: r.Host.ID, Name: r.Host.Name, Tags: tags})
-		in.Findings = append(in.Findings, r.Findings...)
-	}
-	return in
 }

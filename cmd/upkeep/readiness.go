@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"upkeep/advisories"
 	"upkeep/advisories/report"
 	"upkeep/internal/output"
 )
@@ -65,23 +64,23 @@ func (o *readinessOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	reports, _, _, err := judgeLatest(ctx, o.f, d, opt, "readiness", o.hosts, o.scan, o.accounts)
+	js, err := judgeLatest(ctx, o.f, d, opt, "readiness", o.hosts, o.scan, o.accounts, nil)
 	if err != nil {
 		return err
 	}
-	hs := d.Readiness(reports, opt)
 	meta := report.Meta{DataLine: dataLine(d, opt.At), DataDate: d.Date.Format(time.DateOnly)}
 	err = o.write(o.f, func(w io.Writer, oo output.Options) error {
-		return report.WriteReadiness(w, oo, hs, len(o.hosts) > 0, meta)
+		return report.WriteReadiness(w, oo, js.readiness(), len(o.hosts) > 0, meta)
 	})
 	if err != nil {
 		return err
 	}
-	if n := len(reports) - len(hs); n > 0 {
+	n := js.unscanned()
+	if n > 0 {
 		fmt.Fprintf(o.f.io.errOut, "upkeep: %s of the scan %s no package data (not scanned) and %s left out\n", nouns(n, "host"), verb(n, "has", "have"), verb(n, "is", "are"))
 	}
-	if o.failOn != "" && len(reports) > 0 && len(hs) == 0 {
+	if o.failOn != "" && n == len(js.hosts) {
 		return nothingJudged(o.failOn)
 	}
-	return failOn(o.failOn, nil, func() []advisories.HostReadiness { return hs })
+	return failOn(o.failOn, nil, js.blocked)
 }

@@ -97,12 +97,13 @@ func (o *reportOptions) run(ctx context.Context) error {
 		return err
 	}
 	opt := o.opt
-	reports, obs, scan, err := judgeLatest(ctx, o.f, d, opt, "report", nil, o.scan, o.accounts)
+	js, err := judgeLatest(ctx, o.f, d, opt, "report", nil, o.scan, o.accounts, plan.TagKeys(plan.Options{}))
 	if err != nil {
 		return err
 	}
+	scan := js.scan
 
-	p, err := buildPlan(d, reports, obs, opt, plan.Options{})
+	p, err := buildPlan(d, js, opt, plan.Options{})
 	if err != nil {
 		return fmt.Errorf("plan for the report: %w", err)
 	}
@@ -112,7 +113,7 @@ func (o *reportOptions) run(ctx context.Context) error {
 		dbName = filepath.Base(path) // the name only: a shared report should not carry this machine's paths
 	}
 	r, err := report.Build(report.Input{Fleet: scan.Targets, Database: dbName, Scan: scan, At: opt.At, Data: d,
-		Hosts: reports, Readiness: d.Readiness(reports, opt), Plan: p})
+		Hosts: js.hosts, Readiness: js.readiness(), Plan: p})
 	if err != nil {
 		return err
 	}

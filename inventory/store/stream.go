@@ -20,7 +20,23 @@ import (
 // judges each set once reads each set once and never holds every set. The
 // slice it returns is the caller's. packages is valid only during the call.
 func (db *DB) EachObservation(ctx context.Context, scanID int64, fn func(o *inventory.Observation, packages func(set int64) ([]inventory.Package, error)) error) error {
-	tx, err := db.readTx(ctx)
+	// One pass over the scan gains little from a large page cache, and the
+	// cache lives outside the Go heap, where no collector bounds it: read
+	// with a small one, and give the connection back as it was.
+	conn, err := db.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("read scan %d: %w", scanID, err)
+	}
+	defer conn.Close()
+	var cache int64
+	if err := conn.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&cache); err != nil {
+		return fmt.Errorf("read scan %d: %w", scanID, err)
+	}
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = %d", streamCacheKiB)); err != nil {
+		return fmt.Errorf("read scan %d: %w", scanID, err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA cache_size = %d", cache))
+	tx, err := conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("read scan %d: %w", scanID, err)
 	}
@@ -31,6 +47,10 @@ func (db *DB) EachObservation(ctx context.Context, scanID int64, fn func(o *inve
 	}
 	return nil
 }
+
+// streamCacheKiB is the page cache EachObservation reads with, as SQLite
+// takes it: negative means KiB.
+const streamCacheKiB = -8192
 
 // stream reads the scan's observations with their details in one query,
 // in the (scan_id, host_id) key's order, so SQLite sorts nothing.
