@@ -126,6 +126,16 @@ type loaded struct {
 // every slice as read-only. It fails only if the embedded fixtures are broken. Host i's EC2 id is
 // InstanceID(seed, i); its tags are Env, Role and Name.
 func Fleet(n int, seed int64) ([]*inventory.Report, error) {
+	return FleetDrift(n, seed, 10)
+}
+
+// FleetDrift is Fleet with one host in every drifted from its AMI (10 for
+// Fleet's fleet); 1 drifts every host, which makes nearly every package
+// list distinct: the worst case for anything that shares work per list.
+func FleetDrift(n int, seed int64, every int) ([]*inventory.Report, error) {
+	if every < 1 {
+		return nil, fmt.Errorf("synth: drift one host in %d: want 1 or more", every)
+	}
 	var ls []loaded
 	var cum []int
 	total := 0
@@ -147,16 +157,16 @@ func Fleet(n int, seed int64) ([]*inventory.Report, error) {
 	for i := range n {
 		pick := rng.IntN(total)
 		k, _ := slices.BinarySearch(cum, pick+1)
-		out[i] = host(rng, &ls[k], i)
+		out[i] = host(rng, &ls[k], i, every)
 	}
 	return out, nil
 }
 
-func host(rng *rand.Rand, b *loaded, i int) *inventory.Report {
+func host(rng *rand.Rand, b *loaded, i, every int) *inventory.Report {
 	env := []string{"dev", "staging", "prod", "prod", "prod"}[rng.IntN(5)]
 	name := fmt.Sprintf("%s-%s-%05d", b.role, env, i)
 	pkgs := b.pkgs
-	if rng.IntN(10) == 0 {
+	if rng.IntN(every) == 0 {
 		pkgs = drift(rng, pkgs)
 	}
 	services := make([]inventory.Service, len(b.units))

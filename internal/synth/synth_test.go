@@ -2,6 +2,7 @@ package synth
 
 import (
 	"cmp"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -125,5 +126,30 @@ func TestFleetHasNoDuplicatePackages(t *testing.T) {
 			}
 			seen[p] = true
 		}
+	}
+}
+
+// FleetDrift(n, seed, 1) drifts every host: nearly every package list is
+// its own, where Fleet's hosts share a few dozen.
+func TestFleetDriftEveryHost(t *testing.T) {
+	distinct := func(every int) int {
+		fleet, err := FleetDrift(1000, 1, every)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, r := range fleet {
+			seen[fmt.Sprint(r.Packages)] = true
+		}
+		return len(seen)
+	}
+	if n := distinct(1); n < 800 {
+		t.Errorf("every host drifted: %d distinct package lists of 1000, want at least 800", n)
+	}
+	if n := distinct(10); n > 200 {
+		t.Errorf("one host in ten drifted: %d distinct package lists of 1000, want at most 200", n)
+	}
+	if _, err := FleetDrift(10, 1, 0); err == nil {
+		t.Error("FleetDrift(10, 1, 0) did not fail")
 	}
 }

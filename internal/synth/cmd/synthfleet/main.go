@@ -7,6 +7,7 @@
 // of DB with store.Observations, as check and plan do.
 //
 //	go run ./internal/synth/cmd/synthfleet -n 10000 -seed 1 -out fleet -tsv fleet.tsv
+//	go run ./internal/synth/cmd/synthfleet -n 10000 -drift-every 1 -out drifted
 //	go run ./internal/synth/cmd/synthfleet -load upkeep.db
 package main
 
@@ -26,6 +27,7 @@ import (
 func main() {
 	n := flag.Int("n", 10000, "number of hosts")
 	seed := flag.Int64("seed", 1, "random seed")
+	every := flag.Int("drift-every", 10, "one host in this many drifts from its AMI (1: every host, nearly every package list distinct)")
 	out := flag.String("out", "", "folder for the collector outputs (required)")
 	tsv := flag.String("tsv", "", "also write one TSV row per package to this file")
 	load := flag.String("load", "", "time loading the latest scan of this database instead")
@@ -34,7 +36,7 @@ func main() {
 	if *load != "" {
 		err = timeLoad(*load)
 	} else {
-		err = run(*n, *seed, *out, *tsv)
+		err = run(*n, *seed, *every, *out, *tsv)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "synthfleet:", err)
@@ -42,11 +44,11 @@ func main() {
 	}
 }
 
-func run(n int, seed int64, out, tsv string) error {
+func run(n int, seed int64, every int, out, tsv string) error {
 	if out == "" {
 		return fmt.Errorf("-out or -load is required")
 	}
-	fleet, err := synth.Fleet(n, seed)
+	fleet, err := synth.FleetDrift(n, seed, every)
 	if err != nil {
 		return err
 	}
