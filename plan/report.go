@@ -115,7 +115,7 @@ func writeNotes(w io.Writer, notes []string, bullet string) {
 // risk and reasons, why it is where it is, what it waits for, and the hint.
 func WriteMarkdown(w io.Writer, p *Plan, hostLimit int) error {
 	title, sub := p.header()
-	fmt.Fprintf(w, "# %s\n\n_%s_\n\n", title, sub)
+	fmt.Fprintf(w, "# %s\n\n_%s_\n\n", md(title), md(sub))
 	fmt.Fprintln(w, "| # | wave | cohort | hosts | change | kind | risk | depends on |")
 	fmt.Fprintln(w, "| --- | --- | --- | --- | --- | --- | --- | --- |")
 	for _, s := range p.Steps {
