@@ -140,7 +140,9 @@ var realCases = []realCase{
 	{os: "ubuntu:22.04", name: "containerd.io", version: "1.7.22-1", product: "containerd", upstream: "1.7.22", cycle: "1.7", status: "eol"},
 	{os: "ubuntu:22.04", name: "linux-image-5.15.0-1051-aws", version: "5.15.0-1051.56", product: "linux", upstream: "5.15.0", cycle: "5.15", status: "eol-soon"},
 	{os: "ubuntu:22.04", name: "ruby3.0", version: "3.0.2-7ubuntu2.7", product: "ruby", upstream: "3.0.2", cycle: "3.0", status: "eol-soon"},
-	{os: "ubuntu:22.04", name: "probe:java", version: `openjdk version "1.8.0_432"`, product: "eclipse-temurin", upstream: "8.0.432", cycle: "8", status: "supported"},
+	// A java that does not say whose build it is gets no verdict: the vendor decides how long a line is patched.
+	{os: "ubuntu:22.04", name: "probe:java", version: `openjdk version "1.8.0_432"`, product: "eclipse-temurin", upstream: "8.0.432", cycle: "8", status: "unknown"},
+	{os: "ubuntu:22.04", name: "probe:java", version: `openjdk version "1.8.0_432" OpenJDK Runtime Environment (Temurin)(build 1.8.0_432-b06)`, product: "eclipse-temurin", upstream: "8.0.432", cycle: "8", status: "supported"},
 	// Ubuntu 24.04 (until 2029-05-31).
 	{os: "ubuntu:24.04", name: "nginx", version: "1.24.0-2ubuntu7.1", product: "nginx", upstream: "1.24.0", cycle: "1.24", status: "distro-supported"},
 	{os: "ubuntu:24.04", name: "php8.3-fpm", version: "8.3.6-0ubuntu0.24.04.2", product: "php", upstream: "8.3.6", cycle: "8.3", status: "supported"},

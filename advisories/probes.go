@@ -21,7 +21,7 @@ func ProbeProduct(name, output string) string {
 func (j *judge) probeFindings(rep *inventory.Report, env hostEnv) []Finding {
 	var out []Finding
 	for _, pr := range rep.Probes {
-		product := ProbeProduct(pr.Name, pr.Output)
+		product, vendorUnknown := j.d.reg.ProbeLookup(pr.Name, pr.Output)
 		source := SourceHandBuilt
 		if pr.Owner != "" {
 			source = SourceThirdParty
@@ -58,6 +58,22 @@ func (j *judge) probeFindings(rep *inventory.Report, env hostEnv) []Finding {
 		if token == "" {
 			f.Status = VerdictUnknown
 			f.Reason = fmt.Sprintf("unparsable: %s printed no version (%q)", pr.Name, pr.Output)
+			out = append(out, f)
+			continue
+		}
+		if vendorUnknown {
+			// Support of one line depends on whose build it is (Oracle's
+			// OpenJDK 11 builds ended 2019, Temurin's run to 2027): no
+			// vendor, no verdict.
+			f.Status = VerdictUnknown
+			if p, ok := j.d.Product(product); ok {
+				f.ProductLabel = p.Label
+			}
+			f.Cycle = fallbackCycle(f.UpstreamVersion)
+			if c, ok := j.d.MatchCycle(product, f.UpstreamVersion); ok {
+				f.Cycle = c.Name
+			}
+			f.Reason = fmt.Sprintf("unknown vendor: %s does not say whose build it is (Corretto, Temurin, Oracle, Red Hat, Zulu, Microsoft), and the vendor decides how long a line is patched; install it from a package, or waive it naming its vendor", f.Package)
 			out = append(out, f)
 			continue
 		}

@@ -152,7 +152,9 @@ func TestProbeVendors(t *testing.T) {
 		{`java version "11.0.2" 2019-01-15 LTS`, "oracle-jdk"},
 		{`openjdk version "11.0.2" 2019-01-15 IMPLEMENTOR="Oracle Corporation"`, "openjdk-builds-from-oracle"},
 		{`openjdk version "17.0.9" 2023-10-17 OpenJDK Runtime Environment Temurin-17.0.9+9`, "eclipse-temurin"},
-		{`openjdk version "17.0.9" 2023-10-17`, "eclipse-temurin"},
+		{`openjdk version "17.0.9" 2023-10-17`, "eclipse-temurin"}, // no vendor named: OpenJDK, and no verdict
+		{`openjdk version "17.0.9" 2023-10-17 OpenJDK Runtime Environment Zulu17.46+19-CA`, "azul-zulu"},
+		{`openjdk version "21.0.5" 2024-10-15 LTS OpenJDK Runtime Environment Microsoft-10377968`, "microsoft-build-of-openjdk"},
 	}
 	for _, c := range cases {
 		if got := ProbeProduct("java", c.output); got != c.product {

@@ -76,6 +76,10 @@ func (r PackageRule) IsPrimary() bool {
 type ProbeRule struct {
 	Name   string `yaml:"name"`   // the collector's probe name (nginx, java, mysqld)
 	Output string `yaml:"output"` // when set, the probe's output must match (unanchored); such rules win over plain ones
+	// VendorUnknown marks a plain rule whose binaries do not say whose build
+	// they are, when the vendor decides the support (Java): the finding keeps
+	// the product (for readiness) but gets no verdict.
+	VendorUnknown bool `yaml:"vendor_unknown"`
 }
 
 // VendorRule is how long an OS vendor patches its own build of the product
@@ -446,24 +450,30 @@ func (r *Registry) Repository(id string) (Repository, bool) {
 // the name is not enough (a java that says Corretto, a mysqld that is
 // MariaDB). Rules with an output pattern win over plain ones.
 func (r *Registry) ProbeProduct(name, output string) string {
-	plain := ""
+	slug, _ := r.ProbeLookup(name, output)
+	return slug
+}
+
+// ProbeLookup is ProbeProduct, and whether the rule that matched says the
+// binary's vendor is unknown (see ProbeRule.VendorUnknown).
+func (r *Registry) ProbeLookup(name, output string) (slug string, vendorUnknown bool) {
 	for _, p := range r.Products {
 		for _, pr := range p.Probes {
 			if pr.Name != name {
 				continue
 			}
 			if pr.Output == "" {
-				if plain == "" {
-					plain = p.Slug
+				if slug == "" {
+					slug, vendorUnknown = p.Slug, pr.VendorUnknown
 				}
 				continue
 			}
 			if ok, _ := regexp.MatchString(pr.Output, output); ok {
-				return p.Slug
+				return p.Slug, false
 			}
 		}
 	}
-	return plain
+	return slug, vendorUnknown
 }
 
 // ProbeNames returns every probe name the registry maps.
