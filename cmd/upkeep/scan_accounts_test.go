@@ -183,3 +183,50 @@ func TestScanAccounts(t *testing.T) {
 		})
 	}
 }
+
+// Several --profile: each profile's account (sts:GetCallerIdentity) is
+// scanned and stored with its hosts; a profile that does not exist is named
+// and the others are scanned (exit 3).
+func TestScanProfiles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the collector on fixture hosts")
+	}
+	url, fleet, _ := accountsWorld(t)
+	dir := t.TempDir()
+	creds := filepath.Join(dir, "credentials")
+	// The local endpoints tell accounts apart by access key id.
+	body := "[a]\naws_access_key_id = ASIAFAKE" + acctA + "\naws_secret_access_key = x\n" +
+		"[b]\naws_access_key_id = ASIAFAKE" + acctB + "\naws_secret_access_key = x\n"
+	if err := os.WriteFile(creds, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", creds)
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	dbPath := filepath.Join(dir, "upkeep.db")
+	code, stderr := scanWith(context.Background(), t, dbPath, func(o *scanOptions) {
+		o.all, o.regions, o.endpointURL = true, []string{"us-east-1", "eu-west-1"}, url
+		o.profiles = []string{"a", "b", "missing"}
+	})
+	if code != exitPartial {
+		t.Errorf("exit code %d, want 3; stderr:\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "account profile missing: load credentials") {
+		t.Errorf("the missing profile is not named:\n%s", stderr)
+	}
+	want := map[string]string{}
+	for _, in := range fleet {
+		if in.Account == acctA || in.Account == acctB {
+			want[in.ID] = in.Account
+		}
+	}
+	obs := observations(t, dbPath, 1)
+	if len(obs) != len(want) {
+		t.Errorf("%d hosts stored, want %d", len(obs), len(want))
+	}
+	for _, o := range obs {
+		if o.Host.Account != want[o.Host.ID] || o.Status != inventory.StatusOK {
+			t.Errorf("%s: account %q status %s, want account %q ok", o.Host.ID, o.Host.Account, o.Status, want[o.Host.ID])
+		}
+	}
+}
