@@ -16,7 +16,10 @@ import (
 	"upkeep/inventory"
 	"upkeep/inventory/demo"
 	"upkeep/inventory/store"
+	"upkeep/plan"
 )
+
+var debugSteps func(*plan.Plan)
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
@@ -53,7 +56,8 @@ func assertGolden(t *testing.T, name, got string) {
 //   - openssl upgraded on prod-web-01 to prod-web-04 (web, Amazon Linux 2);
 //   - prod-api-02 drifted inside its role: python downgraded;
 //   - stg-web-30 gone;
-//   - prod-api-03's hand-installed Node.js 16 removed (probe and port 3000).
+//   - prod-api-03's hand-installed Node.js 16 removed (probe and port 3000);
+//   - a hand-built PHP 7.4 appeared on prod-web-02 (a regression).
 func secondScan(t *testing.T, first []inventory.Observation) []inventory.Observation {
 	t.Helper()
 	var out []inventory.Observation
@@ -73,6 +77,9 @@ func secondScan(t *testing.T, first []inventory.Observation) []inventory.Observa
 				if p.Name == "openssl" || p.Name == "openssl-libs" {
 					r.Packages[i].Release = "24.amzn2.0.16"
 				}
+			}
+			if name == "prod-web-02" {
+				r.Probes = append(r.Probes, inventory.Probe{Name: "php", Path: "/usr/local/bin/php", Output: "PHP 7.4.33 (cli) (built: Nov  2 2022 16:00:00) ( NTS )", Version: "7.4.33"})
 			}
 		case name == "prod-api-02":
 			for i, p := range r.Packages {
@@ -145,7 +152,7 @@ func demoScans(t *testing.T) (Side, Side) {
 	if got := Compare(sides[0], sides[1]); !slices.Equal(got.Changes, full.Changes) {
 		t.Errorf("judging changed hosts only differs from judging all:\n%v\n%v", got.Changes, full.Changes)
 	}
-	if len(ca) != 6 {
+	if len(ca) != 6 { // prod-web-02 counts once
 		t.Errorf("%d hosts judged, want the 6 changed ones", len(ca))
 	}
 	return sides[0], sides[1]
@@ -178,6 +185,7 @@ func TestDiffDemoGolden(t *testing.T) {
 		{"prod-web-01", Upgraded, "openssl.x86_64"}, {"prod-web-04", Upgraded, "openssl-libs.x86_64"},
 		{"prod-api-02", Downgraded, "python.x86_64"}, {"stg-web-30", HostRemoved, "host"},
 		{"prod-api-03", ProbeChanged, "node "}, {"prod-api-03", PortClosed, "3000/tcp"}, {"prod-api-03", FindingFixed, "Node.js 16"},
+		{"prod-web-02", ProbeChanged, "php "}, {"prod-web-02", FindingNew, "PHP 7.4"},
 	} {
 		if !has(want.host, want.kind, want.item) {
 			t.Errorf("diff lacks %s %s %s", want.host, want.kind, want.item)
@@ -207,4 +215,50 @@ func TestDriftDemoGolden(t *testing.T) {
 	assertGolden(t, "drift-env.table.golden", render(t, output.Table, func(w *bytes.Buffer, o output.Options) error {
 		return WriteEnvDrift(w, o, e, "Role", [2]string{"staging", "prod"})
 	}))
+}
+
+// TestProgressDemoGolden: the plan made from the first demo scan, measured
+// in the second, where prod-api-03's hand-installed Node.js 16 is gone.
+func TestProgressDemoGolden(t *testing.T) {
+	demoScans(t)
+	d, err := advisories.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := advisories.Options{At: at, Within: 180}
+	oldReports, newReports := d.Judge(obsOf[0], opt), d.Judge(obsOf[1], opt)
+	tags := map[string]map[string]string{}
+	for _, o := range obsOf[0] {
+		tags[o.Host.ID] = o.Report.Tags
+	}
+	in := plan.Input{At: at, DataDate: d.Date.Format(time.DateOnly), Catalog: plan.NewCatalog(d, nil), Options: plan.Options{Within: 180 * 24 * time.Hour}}
+	for _, r := range oldReports {
+		if len(r.Findings) > 0 {
+			in.Hosts = append(in.Hosts, plan.Host{ID: r.Host.ID, Name: r.Host.Name, Tags: tags[r.Host.ID]})
+			in.Findings = append(in.Findings, r.Findings...)
+		}
+	}
+	p, err := plan.Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := Progress(scansOf[0], scansOf[1], p, oldReports, newReports)
+	if debugSteps != nil {
+		debugSteps(p)
+	}
+	assertGolden(t, "progress.table.golden", render(t, output.Table, func(w *bytes.Buffer, o output.Options) error { return WriteProgress(w, o, r) }))
+	node := slices.IndexFunc(r.Steps, func(s StepProgress) bool {
+		return s.Product == "nodejs" && s.FromCycle == "16" && s.Done >= 1 && !slices.Contains(s.Remaining, "prod-api-03")
+	})
+	if node < 0 {
+		t.Errorf("no Node.js 16 step counts prod-api-03 as done")
+	}
+	if !slices.ContainsFunc(r.Regressed, func(c Change) bool { return c.HostName == "prod-web-02" && strings.HasPrefix(c.Item, "PHP 7.4") }) {
+		t.Errorf("regressed = %v, want PHP 7.4 on prod-web-02", r.Regressed)
+	}
+	for _, s := range r.Steps {
+		if s.Done+s.Gone+len(s.Remaining) != s.Hosts {
+			t.Errorf("step %d: %d done + %d gone + %d remaining != %d hosts", s.Step, s.Done, s.Gone, len(s.Remaining), s.Hosts)
+		}
+	}
 }

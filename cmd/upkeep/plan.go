@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"upkeep/advisories"
+	"upkeep/history"
 	"upkeep/internal/output"
 	"upkeep/plan"
 )
@@ -33,6 +34,7 @@ type planOptions struct {
 	explain int
 	long    bool
 	hosts   int
+	since   int64 // progress of the plan made from this older scan
 
 	// parsed
 	opt   advisories.Options
@@ -83,6 +85,7 @@ See docs/plan.md.
 	fl.BoolVar(&o.all, "all", false, "also list products that need nothing")
 	o.outputFlags.add(cmd, output.Table, output.Table, output.JSON, output.YAML, output.Markdown, output.CSV)
 	fl.IntVar(&o.explain, "explain", 0, "print everything behind step N")
+	fl.Int64Var(&o.since, "since", 0, "show the progress of the plan made from this older scan in --scan (default the latest): steps done, partly done, not started, and findings that regressed")
 	fl.BoolVar(&o.long, "long", false, "print every step with its risk, reasons and hint, instead of the table")
 	fl.IntVar(&o.hosts, "hosts", 5, "host names to print per step (0: all; json and csv always list all)")
 	return cmd
@@ -102,6 +105,10 @@ func (o *planOptions) validate() error {
 		return usageErrorf("--explain %d: want a step number", o.explain)
 	case o.hosts < 0:
 		return usageErrorf("--hosts %d: want zero (all) or more", o.hosts)
+	case o.since < 0:
+		return usageErrorf("--since %d: want a scan id (see 'upkeep scans')", o.since)
+	case o.since > 0 && (o.explain > 0 || o.long):
+		return usageErrorf("--since shows progress: drop --explain and --long")
 	case (o.explain > 0 || o.long) && o.format != output.Table:
 		return usageErrorf("--explain and --long print text: drop --output, or use --output json and read the steps there")
 	}
@@ -122,6 +129,9 @@ func (o *planOptions) run(ctx context.Context) error {
 		return err
 	}
 	po := plan.Options{GroupBy: o.groupBy, Waves: o.waves, Strategy: o.strat, All: o.all}
+	if o.since > 0 {
+		return o.runProgress(ctx, data, po)
+	}
 	js, err := judgeLatest(ctx, o.f, data, o.opt, "plan", nil, o.scan, o.accounts, plan.TagKeys(po))
 	if err != nil {
 		return err
@@ -157,6 +167,37 @@ func (o *planOptions) run(ctx context.Context) error {
 		}
 		return output.Render(w, oo, plan.StepsView(p, o.hosts), slices.Values(p.Steps))
 	})
+}
+
+// runProgress plans scan --since as plan would have then, and measures
+// each step against --scan (default the latest usable scan).
+func (o *planOptions) runProgress(ctx context.Context, data *advisories.Data, po plan.Options) error {
+	old, err := judgeLatest(ctx, o.f, data, o.opt, "plan", nil, o.since, o.accounts, plan.TagKeys(po))
+	if err != nil {
+		return err
+	}
+	p, err := buildPlan(data, old, o.opt, po)
+	if err != nil {
+		return fmt.Errorf("plan scan %d: %w", o.since, err)
+	}
+	cur, err := judgeLatest(ctx, o.f, data, o.opt, "plan", nil, o.scan, o.accounts, plan.TagKeys(po))
+	if err != nil {
+		return err
+	}
+	if cur.scan.ID == old.scan.ID {
+		return usageErrorf("--since %d is the scan measured against: name an older scan, or a newer one with --scan", o.since)
+	}
+	rep := history.Progress(old.scan, cur.scan, p, old.reports(), cur.reports())
+	return o.write(o.f, func(w io.Writer, oo output.Options) error { return history.WriteProgress(w, oo, rep) })
+}
+
+// reports returns the judged hosts as the judge's reports.
+func (s *judgedScan) reports() []advisories.HostReport {
+	out := make([]advisories.HostReport, len(s.hosts))
+	for i := range s.hosts {
+		out[i] = s.hosts[i].Report()
+	}
+	return out
 }
 
 // prose writes text made of host- and data-set values with every line
