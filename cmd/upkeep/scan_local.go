@@ -13,6 +13,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"upkeep/internal/output"
 	"upkeep/inventory"
 )
 
@@ -54,7 +55,7 @@ func (o *scanOptions) runLocal(ctx context.Context) error {
 		return err
 	}
 	if !o.quiet {
-		fmt.Fprintf(o.f.io.errOut, "scan %d: %s: %s\n", id, name, describe(obs))
+		fmt.Fprintf(o.f.io.errOut, "scan %d: %s: %s\n", id, output.Terminal(name), output.TerminalLines(describe(obs)))
 	}
 	if obs.Status != inventory.StatusOK {
 		return errSilent(exitFailure)
@@ -154,11 +155,11 @@ func (o *scanOptions) runImport(ctx context.Context) error {
 				return err
 			}
 			fmt.Fprintf(o.f.io.errOut, "upkeep: %s and %s are the same machine (machine id %s), host %s: keeping the later, %s\n",
-				prev.file, f.path, c.machine, obs.Host.ID, f.path)
+				prev.file, f.path, output.Terminal(c.machine), output.Terminal(obs.Host.ID), f.path)
 		}
 		seen[obs.Host.ID] = c
 		if o.verbose || (!o.quiet && bar == nil && obs.Status != inventory.StatusOK) {
-			fmt.Fprintf(o.f.io.errOut, "%s: %s\n", f.path, describe(obs))
+			fmt.Fprintf(o.f.io.errOut, "%s: %s\n", f.path, output.TerminalLines(describe(obs))) // the host's own words
 		}
 		batch = append(batch, obs)
 		if len(batch) == batchSize || i == len(files)-1 {

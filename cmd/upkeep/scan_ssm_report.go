@@ -12,6 +12,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"upkeep/internal/output"
 	"upkeep/inventory"
 	"upkeep/inventory/store"
 )
@@ -163,7 +164,8 @@ func (p *progress) Done(ob inventory.Observation) {
 		_ = p.bar.Add(1)
 	}
 	if p.o.verbose {
-		fmt.Fprintf(p.o.f.io.errOut, "%s %s: %s\n", ob.Host.ID, ob.Host.Region, describeSSM(ob))
+		// What SSM and the host said, made safe for a terminal.
+		fmt.Fprintf(p.o.f.io.errOut, "%s %s: %s\n", output.Terminal(ob.Host.ID), output.Terminal(ob.Host.Region), output.TerminalLines(describeSSM(ob)))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,7 +18,7 @@ import (
 
 // newScansCmd is the scan history: list, delete and prune stored scans.
 func newScansCmd(f *factory) *cobra.Command {
-	var format string
+	var of outputFlags
 	cmd := &cobra.Command{
 		Use:   "scans",
 		Short: "List, delete and prune stored scans",
@@ -42,9 +43,8 @@ pages); run 'sqlite3 FILE VACUUM' to shrink it.`,
   upkeep scans prune --older-than 90d --dry-run`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			fm, err := output.Parse(format, output.Table, output.JSON, output.CSV)
-			if err != nil {
-				return usageErrorf("%w", err)
+			if err := of.parse(); err != nil {
+				return err
 			}
 			db, err := f.openReadStore(cmd.Context())
 			if err != nil {
@@ -55,10 +55,10 @@ pages); run 'sqlite3 FILE VACUUM' to shrink it.`,
 			if err != nil {
 				return err
 			}
-			return writeScans(f.io.out, output.Options{Format: fm}, scans)
+			return of.write(f, func(w io.Writer, oo output.Options) error { return writeScans(w, oo, scans) })
 		},
 	}
-	cmd.Flags().StringVarP(&format, "output", "o", "table", "output format: table, json or csv")
+	of.add(cmd, output.Table, output.Table, output.JSON, output.YAML, output.CSV)
 	cmd.AddCommand(newScansDeleteCmd(f), newScansPruneCmd(f))
 	return cmd
 }
