@@ -187,14 +187,15 @@ from_files() {
 	java)
 		# A JDK's or JRE's release file: JAVA_VERSION, and IMPLEMENTOR
 		# (Oracle, Eclipse Adoptium, Amazon.com Inc., Red Hat, ...) so
-		# the vendor is known.
+		# the vendor is known, quoted as the file has it. The line does not
+		# start like java -version's, which names Oracle's own JDK.
 		h=${2%/bin/*}
 		for rf in "$h/release" "${h%/jre}/release"; do
 			[ -f "$rf" ] && [ -r "$rf" ] || continue
 			awk '
 				/^JAVA_VERSION=/ { v = substr($0, 14); gsub(/"/, "", v) }
 				/^IMPLEMENTOR=/ { i = substr($0, 13); gsub(/"/, "", i) }
-				END { if (v != "") { printf "java version \"%s\" (release file", v; if (i != "") printf ", IMPLEMENTOR=%s", i; print ")" } }' "$rf"
+				END { if (v != "") { printf "release file: version \"%s\"", v; if (i != "") printf ", IMPLEMENTOR=\"%s\"", i; print "" } }' "$rf"
 			return 0
 		done
 		;;
@@ -239,7 +240,14 @@ probe() {
 	seen="$seen$NL$real"
 	path=${real#"$R"}
 	out=$(from_files "$name" "$real")
-	if [ -z "$out" ]; then
+	run=''
+	case $name:$out in
+	:* | *:) run=1 ;;
+	# Oracle's JDK and Oracle's OpenJDK builds both say Oracle Corporation;
+	# only java -version's banner tells them apart, so a root-owned one runs.
+	java:*'IMPLEMENTOR="Oracle Corporation"'*) trusted "$real" && run=1 ;;
+	esac
+	if [ -n "$run" ]; then
 		if ! trusted "$real"; then
 			rec W "probe $path skipped: not run as root, since it or a directory above it is not root's or is writable by others"
 			return 0
@@ -258,11 +266,11 @@ probe() {
 			return 0
 			;;
 		esac
-		if [ "$name" = tomcat ]; then
-			out=$(printf '%s\n' "$raw" | awk '/^Server number:/ { print; exit }')
-		else
-			out=$(printf '%s\n' "$raw" | awk 'NF { print; exit }')
-		fi
+		case $name:$out in
+		tomcat:*) out=$(printf '%s\n' "$raw" | awk '/^Server number:/ { print; exit }') ;;
+		java:release*) out="$(printf '%s\n' "$raw" | awk 'NF { print; exit }') (release file: IMPLEMENTOR=\"Oracle Corporation\")" ;;
+		*) out=$(printf '%s\n' "$raw" | awk 'NF { print; exit }') ;;
+		esac
 	fi
 	rec B "$name" "$path" "$(owner "$path")" "$out"
 }

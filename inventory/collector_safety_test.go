@@ -60,6 +60,10 @@ func TestCollectorRunsOnlyRootsFiles(t *testing.T) {
 					// Root's php and java: run, and say how.
 					"/usr/bin/php":                 "#!/bin/sh\necho \"PHP 8.2.27 (cli) args=$* env=$(env | grep -c UPKEEP_SECRET) tmp=${TMPDIR:-unset} pwd=$(pwd)\"\n",
 					"/usr/lib/jvm/jre-17/bin/java": "#!/bin/sh\necho \"openjdk version \\\"17.0.13\\\" args=$*\" >&2\n",
+					// Oracle's JDK: the release file cannot tell it from Oracle's
+					// OpenJDK builds, so root's own is run for its banner too.
+					"/usr/lib/jvm/jdk-21-oracle/bin/java": "#!/bin/sh\necho 'java version \"21.0.5\" 2024-10-15 LTS' >&2\n",
+					"/usr/lib/jvm/jdk-21-oracle/release":  "IMPLEMENTOR=\"Oracle Corporation\"\nJAVA_VERSION=\"21.0.5\"\n",
 					// Names the collector does not look for.
 					"/usr/local/lib/node/bin/nodejs":   decoy(marks, "nodejs-off-path"),
 					"/usr/local/bin/redis-server-note": decoy(marks, "not-a-probe-name"),
@@ -102,15 +106,16 @@ func TestCollectorRunsOnlyRootsFiles(t *testing.T) {
 				got[p.Path] = p.Output
 			}
 			want := map[string]string{
-				"/usr/sbin/httpd":                  "Server version: Apache/2.4.57 (Unix)",
-				"/opt/valkey/bin/valkey-server":    "Valkey server v=7.2.5 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=1",
-				"/opt/app/jdk/bin/java":            `java version "17.0.9" (release file, IMPLEMENTOR=Eclipse Adoptium)`,
-				"/opt/tomcat10/bin/version.sh":     "Apache Tomcat Version 10.1.34",
-				"/home/dev/node-v18/bin/node":      "", // not looked for: outside the searched places
-				"/usr/bin/php":                     "PHP 8.2.27 (cli) args=-n -v env=0 tmp=unset pwd=/",
-				"/usr/lib/jvm/jre-17/bin/java":     `openjdk version "17.0.13" args=-XX:-UsePerfData -version`,
-				"/usr/local/lib/node/bin/nodejs":   "",
-				"/usr/local/bin/redis-server-note": "",
+				"/usr/sbin/httpd":                     "Server version: Apache/2.4.57 (Unix)",
+				"/opt/valkey/bin/valkey-server":       "Valkey server v=7.2.5 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=1",
+				"/opt/app/jdk/bin/java":               `release file: version "17.0.9", IMPLEMENTOR="Eclipse Adoptium"`,
+				"/usr/lib/jvm/jdk-21-oracle/bin/java": `java version "21.0.5" 2024-10-15 LTS (release file: IMPLEMENTOR="Oracle Corporation")`,
+				"/opt/tomcat10/bin/version.sh":        "Apache Tomcat Version 10.1.34",
+				"/home/dev/node-v18/bin/node":         "", // not looked for: outside the searched places
+				"/usr/bin/php":                        "PHP 8.2.27 (cli) args=-n -v env=0 tmp=unset pwd=/",
+				"/usr/lib/jvm/jre-17/bin/java":        `openjdk version "17.0.13" args=-XX:-UsePerfData -version`,
+				"/usr/local/lib/node/bin/nodejs":      "",
+				"/usr/local/bin/redis-server-note":    "",
 			}
 			for path, w := range want {
 				if g, ok := got[path]; w == "" && ok || w != "" && g != w {
