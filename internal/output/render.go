@@ -61,6 +61,18 @@ func cellText(s string, limit int) string {
 	return s
 }
 
+// shortWord is the width up to which an optional column holds single
+// words (a kind, a count) better dropped than cut.
+const shortWord = 10
+
+// full is the column's natural width, in the form chosen.
+func (c *tableCol[R]) full() int {
+	if c.useShort {
+		return c.shortW
+	}
+	return c.maxW
+}
+
 // minWidth is how narrow a column may be cut before it is dropped.
 func (c *tableCol[R]) minWidth() int {
 	if c.Min > 0 {
@@ -242,15 +254,20 @@ func fit[R any](cols []*tableCol[R], width int) {
 			}
 		}
 	}
-	// Cut each column to its minimum, least important first; then drop
-	// the least important until a row fits; then give the room a drop
-	// freed back to the cut columns, most important first.
-	for _, c := range order {
-		if m := c.minWidth(); c.width > m {
+	// Optional columns first: cut each to its minimum, least important
+	// first (a short word such as a kind is never cut: it is dropped
+	// instead); then drop the least important until a row fits. Only then
+	// are the essential columns (priority 0) cut. Finally the room a drop
+	// freed goes back to the cut columns, most important first.
+	cut := func(c *tableCol[R]) bool {
+		if m := c.minWidth(); !c.dropped && c.width > m && (c.Priority == 0 || c.full() > shortWord) {
 			c.width = max(m, c.width-(total()-width))
-			if total() <= width {
-				return
-			}
+		}
+		return total() <= width
+	}
+	for _, c := range order {
+		if c.Priority > 0 && cut(c) {
+			return
 		}
 	}
 	for _, c := range order {
@@ -258,14 +275,17 @@ func fit[R any](cols []*tableCol[R], width int) {
 			c.dropped = true
 		}
 	}
+	if total() > width {
+		for _, c := range order {
+			if c.Priority == 0 && cut(c) {
+				break
+			}
+		}
+	}
 	for i := len(order) - 1; i >= 0; i-- {
 		c := order[i]
-		full := c.maxW
-		if c.useShort {
-			full = c.shortW
-		}
-		if spare := width - total(); !c.dropped && spare > 0 && c.width < full {
-			c.width = min(full, c.width+spare)
+		if spare := width - total(); !c.dropped && spare > 0 && c.width < c.full() {
+			c.width = min(c.full(), c.width+spare)
 		}
 	}
 	for total() > width {
