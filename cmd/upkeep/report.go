@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -118,33 +119,46 @@ func (o *reportOptions) run(ctx context.Context) error {
 		return err
 	}
 
-	// Render in memory first: a failed report never leaves half a file.
-	var buf bytes.Buffer
-	switch o.format {
-	case output.JSON:
-		err = report.WriteJSON(&buf, r)
-	case output.YAML:
-		err = output.WriteYAML(&buf, r)
-	case output.Markdown:
-		err = report.WriteMarkdown(&buf, r, o.hosts)
-	default:
-		err = report.WriteHTML(&buf, r, o.hosts)
+	render := func(w io.Writer) error {
+		switch o.format {
+		case output.JSON:
+			return report.WriteJSON(w, r)
+		case output.YAML:
+			return output.WriteYAML(w, r)
+		case output.Markdown:
+			return report.WriteMarkdown(w, r, o.hosts)
+		}
+		return report.WriteHTML(w, r, o.hosts)
 	}
-	if err != nil {
-		return err
-	}
-	if r.Summary.NotScanned > 0 {
-		fmt.Fprintf(o.f.io.errOut, "upkeep: %s of the scan %s no package data (not scanned); the report lists them\n", nouns(r.Summary.NotScanned, "host"), verb(r.Summary.NotScanned, "has", "have"))
+	notScanned := func() {
+		if r.Summary.NotScanned > 0 {
+			fmt.Fprintf(o.f.io.errOut, "upkeep: %s of the scan %s no package data (not scanned); the report lists them\n", nouns(r.Summary.NotScanned, "host"), verb(r.Summary.NotScanned, "has", "have"))
+		}
 	}
 	if o.out == "" {
+		// Render in memory first: a failed report never leaves half of one.
+		var buf bytes.Buffer
+		if err := render(&buf); err != nil {
+			return err
+		}
+		notScanned()
 		_, err = o.f.io.out.Write(buf.Bytes())
 		return err
 	}
-	// A temporary file renamed over the old report: a failure (a full
-	// disk, a missing folder) leaves the previous report whole.
-	if err := output.WriteFile(o.out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
+	// Straight into a temporary file renamed over the old report: a
+	// failure (a full disk, a missing folder) leaves the previous report
+	// whole, and a 100,000-host report is never held in memory.
+	err = output.WriteFile(o.out, func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, 64<<10)
+		if err := render(bw); err != nil {
+			return err
+		}
+		return bw.Flush()
+	})
+	if err != nil {
 		return fmt.Errorf("write report: %w; the previous report, if any, is unchanged", err)
 	}
+	notScanned()
 	fmt.Fprintf(o.f.io.errOut, "upkeep: wrote %s report of scan %d to %s\n", o.format, scan.ID, o.out)
 	return nil
 }
