@@ -153,6 +153,16 @@ func TestProbeVendors(t *testing.T) {
 		{`openjdk version "11.0.2" 2019-01-15 IMPLEMENTOR="Oracle Corporation"`, "openjdk-builds-from-oracle"},
 		{`openjdk version "17.0.9" 2023-10-17 OpenJDK Runtime Environment Temurin-17.0.9+9`, "eclipse-temurin"},
 		{`openjdk version "17.0.9" 2023-10-17`, "eclipse-temurin"}, // no vendor named: OpenJDK, and no verdict
+		// What the collector prints from a JDK's release file.
+		{`release file: version "17.0.9", IMPLEMENTOR="Eclipse Adoptium"`, "eclipse-temurin"},
+		{`release file: version "17.0.13", IMPLEMENTOR="Amazon.com Inc."`, "amazon-corretto"},
+		{`release file: version "21.0.5", IMPLEMENTOR="Azul Systems, Inc."`, "azul-zulu"},
+		{`release file: version "21.0.5", IMPLEMENTOR="Microsoft"`, "microsoft-build-of-openjdk"},
+		{`release file: version "17.0.9", IMPLEMENTOR="Red Hat, Inc."`, "redhat-build-of-openjdk"},
+		{`java version "21.0.5" 2024-10-15 LTS (release file: IMPLEMENTOR="Oracle Corporation")`, "oracle-jdk"},
+		{`openjdk version "11.0.2" 2019-01-15 (release file: IMPLEMENTOR="Oracle Corporation")`, "openjdk-builds-from-oracle"},
+		// Oracle's release file alone cannot tell its JDK from its OpenJDK builds.
+		{`release file: version "11.0.2", IMPLEMENTOR="Oracle Corporation"`, "eclipse-temurin"},
 		{`openjdk version "17.0.9" 2023-10-17 OpenJDK Runtime Environment Zulu17.46+19-CA`, "azul-zulu"},
 		{`openjdk version "21.0.5" 2024-10-15 LTS OpenJDK Runtime Environment Microsoft-10377968`, "microsoft-build-of-openjdk"},
 	}
