@@ -271,3 +271,29 @@ func TestGroups(t *testing.T) {
 		t.Errorf("markdown groups:\n%s", md)
 	}
 }
+
+// On a narrow terminal the optional columns give way first: a short word
+// column is dropped rather than cut, and the essential columns stay whole
+// while dropping optional ones is enough.
+func TestFitOrder(t *testing.T) {
+	type row struct{ id, kind, note string }
+	v := View[row]{Columns: []Column[row]{
+		{Header: "ID", Value: func(r row) string { return r.id }},
+		{Header: "KIND", Value: func(r row) string { return r.kind }, Priority: 5},
+		{Header: "NOTE", Value: func(r row) string { return r.note }, Priority: 2, Min: 10},
+	}}
+	rows := []row{{"i-0123456789abcdef0", "package", strings.Repeat("n", 40)}}
+	var b bytes.Buffer
+	if err := Render(&b, Options{Format: Table, Width: 35}, v, slices.Values(rows)); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if !strings.Contains(out, "i-0123456789abcdef0") || strings.Contains(out, "KIND") || strings.Contains(out, "pa…") {
+		t.Errorf("fit at 35:\n%s", out)
+	}
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		if Width(l) > 35 {
+			t.Errorf("line of %d: %q", Width(l), l)
+		}
+	}
+}
