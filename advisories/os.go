@@ -65,15 +65,13 @@ func (d *Data) packageSource(osr inventory.OSRelease, p inventory.Package, m mat
 	reg := d.reg
 	if m.Repo != "" {
 		if r, ok := reg.Repository(m.Repo); ok && !r.Vendor {
-			if !(m.Repo == "corretto" && strings.EqualFold(osr.ID, "amzn")) {
+			// Corretto is Amazon Linux's own; elsewhere it comes from Amazon's repository.
+			if !(m.Repo == "corretto" && strings.EqualFold(strings.TrimSpace(osr.ID), "amzn")) {
 				return SourceThirdParty
 			}
 		}
 	}
 	id := strings.ToLower(osr.ID)
-	if id != "amzn" && strings.Contains(p.Name, "amazon-corretto") {
-		return SourceThirdParty // Corretto is Amazon Linux's own; elsewhere it comes from Amazon's repository
-	}
 	tag := p.Release
 	if p.Manager != "rpm" {
 		tag = p.Version
