@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -77,5 +79,64 @@ func TestRescanGrowth(t *testing.T) {
 	}
 	if c := countRows(t, db, "details"); c != n {
 		t.Errorf("%d details rows after two scans of %d unchanged hosts, want %d", c, n, n)
+	}
+}
+
+// TestDailyRescanGrowth measures a month of daily rescans: 10,000 hosts,
+// one day in two nothing changes, the other days one host in ten gets one
+// package upgraded (a new release of its first package). It is a
+// measurement for docs/benchmarks.md, not part of every run: 31 scans of
+// 10,000 hosts take minutes, so it runs only when UPKEEP_GROWTH_DAYS is set
+// (the number of days). It still fails when an unchanged day costs more
+// than the 50 bytes a host TestRescanGrowth allows.
+func TestDailyRescanGrowth(t *testing.T) {
+	days := 0
+	if s := os.Getenv("UPKEEP_GROWTH_DAYS"); s != "" {
+		if _, err := fmt.Sscan(s, &days); err != nil || days < 1 {
+			t.Fatalf("UPKEEP_GROWTH_DAYS=%q: want a number of days", s)
+		}
+	}
+	if days == 0 {
+		t.Skip("a measurement: set UPKEEP_GROWTH_DAYS=30 to run it")
+	}
+	const n = 10000
+	fleet, err := synth.Fleet(n, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := openTest(t)
+	saveFleet(t, db, fleet, t0)
+	first := fileSize(t, db)
+	prev, changedBytes, unchangedBytes := first, int64(0), int64(0)
+	for d := 1; d <= days; d++ {
+		changed := d%2 == 1
+		if changed {
+			for i := d % 10; i < n; i += 10 {
+				r := *fleet[i]
+				r.Packages = slices.Clone(r.Packages)
+				r.Packages[0].Release = fmt.Sprintf("%s.day%d", r.Packages[0].Release, d)
+				fleet[i] = &r
+			}
+		}
+		saveFleet(t, db, fleet, t0.Add(time.Duration(d)*24*time.Hour))
+		size := fileSize(t, db)
+		grew := size - prev
+		prev = size
+		if changed {
+			changedBytes += grew
+		} else {
+			unchangedBytes += grew
+			if grew > n*50 {
+				t.Errorf("day %d: an unchanged rescan grew the database by %d bytes, want at most %d", d, grew, n*50)
+			}
+		}
+	}
+	changedDays, unchangedDays := (days+1)/2, days/2
+	t.Logf("%d hosts, %d daily rescans: first scan %d bytes, file after %d days %d bytes (+%d)", n, days, first, days, prev, prev-first)
+	if changedDays > 0 {
+		t.Logf("days with 10%% of hosts upgraded: +%d bytes a day on average", changedBytes/int64(changedDays))
+	}
+	if unchangedDays > 0 {
+		t.Logf("days with nothing changed: +%d bytes a day on average", unchangedBytes/int64(unchangedDays))
 	}
 }
