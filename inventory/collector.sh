@@ -126,7 +126,7 @@ packages() {
 # apt_index: "name arch version component" for every package of the apt
 # indexes on disk (what apt last downloaded; nothing is fetched). The
 # component is the part of the index file name before binary-ARCH, as in
-# deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages. Compressed
+# MIRROR_debian_dists_bookworm_main_binary-amd64_Packages. Compressed
 # indexes (Acquire::GzipIndexes) are read when their tool exists.
 apt_index() {
 	for f in "$R"/var/lib/apt/lists/*_binary-*_Packages "$R"/var/lib/apt/lists/*_binary-*_Packages.gz \
