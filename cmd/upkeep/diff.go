@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
-	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -44,13 +43,9 @@ package data; with one, that scan against the latest such scan.`,
   upkeep diff --output json | jq '.[] | select(.change == "finding-new")'`,
 		Args: cobra.MaximumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var ids []int64
-			for _, a := range args {
-				id, err := strconv.ParseInt(a, 10, 64)
-				if err != nil || id <= 0 {
-					return usageErrorf("%q is not a scan id (see 'upkeep scans')", a)
-				}
-				ids = append(ids, id)
+			ids, err := scanIDs(args)
+			if err != nil {
+				return err
 			}
 			if err := o.outputFlags.parse(); err != nil {
 				return err

@@ -69,13 +69,9 @@ func newScansDeleteCmd(f *factory) *cobra.Command {
 		Short: "Delete scans by id, all or none",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var ids []int64
-			for _, a := range args {
-				id, err := strconv.ParseInt(a, 10, 64)
-				if err != nil || id <= 0 {
-					return usageErrorf("%q is not a scan id (see 'upkeep scans')", a)
-				}
-				ids = append(ids, id)
+			ids, err := scanIDs(args)
+			if err != nil {
+				return err
 			}
 			return deleteScans(cmd.Context(), f, ids)
 		},
@@ -217,4 +213,18 @@ func scanList(ids []int64) string {
 		return "scan " + s[0]
 	}
 	return "scans " + strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+}
+
+// scanIDs reads scan ids given as arguments (diff, scans delete): each a
+// positive number, else a usage error pointing at the list of scans.
+func scanIDs(args []string) ([]int64, error) {
+	var ids []int64
+	for _, a := range args {
+		id, err := strconv.ParseInt(a, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, usageErrorf("%q is not a scan id (see 'upkeep scans')", a)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
 }
