@@ -3,6 +3,7 @@ package history
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -246,7 +247,27 @@ func TestProgressDemoGolden(t *testing.T) {
 	if debugSteps != nil {
 		debugSteps(p)
 	}
-	assertGolden(t, "progress.table.golden", render(t, output.Table, func(w *bytes.Buffer, o output.Options) error { return WriteProgress(w, o, r) }))
+	for _, f := range []output.Format{output.Table, output.JSON, output.YAML, output.CSV, output.Markdown} {
+		assertGolden(t, "progress."+string(f)+".golden", render(t, f, func(w *bytes.Buffer, o output.Options) error { return WriteProgress(w, o, r) }))
+	}
+	// Every format carries what regressed, not only the table.
+	for _, f := range []output.Format{output.JSON, output.YAML, output.CSV, output.Markdown} {
+		got := render(t, f, func(w *bytes.Buffer, o output.Options) error { return WriteProgress(w, o, r) })
+		if !strings.Contains(got, "prod-web-02") || !strings.Contains(got, "PHP 7.4") {
+			t.Errorf("progress as %s lacks the regressed PHP 7.4 on prod-web-02", f)
+		}
+	}
+	var doc struct {
+		StepsDone int            `json:"steps_done"`
+		Steps     []StepProgress `json:"steps"`
+		Regressed []Change       `json:"regressed"`
+	}
+	if err := json.Unmarshal([]byte(render(t, output.JSON, func(w *bytes.Buffer, o output.Options) error { return WriteProgress(w, o, r) })), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Steps) != len(r.Steps) || !slices.Equal(doc.Regressed, r.Regressed) || doc.StepsDone != r.StepsDone() {
+		t.Errorf("progress JSON: %d steps, %d done, regressed %v; want %d, %d, %v", len(doc.Steps), doc.StepsDone, doc.Regressed, len(r.Steps), r.StepsDone(), r.Regressed)
+	}
 	node := slices.IndexFunc(r.Steps, func(s StepProgress) bool {
 		return s.Product == "nodejs" && s.FromCycle == "16" && s.Done >= 1 && !slices.Contains(s.Remaining, "prod-api-03")
 	})

@@ -2,10 +2,7 @@ package history
 
 import (
 	"cmp"
-	"fmt"
-	"io"
 	"slices"
-	"strings"
 
 	"upkeep/advisories"
 	"upkeep/internal/output"
@@ -127,45 +124,4 @@ func stateStyle(s StepProgress) output.Style {
 		return output.Warn
 	}
 	return output.Plain
-}
-
-// ProgressView renders one row per step.
-func ProgressView(r *ProgressReport) output.View[StepProgress] {
-	done := 0
-	for _, s := range r.Steps {
-		if s.State == StepDone {
-			done++
-		}
-	}
-	footer := []string{fmt.Sprintf("%d of %d steps done; %d %s regressed.", done, len(r.Steps), len(r.Regressed), plural(len(r.Regressed), "finding"))}
-	for i, c := range r.Regressed {
-		if i == 10 {
-			footer = append(footer, fmt.Sprintf("Regressed: and %d more (see --output json).", len(r.Regressed)-10))
-			break
-		}
-		footer = append(footer, fmt.Sprintf("Regressed: %s: %s is %s.", c.HostName, c.Item, c.To))
-	}
-	return output.View[StepProgress]{
-		Columns: []output.Column[StepProgress]{
-			{Header: "STEP", Field: "step", Value: func(s StepProgress) string { return fmt.Sprint(s.Step) }, Right: true},
-			{Header: "WAVE", Field: "wave", Value: func(s StepProgress) string { return s.Wave }, Priority: 2},
-			{Header: "COHORT", Field: "cohort", Value: func(s StepProgress) string { return s.Cohort }, Priority: 2, Min: 10},
-			{Header: "ACTION", Field: "action", Value: func(s StepProgress) string { return s.Action }, Priority: 1, Min: 20},
-			{Header: "DONE", Value: func(s StepProgress) string { return fmt.Sprintf("%d/%d", s.Done, s.Hosts) }, Right: true},
-			{Field: "done", Value: func(s StepProgress) string { return fmt.Sprint(s.Done) }},
-			{Field: "hosts", Value: func(s StepProgress) string { return fmt.Sprint(s.Hosts) }},
-			{Field: "gone", Value: func(s StepProgress) string { return fmt.Sprint(s.Gone) }},
-			{Header: "STATE", Field: "state", Value: func(s StepProgress) string { return s.State }, Style: stateStyle},
-			{Header: "REMAINING", Field: "remaining", Value: func(s StepProgress) string { return strings.Join(s.Remaining, " ") },
-				Short: func(s StepProgress) string { return fmt.Sprintf("%d hosts", len(s.Remaining)) }, Priority: 1, Min: 10},
-		},
-		JSON:   func(s StepProgress) any { return s },
-		Title:  fmt.Sprintf("Progress of the plan from scan %d (%s) in scan %d (%s).", r.From.ID, day(r.From), r.To.ID, day(r.To)),
-		Footer: strings.Join(footer, "\n"),
-	}
-}
-
-// WriteProgress renders a plan's progress.
-func WriteProgress(w io.Writer, o output.Options, r *ProgressReport) error {
-	return output.Render(w, o, ProgressView(r), slices.Values(r.Steps))
 }
