@@ -35,6 +35,7 @@ type al2023Data struct {
 	support map[string]AL2023Support // package -> the vendor's support statement (repository data only)
 	origin  string                   // "" for the embedded release notes, else where the repository data came from
 	names   map[string]bool          // every package name the data lists
+	later   string                   // releases the rows of data/al2023-later.tsv describe (embedded data only)
 }
 
 // al2023Later are namespaced packages AWS added after the 2023.1 list the
@@ -93,6 +94,9 @@ func loadAL2023(m *registry.Registry) (*al2023Data, error) {
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("read embedded AL2023 package list line %d: %w", n, err)
+	}
+	if err := a.addLater(m); err != nil {
+		return nil, err
 	}
 	for p, offers := range al2023Later {
 		a.offers[p] = append(a.offers[p], offers...)

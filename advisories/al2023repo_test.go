@@ -266,7 +266,48 @@ func TestParseSupportInfo(t *testing.T) {
 	if err != nil || len(st) != 3 || st[0].Package != "nginx" || st[0].Ends != "2029-06-30" {
 		t.Fatalf("schema 1.0: %+v %v", st, err)
 	}
+	// The legacy shape as AWS publishes it (support_info.xsd): a package
+	// listed under a statement with a note naming a <note> (a dependency
+	// of the statement's package), a <notes> section, and a statement of
+	// non-support, whose start is the end of support.
+	full := `<?xml version="1.0" ?>
+<package_support current_as="2024-01-17T17:56:42.030924">
+  <!--Auto-Generated-->
+  <statements>
+    <statement end_date="2026-04-30" id="eol_nodejs20" marker="supported" start_date="2023-12-11">
+      <summary>Node.js 20 has security support until April 2026</summary>
+      <text>Support follows upstream.</text>
+      <link>https://nodejs.org/en/about/previous-releases</link>
+      <packages>
+        <package name="nodejs20" note="eol_nodejs20"/>
+        <package name="nodejs20-devel-tools" note="nodejs20_dep"/>
+      </packages>
+    </statement>
+    <statement id="dep_pcre" marker="unsupported" start_date="2025-01-01" end_date="2029-06-30">
+      <summary>pcre is deprecated</summary>
+      <text>Use pcre2.</text>
+      <link>https://docs.aws.amazon.com/linux/al2023/ug/deprecated-al2023.html</link>
+      <packages><package name="pcre"/></packages>
+    </statement>
+  </statements>
+  <notes>
+    <note id="eol_nodejs20">Upstream end-of-life for Node.js 20 is 2026-04-30</note>
+    <note id="nodejs20_dep">This package depends on nodejs20.</note>
+  </notes>
+</package_support>`
+	st, _, err = ParseSupportInfo([]byte(full))
+	if err != nil || len(st) != 3 {
+		t.Fatalf("full legacy shape: %+v %v", st, err)
+	}
+	want := map[string]string{"nodejs20": "2026-04-30", "nodejs20-devel-tools": "2026-04-30", "pcre": "2025-01-01"}
+	for _, s := range st {
+		if want[s.Package] != s.Ends {
+			t.Errorf("%s: ends %q, want %q (level %s)", s.Package, s.Ends, want[s.Package], s.Level)
+		}
+	}
 	for name, bad := range map[string]string{
+		"unknown marker":    strings.Replace(full, `marker="unsupported"`, `marker="maybe"`, 1),
+		"bad start date":    strings.Replace(full, `start_date="2025-01-01"`, `start_date="2025"`, 1),
 		"truncated":         string(b[:len(b)/2]),
 		"unknown lifecycle": strings.Replace(string(b), `lifecycle="php84_lc"/>`, `lifecycle="nope"/>`, 1),
 		"unknown milestone": strings.Replace(string(b), `start_milestone="PHP84_EOS"`, `start_milestone="X"`, 1),

@@ -13,12 +13,25 @@ import (
 // core repository (AL2023-supportinfo-1.0.xml, read by 'dnf supportinfo').
 // Two shapes are read:
 //
-//   - schema 1.0 (docs.aws.amazon.com/linux/al2023/ug/dnf-supportinfo-xml-structure.html):
-//     <lifecycles> of <phase support_level= start_milestone=>, <support_milestones>
-//     of dated <milestone>s, and <package name= lifecycle=> entries; a
-//     package's support ends when the phase whose support level is "eos" starts;
-//   - the earlier shape (github.com/amazonlinux/dnf-plugin-support-info,
-//     support_info.xml): <statement end_date= marker=> with its <package name=>s.
+//   - the legacy shape, verified against its schema and AWS's own reader:
+//     al2023-support-statements/configurations/support_info.xsd in
+//     github.com/amazonlinux/amazon-linux-2023 (commit 2128881983d5) and
+//     package_support.py in github.com/amazonlinux/dnf-plugin-support-info
+//     (commit 7c1a93b, 2024-01-17). <package_support current_as=> holds
+//     <statements> of <statement id= start_date= end_date= marker=> with
+//     <summary>, <text>, <link> and <packages> of <package name= note=>, and
+//     optional <notes> of <note id=> text. A package belongs to the statement
+//     it is listed in; its note attribute names a <note>, not a statement.
+//     marker "supported" means supported from start_date to end_date;
+//     "unsupported" means not supported from start_date on.
+//   - schema 1.0 (docs.aws.amazon.com/linux/al2023/ug/dnf-supportinfo-xml-structure.html,
+//     retrieved 2026-12-01): <lifecycles> of <phase support_level=
+//     start_milestone=>, <support_milestones> of dated <milestone>s, as the
+//     page's example shows; a package's support ends when the phase whose
+//     support level is "eos" starts. The page's example was read only up to
+//     its milestones, so the <packages><package name= lifecycle=> part is
+//     not verified: a 1.0 file whose packages are in another shape names no
+//     package here and is refused whole, never read as "supported".
 type supportInfo struct {
 	XMLName       xml.Name `xml:"package_support"`
 	SchemaVersion string   `xml:"schema_version,attr"`
@@ -40,11 +53,12 @@ type supportInfo struct {
 		Lifecycle string `xml:"lifecycle,attr"`
 	} `xml:"packages>package"`
 	Statements []struct {
-		ID       string `xml:"id,attr"`
-		EndDate  string `xml:"end_date,attr"`
-		Marker   string `xml:"marker,attr"`
-		Summary  string `xml:"summary"`
-		Packages []struct {
+		ID        string `xml:"id,attr"`
+		StartDate string `xml:"start_date,attr"`
+		EndDate   string `xml:"end_date,attr"`
+		Marker    string `xml:"marker,attr"`
+		Summary   string `xml:"summary"`
+		Packages  []struct {
 			Name string `xml:"name,attr"`
 		} `xml:"packages>package"`
 	} `xml:"statements>statement"`
@@ -69,16 +83,30 @@ func ParseSupportInfo(b []byte) ([]AL2023Support, string, error) {
 	}
 	var out []AL2023Support
 	for _, st := range si.Statements {
-		if st.EndDate != "" {
-			if _, err := time.Parse(time.DateOnly, st.EndDate); err != nil {
-				return nil, "", fmt.Errorf("statement %s: end_date %q is not a date", st.ID, truncate(st.EndDate, 40))
+		for _, a := range [][2]string{{"start_date", st.StartDate}, {"end_date", st.EndDate}} {
+			if a[1] == "" {
+				continue
 			}
+			if _, err := time.Parse(time.DateOnly, a[1]); err != nil {
+				return nil, "", fmt.Errorf("statement %s: %s %q is not a date", st.ID, a[0], truncate(a[1], 40))
+			}
+		}
+		ends := st.EndDate
+		switch strings.ToLower(st.Marker) {
+		case "supported":
+		case "unsupported":
+			// A statement of non-support: support ended when it starts. Its
+			// end_date, if any, is when the statement stops applying, not a
+			// day until which the package is supported.
+			ends = st.StartDate
+		default:
+			return nil, "", fmt.Errorf("statement %s: marker %q is neither supported nor unsupported", st.ID, truncate(st.Marker, 40))
 		}
 		for _, p := range st.Packages {
 			if p.Name == "" {
 				return nil, "", fmt.Errorf("statement %s: a package without a name", st.ID)
 			}
-			out = append(out, AL2023Support{Package: p.Name, Level: st.Marker, Ends: st.EndDate, Summary: strings.TrimSpace(st.Summary)})
+			out = append(out, AL2023Support{Package: p.Name, Level: st.Marker, Ends: ends, Summary: strings.TrimSpace(st.Summary)})
 		}
 	}
 	if len(si.Packages) > 0 {

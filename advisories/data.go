@@ -12,7 +12,7 @@ import (
 	"upkeep/registry"
 )
 
-//go:embed data/endoflife-snapshot.json data/al2023-packages.tsv data/al2-to-al2023.tsv
+//go:embed data/endoflife-snapshot.json data/al2023-packages.tsv data/al2023-later.tsv data/al2-to-al2023.tsv
 var dataFS embed.FS
 
 // Labels are what a product calls each support phase ("Security Support",

@@ -90,8 +90,13 @@ func newDataStatusCmd(f *factory) *cobra.Command {
 			// The AL2023 date is the release's own day, not the day the data
 			// was fetched: a list of an old release is old however recently
 			// it was read. AWS releases AL2023 about every quarter.
+			// The embedded data is the full list of one release plus rows of
+			// later releases for some products; the date is the full list's.
 			al := row{Name: "al2023-packages", Origin: "embedded", Source: "Amazon Linux 2023 release notes, release " + d.AL2023Release(),
 				Date: d.AL2023Date.Format(time.DateOnly), AgeDays: age(d.AL2023Date)}
+			if l := d.AL2023Later(); l != "" {
+				al.Source += " (every package); newer lines of some products from " + l
+			}
 			if o := d.AL2023Origin(); o != "" {
 				al.Origin = "database"
 				al.Source = "Amazon Linux 2023 repositories, release " + d.AL2023Release() + ", read from " + o

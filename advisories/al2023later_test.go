@@ -1,0 +1,62 @@
+package advisories
+
+import (
+	"strings"
+	"testing"
+
+	"upkeep/inventory"
+)
+
+func TestParseAL2023Later(t *testing.T) {
+	good := "# comment\nname\tversion\trelease\tline\tal2023_release\tsource\tretrieved\n" +
+		"php8.2\t8.2.9\t1.amzn2023.0.3\t8.2\t2023.2.20230920\thttps://example.org/notes\t2026-12-01\n" +
+		"ruby3.4\t\t\t3.4\t-\thttps://example.org/ruby\t2026-12-01\n"
+	rows, err := parseAL2023Later([]byte(good))
+	if err != nil || len(rows) != 2 || rows[1].version != "" || rows[1].line != "3.4" {
+		t.Fatalf("rows %+v, err %v", rows, err)
+	}
+	for name, bad := range map[string]string{
+		"six columns":       "ruby3.4\t\t\t3.4\t-\thttps://example.org/ruby\n",
+		"no line":           "ruby3.4\t\t\t\t-\thttps://example.org/ruby\t2026-12-01\n",
+		"version alone":     "php8.2\t8.2.9\t\t8.2\t2023.2.20230920\thttps://example.org/notes\t2026-12-01\n",
+		"not an AL2023 rpm": "php8.2\t8.2.9\t1.el9\t8.2\t2023.2.20230920\thttps://example.org/notes\t2026-12-01\n",
+		"no source":         "php8.2\t8.2.9\t1.amzn2023\t8.2\t2023.2.20230920\t-\t2026-12-01\n",
+		"bad release":       "php8.2\t8.2.9\t1.amzn2023\t8.2\t2023.2\thttps://example.org/notes\t2026-12-01\n",
+		"bad day":           "php8.2\t8.2.9\t1.amzn2023\t8.2\t2023.2.20230920\thttps://example.org/notes\tsoon\n",
+	} {
+		if _, err := parseAL2023Later([]byte(bad)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// TestEmbeddedAL2023Later: the embedded rows of releases after 2023.1 are
+// read, named in the status line, and used for targets: Ruby 2.x on AL2
+// moves to ruby3.4 (Ruby 3.2 ended 2026-03-31), not ruby3.2.
+func TestEmbeddedAL2023Later(t *testing.T) {
+	d := mustLoad(t)
+	if d.AL2023Release() != "2023.1.20230809" || d.AL2023Date.Format("2006-01-02") != "2023-08-09" {
+		t.Errorf("full list: release %s of %s", d.AL2023Release(), d.AL2023Date)
+	}
+	if l := d.AL2023Later(); !strings.Contains(l, "2023.2.20230920") || !strings.Contains(l, "user guide") {
+		t.Errorf("AL2023Later = %q", l)
+	}
+	if !d.AL2023Ships("ruby3.4") {
+		t.Error("ruby3.4 not shipped")
+	}
+	r := readinessOf(t, d, al2, []inventory.Package{al2Pkg("ruby", "2.0.0.648", "36.amzn2.0.5")}, nil)
+	e, ok := entryFor2(r, "ruby", "")
+	if !ok || e.AL2023Package != "ruby3.4" || !strings.Contains(e.Summary, "ruby3.4: supported until") {
+		t.Errorf("Ruby 2.0 on AL2: %+v", e)
+	}
+	// A row with a version keeps it: php8.2 is 8.2.9 in 2023.2.
+	found := false
+	for _, o := range d.al2023.offers["php"] {
+		if o.name == "php8.2" && o.upstream == "8.2.9" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("php8.2 8.2.9 from 2023.2 not among the offers: %+v", d.al2023.offers["php"])
+	}
+}
