@@ -12,6 +12,7 @@ import (
 	goversion "github.com/hashicorp/go-version"
 
 	"upkeep/advisories"
+	"upkeep/registry"
 )
 
 // Offer is one cycle of a product that an OS release's own repositories ship.
@@ -20,8 +21,14 @@ type Offer struct {
 	Packages []string // what to install: php8.2, php8.2-fpm
 	// OSSupported is true when the OS vendor patches this cycle for the OS
 	// release's whole life (AL2023's openssl 3.0), false when support ends
-	// with the upstream cycle (AL2023's namespaced php8.2).
+	// with the upstream cycle (AL2023's namespaced php8.2) or on Until.
 	OSSupported bool
+	// Until is the day the OS vendor retires this line on the release
+	// (a RHEL Application Stream's retirement date); zero when support is
+	// the release's life or the upstream cycle's.
+	Until  time.Time
+	Note   string // a caveat of this line ("from RHEL 9.9")
+	Source string // where the fact comes from
 }
 
 // Shipping is what an OS release ships of one product.
@@ -55,27 +62,50 @@ func DefaultShips() *ShipTable {
 }
 
 // ReadShips reads a ships table: tab-separated os, os_cycle, product, cycle
-// ("-" when the OS ships none), packages (comma list), support (os or
-// upstream), note, source. Lines starting with # are comments.
+// ("-" when the OS ships none), packages (comma list), support (os,
+// upstream, or until:YYYY-MM-DD), note, source. Lines starting with # are
+// comments; every row needs a source.
 func ReadShips(r io.Reader) (*ShipTable, error) {
 	s := &ShipTable{rows: map[string]*Shipping{}}
 	err := readTSV(r, "ships", 8, "os", func(f []string) error {
+		if f[7] == "" {
+			return fmt.Errorf("%s %s %s %s has no source", f[0], f[1], f[2], f[3])
+		}
 		key := f[0] + "/" + f[1] + "/" + f[2]
 		sh := s.rows[key]
 		if sh == nil {
 			sh = &Shipping{Known: true, Source: f[7]}
 			s.rows[key] = sh
 		}
-		if f[6] != "" {
-			sh.Note = f[6]
-		}
 		if f[3] == "-" {
+			if f[6] != "" {
+				sh.Note = f[6]
+			}
 			return nil
 		}
-		if f[5] != "os" && f[5] != "upstream" {
-			return fmt.Errorf("support %q, want os or upstream", f[5])
+		of := Offer{Cycle: f[3], Packages: strings.Split(f[4], ","), Note: f[6], Source: f[7]}
+		switch day, isUntil := strings.CutPrefix(f[5], "until:"); {
+		case f[5] == "os":
+			of.OSSupported = true
+		case f[5] == "upstream":
+		case isUntil:
+			t, err := time.Parse(time.DateOnly, day)
+			if err != nil {
+				return fmt.Errorf("support %q: %w", f[5], err)
+			}
+			of.Until = t
+		default:
+			return fmt.Errorf("support %q, want os, upstream or until:YYYY-MM-DD", f[5])
 		}
-		sh.Offers = append(sh.Offers, Offer{Cycle: f[3], Packages: strings.Split(f[4], ","), OSSupported: f[5] == "os"})
+		if f[4] == "" {
+			return fmt.Errorf("%s %s %s %s names no package", f[0], f[1], f[2], f[3])
+		}
+		for _, o := range sh.Offers {
+			if o.Cycle == of.Cycle {
+				return fmt.Errorf("%s %s %s %s listed twice", f[0], f[1], f[2], f[3])
+			}
+		}
+		sh.Offers = append(sh.Offers, of)
 		return nil
 	})
 	if err != nil {
@@ -84,12 +114,30 @@ func ReadShips(r io.Reader) (*ShipTable, error) {
 	return s, nil
 }
 
-// Ships returns what os/osCycle ships of product.
+// Ships returns what os/osCycle ships of product. A RHEL rebuild (AlmaLinux,
+// Rocky Linux, Oracle Linux, CentOS) reads the rows of its family, "el",
+// when it has none of its own: the rebuilds ship RHEL's Application Streams.
 func (s *ShipTable) Ships(os, osCycle, product string) Shipping {
 	if sh := s.rows[os+"/"+osCycle+"/"+product]; sh != nil {
 		return *sh
 	}
+	if fam := osFamily(os); fam != "" {
+		if sh := s.rows[fam+"/"+osCycle+"/"+product]; sh != nil {
+			return *sh
+		}
+	}
 	return Shipping{}
+}
+
+// osFamily is the family of an OS product in the registry ("el" for rhel,
+// almalinux, rocky-linux, oracle-linux and centos), "" when it has none.
+func osFamily(product string) string {
+	for _, f := range registry.Default().OSFamilies {
+		if f.Product == product {
+			return f.Family
+		}
+	}
+	return ""
 }
 
 // catalog joins release cycles with a ships table.

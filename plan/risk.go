@@ -234,6 +234,13 @@ func assessRisk(s *Step, in Input, breaking []Breaking) {
 	if s.Action != ActionKeep && x.toEnd != "" {
 		add(0, "target %s %s is supported until %s", labelOr(s.ToLabel, s.ProductLabel), s.To, x.toEnd)
 	}
+	if of := x.toOffer; of != nil && s.Action != ActionKeep {
+		note := ""
+		if of.Note != "" {
+			note = "; " + of.Note
+		}
+		add(0, "%s ships %s %s as %s%s (%s)", s.OnOS, s.ProductLabel, of.Cycle, strings.Join(of.Packages, ", "), note, of.Source)
+	}
 
 	s.Score, s.Risk, s.Reasons = score, level(score), r
 	if s.Action == ActionKeep {

@@ -38,6 +38,7 @@ type facts struct {
 	fromIdx     int  // position of the from and to cycles among the product's cycles; -1 if unknown
 	toIdx       int
 	toEnd       string       // last supported day of the target cycle
+	toOffer     *Offer       // the target line as the release ships it; nil: an upstream cycle
 	replaced    *Replacement // the product moves to this replacement
 	alternative *Replacement // a replacement named in the reasons only
 	majors      int          // major versions crossed
@@ -134,7 +135,21 @@ func makeSteps(in Input, cohorts []*Cohort) ([]*Step, []string) {
 		var osStep *Step
 		if needsWork(osf.status) {
 			to, ok := pickCycle(osCycles, c.osCycle, deadline, o)
-			if !ok {
+			if !ok && osFamily(c.osProduct) == "el" {
+				// CentOS 7 has no supported CentOS successor: the cohort
+				// moves to the RHEL family (RHEL, AlmaLinux, Rocky Linux),
+				// whose releases ship the same Application Streams.
+				if fc := sortedCycles(in.Catalog.Cycles(elProduct)); len(fc) > 0 {
+					if to, ok = pickFamilyCycle(fc, c.osCycle, in.At, deadline, o); ok {
+						osStep = familyMove(c, osf, fc, to, o)
+						steps = append(steps, osStep)
+						targetOS, targetCycle, osCycles = "el", to.Name, fc
+					}
+				}
+			}
+			if osStep != nil {
+				// planned above as a move to the RHEL family
+			} else if !ok {
 				notes = append(notes, fmt.Sprintf("cohort %s: no supported successor of %s found in the data; the OS move is not planned", c.Name, c.OS))
 			} else {
 				targetCycle = to.Name
@@ -180,10 +195,18 @@ func makeSteps(in Input, cohorts []*Cohort) ([]*Step, []string) {
 			x.shipNote, x.shipSource = ship.Note, ship.Source
 			x.shipUnknown = !ship.Known
 			x.notShipped = ship.Known && len(ship.Offers) == 0
+			var osEnd time.Time
+			if tc := findCycle(osCycles, targetCycle); tc != nil {
+				osEnd = endDate(*tc, o.ExtendedSupport)
+			}
+			// A line carries over only when the new release ships it and
+			// supports it past the window (RHEL 9's redis:7 stream retires
+			// 2026-11-30 although upstream Redis 7.2 lives on).
 			shippedNow := false
-			for _, of := range ship.Offers {
-				if of.Cycle == cycle {
-					shippedNow = true
+			for i := range ship.Offers {
+				if of := &ship.Offers[i]; of.Cycle == cycle {
+					ok, _, _ := offerEnd(of, findCycle(sortedCycles(in.Catalog.Cycles(product)), cycle), osOK, osEnd, deadline, o)
+					shippedNow = ok
 				}
 			}
 			need := needsWork(x.status) || (moved && ship.Known && !shippedNow)
@@ -213,10 +236,6 @@ func makeSteps(in Input, cohorts []*Cohort) ([]*Step, []string) {
 			if rep != nil && !rep.Plan {
 				x.alternative = rep
 			}
-			var osEnd time.Time
-			if tc := findCycle(osCycles, targetCycle); tc != nil {
-				osEnd = endDate(*tc, o.ExtendedSupport)
-			}
 			to, ok := pickTarget(cycles, cycle, offers, osOK, moved, osEnd, deadline, o)
 			if !ok && rep != nil && rep.Plan {
 				if s := replaceStep(in, c, x, rep, cycle, osOK, deadline, targetOS, targetCycle, onOS); s != nil {
@@ -232,7 +251,7 @@ func makeSteps(in Input, cohorts []*Cohort) ([]*Step, []string) {
 			}
 			x.fromIdx, x.toIdx = indexOf(cycles, cycle), indexOf(cycles, to.cycle.Name)
 			x.majors = majorsCrossed(cycles, x.fromIdx, x.toIdx, cycle, to.cycle.Name)
-			x.toEnd = to.end
+			x.toEnd, x.toOffer = to.end, to.offer
 			s := newStep(c, KindPackage, ActionUpgrade, product, x)
 			s.From, s.FromCycle, s.To = strings.Join(x.versions, ", "), cycle, to.cycle.Name
 			s.OnOS = onOS
@@ -369,6 +388,30 @@ func pickCycle(cs []advisories.Cycle, from string, deadline time.Time, o Options
 	return cands[0], true
 }
 
+// offerEnd says whether a line the release ships is supported at the
+// deadline, and until when in words and as a day (zero: no end announced or
+// not known): for the release's life (support os), until the vendor retires
+// it (a RHEL Application Stream; never past the release's own end), or until
+// its upstream cycle ends.
+func offerEnd(of *Offer, c *advisories.Cycle, osOK bool, osEnd, deadline time.Time, o Options) (bool, string, time.Time) {
+	switch {
+	case !of.Until.IsZero():
+		day, why := of.Until, "the vendor retires this line on the release"
+		if !osEnd.IsZero() && osEnd.Before(day) {
+			day, why = osEnd, "the OS release's end"
+		}
+		return osOK && !day.Before(deadline), day.Format(time.DateOnly) + " (" + why + ")", day
+	case of.OSSupported:
+		if osEnd.IsZero() {
+			return osOK, "the OS release's end", osEnd
+		}
+		return osOK, osEnd.Format(time.DateOnly) + " (the OS release's end)", osEnd
+	case c != nil:
+		return supportedAt(*c, deadline, o.ExtendedSupport), endOf(*c, o.ExtendedSupport), endDate(*c, o.ExtendedSupport)
+	}
+	return false, "", time.Time{}
+}
+
 type target struct {
 	cycle  advisories.Cycle
 	offer  *Offer
@@ -416,18 +459,7 @@ func pickTarget(cs []advisories.Cycle, from string, offers []Offer, osOK, moved 
 			if !(newer(cs, from, of.Cycle) || (moved && of.Cycle == from)) {
 				continue
 			}
-			ok, end := false, ""
-			var endDay time.Time
-			switch {
-			case of.OSSupported:
-				ok, end, endDay = osOK, "the OS release's end", osEnd
-				if !osEnd.IsZero() {
-					end = osEnd.Format(time.DateOnly) + " (the OS release's end)"
-				}
-			case c != nil:
-				ok, end = supportedAt(*c, deadline, o.ExtendedSupport), endOf(*c, o.ExtendedSupport)
-				endDay = endDate(*c, o.ExtendedSupport)
-			}
+			ok, end, endDay := offerEnd(of, c, osOK, osEnd, deadline, o)
 			if ok {
 				cands = append(cands, target{cycle: cy, offer: of, end: end, endDay: endDay, open: ok && end == ""})
 			}
@@ -503,7 +535,7 @@ func installer(os, cycle string) string {
 		return "dnf install"
 	case "ubuntu", "debian":
 		return "apt-get install"
-	case "rhel", "centos", "rocky-linux", "almalinux", "oracle-linux", "fedora", "centos-stream":
+	case "el", "rhel", "centos", "rocky-linux", "almalinux", "oracle-linux", "fedora", "centos-stream":
 		if cycle == "7" {
 			return "yum install"
 		}
