@@ -305,11 +305,61 @@ func TestParseSupportInfo(t *testing.T) {
 			t.Errorf("%s: ends %q, want %q (level %s)", s.Package, s.Ends, want[s.Package], s.Level)
 		}
 	}
+	// Schema 1.0 beyond the fixture: a phase dated by start_date, a
+	// limited level that still patches, a lifecycle that starts unsupported,
+	// and a name under two origins (the earlier end counts).
+	v1 := `<package_support schema_version="1.0" current_as="2026-01-01T00:00:00">
+  <lifecycles>
+    <lifecycle name="lts"><phase name="a" support_level="std" start_date="2023-03-15"/><phase name="b" support_level="limited" start_date="2027-07-01"/><phase name="c" support_level="eos" start_date="2029-07-01"/></lifecycle>
+    <lifecycle name="up"><phase name="a" support_level="std" start_date="2023-03-15"/><phase name="b" support_level="eos" start_date="2026-04-30"/></lifecycle>
+    <lifecycle name="gone"><phase name="a" support_level="eos" start_date="2023-03-15"/></lifecycle>
+    <lifecycle name="open"><phase name="a" support_level="std" start_date="2023-03-15"/></lifecycle>
+  </lifecycles>
+  <support_milestones/>
+  <support_levels>
+    <support_level name="std" severities="Low,Medium,Important,Critical"/>
+    <support_level name="limited" severities="Important,Critical"/>
+    <support_level name="eos" severities=""/>
+  </support_levels>
+  <packages>
+    <package name="httpd" lifecycle="lts" origin="core"/>
+    <package name="nodejs20" lifecycle="lts" origin="core"/>
+    <package name="nodejs20" lifecycle="up" origin="spal"/>
+    <package name="python3.6" lifecycle="gone" origin="core"/>
+    <package name="git" lifecycle="open" origin="core"/>
+  </packages>
+  <package_classes/>
+  <package_origins><package_origin name="core" repo_id="amazonlinux" dist="amzn2023" vendor="amazonlinux"/><package_origin name="spal" repo_id="spal" dist="amzn2023" vendor="amazonlinux"/></package_origins>
+  <notes/>
+</package_support>`
+	st, _, err = ParseSupportInfo([]byte(v1))
+	if err != nil || len(st) != 4 {
+		t.Fatalf("schema 1.0 variants: %+v %v", st, err)
+	}
+	want = map[string]string{"httpd": "2029-07-01", "nodejs20": "2026-04-30", "python3.6": "2023-03-15", "git": ""}
+	for _, s := range st {
+		if e, ok := want[s.Package]; !ok || e != s.Ends {
+			t.Errorf("schema 1.0 %s: ends %q, want %q", s.Package, s.Ends, e)
+		}
+	}
+	for name, bad := range map[string]string{
+		"unknown support level": strings.Replace(v1, `support_level="limited"`, `support_level="nope"`, 1),
+		"unknown origin":        strings.Replace(v1, `origin="spal"/>`, `origin="epel"/>`, 1),
+		"phase without a start": strings.Replace(v1, ` start_date="2026-04-30"`, ``, 1),
+		"phase with two starts": strings.Replace(v1, `start_date="2026-04-30"`, `start_date="2026-04-30" start_milestone="x"`, 1),
+		"bad phase date":        strings.Replace(v1, `start_date="2026-04-30"`, `start_date="April"`, 1),
+		"unknown note":          strings.Replace(v1, `<lifecycle name="up">`, `<lifecycle name="up" note="n">`, 1),
+		"schema 2.0":            strings.Replace(v1, `schema_version="1.0"`, `schema_version="2.0"`, 1),
+	} {
+		if _, _, err := ParseSupportInfo([]byte(bad)); err == nil {
+			t.Errorf("schema 1.0 %s: accepted", name)
+		}
+	}
 	for name, bad := range map[string]string{
 		"unknown marker":    strings.Replace(full, `marker="unsupported"`, `marker="maybe"`, 1),
 		"bad start date":    strings.Replace(full, `start_date="2025-01-01"`, `start_date="2025"`, 1),
 		"truncated":         string(b[:len(b)/2]),
-		"unknown lifecycle": strings.Replace(string(b), `lifecycle="php84_lc"/>`, `lifecycle="nope"/>`, 1),
+		"unknown lifecycle": strings.Replace(string(b), `lifecycle="php84_lc" origin`, `lifecycle="nope" origin`, 1),
 		"unknown milestone": strings.Replace(string(b), `start_milestone="PHP84_EOS"`, `start_milestone="X"`, 1),
 		"bad date":          strings.Replace(legacy, `end_date="2025-06-24"`, `end_date="soon"`, 1),
 		"empty":             `<package_support schema_version="1.0"/>`,

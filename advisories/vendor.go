@@ -138,6 +138,11 @@ func statementLife(st inventory.SupportStatement, sup osSupport, at time.Time) (
 	ended := strings.Contains(level, "end-of-support") || strings.Contains(level, "unsupported") ||
 		strings.Contains(level, "eol") || level == "eos"
 	switch {
+	case strings.Contains(level, "unsupported"):
+		// A statement of non-support (the legacy marker "unsupported"): the
+		// date a host's support_info.xml gives with it is when the statement
+		// stops applying, not a day until which anyone patches the package.
+		return vendorLife{kind: registry.SupportUntil, until: at.AddDate(0, 0, -1), who: who}, true
 	case err == nil:
 		if !sup.until.IsZero() && sup.until.Before(ends) {
 			ends = sup.until
