@@ -2,6 +2,7 @@ package advisories
 
 import (
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,9 +17,15 @@ func day(s string) time.Time {
 	return t
 }
 
+// loaded is the embedded data, parsed once for all of the package's tests.
+// Parsing maps every AL2023 package through the registry, which under the
+// race detector cost seconds per test; the tests only read the data, so
+// sharing it also lets the race detector catch a judge that writes to it.
+var loaded = sync.OnceValues(Load)
+
 func mustLoad(t testing.TB) *Data {
 	t.Helper()
-	d, err := Load()
+	d, err := loaded()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,15 +24,19 @@ type compiledRule struct {
 
 // mapper matches package names against every product's rules.
 type mapper struct {
-	rules []compiledRule
+	rules   []compiledRule
+	all     []int      // every rule index, in order
+	byFirst [256][]int // rule indices, in order, that a name starting with that byte can match (firstbyte.go)
 }
 
 func newMapper(ps []*Product) (*mapper, error) {
 	m := &mapper{}
+	var pats []string
 	for _, p := range ps {
 		for _, r := range p.Packages {
 			pat := strings.ReplaceAll(r.Pattern, "{phpext}", phpExt)
-			re, err := regexp.Compile(`^(?:` + pat + `)$`)
+			full := `^(?:` + pat + `)$`
+			re, err := regexp.Compile(full)
 			if err != nil {
 				return nil, fmt.Errorf("%s: package pattern %q: %w", p.file, r.Pattern, err)
 			}
@@ -43,8 +47,10 @@ func newMapper(ps []*Product) (*mapper, error) {
 				}
 			}
 			m.rules = append(m.rules, c)
+			pats = append(pats, full)
 		}
 	}
+	m.indexRules(pats)
 	return m, nil
 }
 
@@ -70,7 +76,11 @@ func (r *Registry) Map(manager, name, evr string) (Match, bool) {
 	if manager == "dpkg" {
 		scheme = version.Deb
 	}
-	for i := range m.rules {
+	candidates := m.all
+	if name != "" {
+		candidates = m.byFirst[name[0]]
+	}
+	for _, i := range candidates {
 		c := &m.rules[i]
 		if c.Manager != "" && c.Manager != manager {
 			continue
