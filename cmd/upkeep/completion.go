@@ -213,9 +213,9 @@ func completeHosts(ctx context.Context, cmd *cobra.Command, db *store.DB) ([]str
 		if h.OS.ID == "" {
 			desc = string(h.Status)
 		}
-		out = append(out, completion(h.Host.ID, desc))
+		out = offer(out, completion(h.Host.ID, desc))
 		if h.Host.Name != "" && h.Host.Name != h.Host.ID {
-			out = append(out, completion(h.Host.Name, h.Host.ID+", "+desc))
+			out = offer(out, completion(h.Host.Name, h.Host.ID+", "+desc))
 		}
 	}
 	return out, nil
@@ -238,7 +238,7 @@ func recentHostValues(value func(store.HostSummary) []string) func(context.Conte
 			}
 			for _, h := range hosts {
 				for _, v := range value(h) {
-					if v != "" && !seen[v] {
+					if v != "" && !seen[v] && output.Printable(v) {
 						seen[v] = true
 						out = append(out, v)
 					}
@@ -258,7 +258,7 @@ func completeScans(ctx context.Context, _ *cobra.Command, db *store.DB) ([]strin
 	}
 	out := make([]string, 0, len(scans))
 	for _, s := range scans {
-		out = append(out, completion(fmt.Sprint(s.ID), fmt.Sprintf("%s %s %s", s.Source, s.Started.UTC().Format(time.DateOnly), s.Targets)))
+		out = offer(out, completion(fmt.Sprint(s.ID), fmt.Sprintf("%s %s %s", s.Source, s.Started.UTC().Format(time.DateOnly), s.Targets)))
 	}
 	return out, nil
 }
@@ -283,8 +283,24 @@ func completeProducts(ctx context.Context, f *factory) []string {
 }
 
 // completion is a value with its description, as cobra passes them to
-// the shell; a tab or newline a host put in a name would break the line.
+// the shell. Hosts set both: a value that would not print as itself (an
+// escape, a C1 control, a bidi override, a tab or line break in a host
+// name) is not offered, since the shell would put it on the command line
+// as is; descriptions are shown escaped (output.Terminal). It returns ""
+// for a value not offered.
 func completion(value, desc string) string {
-	clean := strings.NewReplacer("\t", " ", "\n", " ", "\r", " ")
-	return clean.Replace(value) + "\t" + clean.Replace(desc)
+	if !output.Printable(value) {
+		return ""
+	}
+	return value + "\t" + output.Terminal(desc)
+}
+
+// offer appends the completions that are offered.
+func offer(out []string, cs ...string) []string {
+	for _, c := range cs {
+		if c != "" {
+			out = append(out, c)
+		}
+	}
+	return out
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"upkeep/internal/output"
 	"upkeep/inventory"
 	"upkeep/inventory/demo"
 )
@@ -236,7 +237,9 @@ What to try next
   upkeep --demo plan                     the upgrade order, wave by wave
   upkeep --demo report --out fleet.html  the whole story in one HTML file, with charts
 `)
-	_, err := io.WriteString(w, b.String())
+	// This machine's scan is in the counts: what it named (an OS, a
+	// version) is shown escaped, as every command's tables show it.
+	_, err := io.WriteString(w, output.TerminalLines(b.String()))
 	return err
 }
 

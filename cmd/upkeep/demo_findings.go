@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"upkeep/advisories"
+	"upkeep/internal/output"
 	"upkeep/inventory"
 	"upkeep/plan"
 )
@@ -120,7 +121,7 @@ func writeLocalLine(w io.Writer, ob inventory.Observation, r advisories.HostRepo
 	}
 	eol, soon := eolCounts(fs)
 	fmt.Fprintf(w, "This machine, %s (%s): %s; %d past end of life, %d end of life soon; see 'upkeep --demo check --host %s'\n",
-		ob.Host.Name, osName, nouns(pkgs, "package"), eol, soon, ob.Host.ID)
+		output.Terminal(ob.Host.Name), output.Terminal(osName), nouns(pkgs, "package"), eol, soon, output.Terminal(ob.Host.ID))
 }
 
 // writeDemoFindings prints the headline between the inventory summary and
@@ -139,6 +140,6 @@ func writeDemoFindings(w io.Writer, h demoFindings) error {
 		}
 		fmt.Fprintf(&b, "    %d. [%s] %s %s → %s on %s (%s risk)\n", s.Number, s.Wave, s.ProductLabel, from, s.To, s.Cohort, s.Risk)
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, output.TerminalLines(b.String())) // product names and cohorts can come from this machine
 	return err
 }

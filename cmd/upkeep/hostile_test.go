@@ -18,13 +18,18 @@ import (
 )
 
 // evil is what a hostile host or a tampered SSM answer can put in any
-// field: terminal escapes (a title change, a screen clear, a C1 CSI), bidi
-// overrides and isolates, HTML, a Markdown link, pipes and a formula.
-const evil = "=HYPERLINK(\"http:x\")\x1b]2;owned\x07\x1b[2J\u009b31m\u202eevil\u2066\u200e<script>alert(1)<img src=x onerror=alert(1)>[x](javascript:alert(1))|`"
+// field: terminal escapes (a title change, a screen clear, a C1 CSI), a
+// carriage return that would overwrite the line, bidi overrides and
+// isolates, HTML, a Markdown link, pipes and a formula.
+const evil = "=HYPERLINK(\"http:x\")\x1b]2;owned\x07\x1b[2J\u009b31m\rfake\u202eevil\u2066\u200e<script>alert(1)<img src=x onerror=alert(1)>[x](javascript:alert(1))|`"
 
 // saveHostile stores one scan with hostile values in every field a host or
 // SSM sets, and one megabyte-long version.
-func saveHostile(t *testing.T, dir string) {
+func saveHostile(t *testing.T, dir string) { saveHostileScan(t, dir, "1.20.0", true) }
+
+// saveHostileScan stores a hostile scan whose nginx has the version given,
+// finished or left interrupted.
+func saveHostileScan(t *testing.T, dir, nginx string, finish bool) {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(dir, "upkeep", "upkeep.db")
@@ -47,7 +52,7 @@ func saveHostile(t *testing.T, dir string) {
 		Facts: inventory.Facts{Hostname: "web" + evil, Kernel: "4.14.355-1.amzn2" + evil, Arch: "x86_64", CollectedAt: t0,
 			OS: inventory.OSRelease{ID: "amzn", VersionID: "2", Name: "Amazon Linux", PrettyName: "Amazon Linux 2" + evil}},
 		Packages: []inventory.Package{
-			{Manager: "rpm", Name: "nginx", Version: "1.20.0", Release: "2.amzn2.0.5" + evil, Arch: "x86_64", Vendor: "Amazon" + evil},
+			{Manager: "rpm", Name: "nginx", Version: nginx, Release: "2.amzn2.0.5" + evil, Arch: "x86_64", Vendor: "Amazon" + evil},
 			{Manager: "rpm", Name: "openssl", Version: "1.0.2k", Release: "26.amzn2", Arch: "x86_64", Vendor: "@evil" + evil},
 			{Manager: "rpm", Name: "+evil" + evil, Version: strings.Repeat("9", 1<<20), Release: "1", Arch: "noarch", Vendor: evil},
 		},
@@ -60,6 +65,9 @@ func saveHostile(t *testing.T, dir string) {
 	}
 	if err := st.SaveObservations(ctx, obs); err != nil {
 		t.Fatal(err)
+	}
+	if !finish {
+		return
 	}
 	if err := st.FinishScan(ctx, id, t0.Add(time.Minute)); err != nil {
 		t.Fatal(err)

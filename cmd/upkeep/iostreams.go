@@ -6,6 +6,8 @@ import (
 	"os"
 
 	"golang.org/x/term"
+
+	"upkeep/internal/output"
 )
 
 // ioStreams carries the three standard streams and whether each is a terminal.
@@ -15,7 +17,8 @@ import (
 type ioStreams struct {
 	in       io.Reader
 	out      io.Writer
-	errOut   io.Writer
+	errOut   io.Writer // messages: host-set text in them is shown escaped (output.NewTerminalWriter)
+	errBar   io.Writer // the raw stderr, for progress bars only: they rewrite their line with \r
 	outTTY   bool
 	errTTY   bool
 	termCols int // the width of stdout's terminal (when outTTY)
@@ -24,7 +27,7 @@ type ioStreams struct {
 }
 
 func newSystemIO() *ioStreams {
-	s := &ioStreams{in: os.Stdin, out: os.Stdout, errOut: os.Stderr, termCols: 100}
+	s := &ioStreams{in: os.Stdin, out: os.Stdout, errOut: output.NewTerminalWriter(os.Stderr), errBar: os.Stderr, termCols: 100}
 	s.outTTY = term.IsTerminal(int(os.Stdout.Fd()))
 	s.errTTY = term.IsTerminal(int(os.Stderr.Fd()))
 	if s.outTTY {
@@ -38,7 +41,7 @@ func newSystemIO() *ioStreams {
 // testIO returns streams backed by buffers, as a pipe would be.
 func testIO(stdin string) (*ioStreams, *bytes.Buffer, *bytes.Buffer) {
 	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
-	return &ioStreams{in: bytes.NewBufferString(stdin), out: out, errOut: errOut, termCols: 100}, out, errOut
+	return &ioStreams{in: bytes.NewBufferString(stdin), out: out, errOut: output.NewTerminalWriter(errOut), errBar: errOut, termCols: 100}, out, errOut
 }
 
 // setColor decides colour for --color mode (never, auto, always): auto

@@ -121,7 +121,7 @@ func (o *scanOptions) runImport(ctx context.Context) error {
 
 	var bar *progressbar.ProgressBar
 	if o.f.io.errTTY && !o.quiet && !o.verbose && len(files) > 1 {
-		bar = progressbar.NewOptions(len(files), progressbar.OptionSetWriter(o.f.io.errOut),
+		bar = progressbar.NewOptions(len(files), progressbar.OptionSetWriter(o.f.io.errBar),
 			progressbar.OptionSetDescription("importing"), progressbar.OptionShowCount(),
 			progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
 	}

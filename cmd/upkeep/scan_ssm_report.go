@@ -118,7 +118,7 @@ type progress struct {
 func (o *scanOptions) newProgress(total int) *progress {
 	p := &progress{o: o, counts: map[inventory.Status]int{}}
 	if o.f.io.errTTY && !o.quiet && !o.verbose && total > 0 {
-		p.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(o.f.io.errOut),
+		p.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(o.f.io.errBar),
 			progressbar.OptionSetDescription("scanning"), progressbar.OptionShowCount(), progressbar.OptionShowIts(),
 			progressbar.OptionSetItsString("hosts"), progressbar.OptionSetPredictTime(true),
 			progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
