@@ -112,10 +112,11 @@ func askTool(t *testing.T, s Scheme, pairs []realPair) []int {
 	// processes, which took more than a minute on a loaded 2-CPU machine
 	// and failed the test for nothing. The test binary's own -timeout
 	// bounds it; stop the tool a little before that, so the failure names it.
-	ctx, cancel := context.WithCancel(context.Background())
-	if d, ok := t.Deadline(); ok {
-		ctx, cancel = context.WithDeadline(context.Background(), d.Add(-30*time.Second))
+	deadline, ok := t.Deadline()
+	if !ok {
+		deadline = time.Now().Add(time.Hour)
 	}
+	ctx, cancel := context.WithDeadline(context.Background(), deadline.Add(-30*time.Second))
 	defer cancel()
 	var cmd *exec.Cmd
 	if s == RPM {

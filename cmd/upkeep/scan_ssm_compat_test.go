@@ -57,7 +57,14 @@ func TestSSMCompatProfiles(t *testing.T) {
 			srv := httptest.NewServer(fake)
 			defer srv.Close()
 			dbPath := filepath.Join(dir, "upkeep.db")
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			// Bounded by the test binary's -timeout: four real collector
+			// runs under the race detector on a loaded machine can take
+			// longer than any fixed figure.
+			deadline, ok := t.Deadline()
+			if !ok {
+				deadline = time.Now().Add(time.Hour)
+			}
+			ctx, cancel := context.WithDeadline(context.Background(), deadline.Add(-30*time.Second))
 			defer cancel()
 			begin := time.Now()
 			code, stderr := scanWith(ctx, t, dbPath, func(o *scanOptions) {
