@@ -42,10 +42,11 @@ func TestFirstBytes(t *testing.T) {
 	}
 }
 
-// TestFirstByteIndexMatchesScan maps every package name the repository
-// knows (the embedded AL2023 list, the fixture hosts, the truth table), and
-// each with its first letter's case swapped, with the index and by trying
-// every rule in order: the results must be the same.
+// TestFirstByteIndexMatchesScan maps package names with the index and by
+// trying every rule in order, and the results must be the same: every name
+// of the embedded AL2023 list (as rpm, which is what loading the data
+// does), and every name of the fixture hosts and the truth table, each
+// also with its first letter's case swapped, as rpm and as dpkg.
 func TestFirstByteIndexMatchesScan(t *testing.T) {
 	r := Default()
 	scan := *r
@@ -55,55 +56,69 @@ func TestFirstByteIndexMatchesScan(t *testing.T) {
 	}
 	scan.mapper = &sm
 
-	names := map[string]bool{}
-	addColumn := func(path string, col int) {
+	column := func(path string, col int) []string {
 		b, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
 		}
+		var out []string
 		for _, line := range strings.Split(string(b), "\n") {
 			if f := strings.Split(line, "\t"); len(f) > col && !strings.HasPrefix(line, "#") {
-				names[f[col]] = true
+				out = append(out, f[col])
 			}
 		}
+		return out
 	}
-	addColumn("../advisories/data/al2023-packages.tsv", 0)
-	addColumn("../advisories/testdata/truth.tsv", 1)
-	for _, ext := range []string{"rpm", "dpkg"} {
-		files, _ := filepath.Glob("../internal/fixtures/hosts/*." + ext)
-		for _, f := range files {
-			addColumn(f, 0)
+	al2023 := column("../advisories/data/al2023-packages.tsv", 0)
+	if len(al2023) < 5000 {
+		t.Fatalf("only %d AL2023 names: the test reads the wrong file", len(al2023))
+	}
+	others := map[string]bool{"": true}
+	rpms, _ := filepath.Glob("../internal/fixtures/hosts/*.rpm")
+	debs, _ := filepath.Glob("../internal/fixtures/hosts/*.dpkg")
+	files := append(rpms, debs...)
+	for _, f := range append(files, "../advisories/testdata/truth.tsv") {
+		col := 0
+		if strings.HasSuffix(f, "truth.tsv") {
+			col = 1
+		}
+		for _, n := range column(f, col) {
+			others[n] = true
+			others[swapCase.ReplaceAllStringFunc(n, func(s string) string {
+				if u := strings.ToUpper(s); u != s {
+					return u
+				}
+				return strings.ToLower(s)
+			})] = true
 		}
 	}
-	if len(names) < 5000 {
-		t.Fatalf("only %d names: the test reads the wrong files", len(names))
+	if len(others) < 1000 {
+		t.Fatalf("only %d fixture and truth-table names: the test reads the wrong files", len(others))
 	}
-	swap := regexp.MustCompile(`^[a-zA-Z]`)
-	for n := range names {
-		names[swap.ReplaceAllStringFunc(n, func(s string) string {
-			if u := strings.ToUpper(s); u != s {
-				return u
-			}
-			return strings.ToLower(s)
-		})] = true
-	}
-	names[""] = true
-	mapped := 0
-	for n := range names {
-		for _, mgr := range []string{"rpm", "dpkg"} {
-			// The index only skips rules by name; one version will do.
-			got, gok := r.Map(mgr, n, "1:1.20.0-2.amzn2.0.5")
-			want, wok := scan.Map(mgr, n, "1:1.20.0-2.amzn2.0.5")
-			if got != want || gok != wok {
-				t.Fatalf("Map(%s, %q): index gives %+v %v, trying every rule %+v %v", mgr, n, got, gok, want, wok)
-			}
-			if gok {
-				mapped++
-			}
+	compared, mapped := 0, 0
+	check := func(mgr, n string) {
+		// The index only skips rules by name; one version will do.
+		got, gok := r.Map(mgr, n, "1:1.20.0-2.amzn2.0.5")
+		want, wok := scan.Map(mgr, n, "1:1.20.0-2.amzn2.0.5")
+		if got != want || gok != wok {
+			t.Fatalf("Map(%s, %q): index gives %+v %v, trying every rule %+v %v", mgr, n, got, gok, want, wok)
 		}
+		compared++
+		if gok {
+			mapped++
+		}
+	}
+	for _, n := range al2023 {
+		check("rpm", n)
+	}
+	for n := range others {
+		check("rpm", n)
+		check("dpkg", n)
 	}
 	if mapped == 0 {
 		t.Fatal("no name mapped: the comparison tests nothing")
 	}
-	t.Logf("%d names, %d mappings compared", len(names), mapped)
+	t.Logf("%d mappings compared, %d mapped", compared, mapped)
 }
+
+var swapCase = regexp.MustCompile(`^[a-zA-Z]`)
