@@ -267,11 +267,14 @@ func ReadReplacements(r io.Reader) ([]Replacement, error) {
 	return out, nil
 }
 
-// replacementFor returns the row for a product on an OS release, if any.
+// replacementFor returns the row for a product on an OS release, if any; a
+// RHEL rebuild reads its family's rows as it does for ships.
 func replacementFor(rs []Replacement, os, osCycle, product string) *Replacement {
-	for i := range rs {
-		if rs[i].OS == os && rs[i].OSCycle == osCycle && rs[i].Product == product {
-			return &rs[i]
+	for _, o := range []string{os, osFamily(os)} {
+		for i := range rs {
+			if o != "" && rs[i].OS == o && rs[i].OSCycle == osCycle && rs[i].Product == product {
+				return &rs[i]
+			}
 		}
 	}
 	return nil

@@ -96,6 +96,11 @@ func TestOSReleasePairs(t *testing.T) {
 				rpm("rh-nodejs14-nodejs", "14.11.0", "2.el7"), rpm("java-1.8.0-openjdk-headless", "1.8.0.412.b08", "1.el7_9")}, "9",
 			// The RHEL 9 default streams live as long as RHEL 9 (2032-05-31).
 			map[string]string{"php": "8.0", "mariadb": "10.5", "python": "3.9", "nodejs": "26", "eclipse-temurin": "25"}},
+		{"CentOS 7 with Software Collections to the RHEL family after RHEL 9 left full support", "centos-7-httpd24-container", inventory.OSRelease{ID: "centos", VersionID: "7"}, "2027-06-15",
+			[]inventory.Package{rpm("rh-php73-php-fpm", "7.3.20", "1.el7"), rpm("rh-postgresql12-postgresql-server", "12.5", "1.el7"), rpm("rh-redis5-redis", "5.0.5", "2.el7")}, "10",
+			// 2027-06-15: RHEL 9 left full support on 2027-05-31, so the
+			// rebuild lands on RHEL 10; RHEL 10 ships no Redis (Valkey in its place).
+			map[string]string{"php": "8.3", "postgresql": "16"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			at := day(tc.at)

@@ -207,7 +207,8 @@ func assessRisk(s *Step, in Input, breaking []Breaking) {
 		case x.notShipped:
 			add(ptsNotShipped, "%s ships no %s: %s (%s)", s.OnOS, s.ProductLabel, x.shipNote, x.shipSource)
 		case x.moved && x.shipUnknown:
-			add(ptsShipsWhat, "upkeep's data does not say what %s ships of %s: the target comes from upstream cycles; check the repositories", s.OnOS, s.ProductLabel)
+			add(ptsShipsWhat, "not known whether %s ships %s %s: upkeep's data has no row for it, so the target is the upstream cycle; check before the move (%s)",
+				s.OnOS, s.ProductLabel, s.To, availabilityCheck(s))
 		}
 	}
 	if a := x.alternative; a != nil && s.Action != ActionKeep {
@@ -296,4 +297,17 @@ func portList(ports []int) string {
 		p[i] = ":" + strconv.Itoa(n)
 	}
 	return strings.Join(p, ", ")
+}
+
+// availabilityCheck is the command that shows what a release's repositories
+// offer of a step's product, run on a host of that release.
+func availabilityCheck(s *Step) string {
+	pkg := s.Product
+	if len(s.Packages) > 0 {
+		pkg = shortest(s.Packages)
+	}
+	if s.c != nil && installer(s.c.osProduct, "") == "apt-get install" {
+		return "apt-cache policy " + pkg + " on a " + s.OnOS + " host"
+	}
+	return "dnf list --available '" + pkg + "*' on a " + s.OnOS + " host"
 }
