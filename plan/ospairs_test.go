@@ -204,6 +204,21 @@ func checkOSPair(t *testing.T, p *Plan, cat Catalog, ships *ShipTable, at, deadl
 		}
 	}
 
+	// Every product of the cohort is accounted for: a step, a carry-over
+	// with a row, or named as not known. Nothing passes silently.
+	said := map[string]bool{}
+	for _, pc := range append(carried, unknown...) {
+		said[pc] = true
+	}
+	for _, s := range p.Steps {
+		said[s.Product+" "+s.FromCycle] = true
+	}
+	for _, pc := range osStep.c.Products {
+		if !said[pc] {
+			t.Errorf("%s: neither a step, nor carried over, nor named as not known on %s", pc, osStep.OnOS)
+		}
+	}
+
 	for _, s := range p.Steps {
 		if s.Kind == KindOS || s.Action != ActionUpgrade || s.facts.via != "" && s.To != lastHop(s.facts.via) {
 			continue // intermediate hops of a required path pass lines that ended
