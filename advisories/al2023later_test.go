@@ -60,3 +60,32 @@ func TestEmbeddedAL2023Later(t *testing.T) {
 		t.Errorf("php8.2 8.2.9 from 2023.2 not among the offers: %+v", d.al2023.offers["php"])
 	}
 }
+
+// TestAL2TableNamesShip: every AL2023 package the AL2 → AL2023 table names
+// is in the embedded AL2023 data (the 2023.1 list, the later rows, or a
+// line the registry lists), so the table never offers a name nothing backs.
+func TestAL2TableNamesShip(t *testing.T) {
+	d := mustLoad(t)
+	known := func(n string) bool {
+		if d.AL2023Ships(n) {
+			return true
+		}
+		for _, offers := range d.al2023.offers {
+			for _, o := range offers {
+				if o.name == n {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for pkg, rows := range d.al2023.rows {
+		for _, r := range rows {
+			for _, n := range r.al2023 {
+				if !known(n) {
+					t.Errorf("%s (%s): names %s, which no embedded AL2023 data lists", pkg, r.source, n)
+				}
+			}
+		}
+	}
+}
