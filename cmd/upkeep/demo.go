@@ -14,6 +14,7 @@ import (
 	"upkeep/internal/output"
 	"upkeep/inventory"
 	"upkeep/inventory/demo"
+	"upkeep/inventory/scan"
 )
 
 // localScanTimeout bounds the scan of this machine. It is generous on
@@ -183,7 +184,7 @@ func (o *demoOptions) localObservation(ctx context.Context) inventory.Observatio
 	case runErr != nil && len(data) == 0:
 		obs = inventory.Observation{Host: host, Status: inventory.StatusFailed, Error: runErr.Error()}
 	default:
-		obs = parsedObservation(0, host, data, runErr)
+		obs = scan.Parsed(0, host, data, runErr)
 	}
 	if obs.Status != inventory.StatusOK {
 		fmt.Fprintf(o.f.io.errOut, "upkeep: could not scan this machine (%s: %s); the demo goes on with the bundled fleet\n", obs.Status, obs.Error)

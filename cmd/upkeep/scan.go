@@ -39,6 +39,7 @@ type scanOptions struct {
 	document       string    // --document: upkeep's own SSM document instead of AWS-RunShellScript
 	resume         int64     // --resume SCAN_ID
 	ssmTune        ssmTuning // tests shorten SSM retries and polling (scan_ssm.go); zero in production
+	prog           *progress // an SSM scan's progress, once its targets are known
 
 	verbose bool
 	quiet   bool

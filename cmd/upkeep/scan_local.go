@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
@@ -15,69 +14,29 @@ import (
 
 	"upkeep/internal/output"
 	"upkeep/inventory"
+	"upkeep/inventory/scan"
 )
 
 // runLocal runs the collector on this machine and stores it as one host.
 func (o *scanOptions) runLocal(ctx context.Context) error {
-	name := o.host
-	if name == "" {
-		h, err := os.Hostname()
-		if err != nil {
-			return fmt.Errorf("find this machine's name: %w (name it with --host)", err)
-		}
-		name = h
-	}
 	db, err := o.f.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	started := o.f.now()
-	id, err := db.BeginScan(ctx, inventory.Scan{Source: "local", Targets: "local", Started: started, Expected: 1})
+	src := &scan.Local{Host: o.host}
+	res, err := scan.Run(ctx, db, src, scan.Options{Now: o.f.now})
 	if err != nil {
 		return err
 	}
-	host := inventory.Host{ID: name, Name: name, Source: "local"}
-	data, runErr := inventory.RunLocal(ctx)
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	var obs inventory.Observation
-	if runErr != nil && len(data) == 0 {
-		obs = inventory.Observation{ScanID: id, Host: host, Status: inventory.StatusFailed, Error: runErr.Error()}
-	} else {
-		obs = parsedObservation(id, host, data, runErr)
-	}
-	if err := db.SaveObservation(ctx, obs); err != nil {
-		return err
-	}
-	if err := db.FinishScan(ctx, id, o.f.now()); err != nil {
-		return err
-	}
+	obs := src.Observation()
 	if !o.quiet {
-		fmt.Fprintf(o.f.io.errOut, "scan %d: %s: %s\n", id, output.Terminal(name), output.TerminalLines(describe(obs)))
+		fmt.Fprintf(o.f.io.errOut, "scan %d: %s: %s\n", res.Scan.ID, output.Terminal(src.Name()), output.TerminalLines(describe(obs)))
 	}
 	if obs.Status != inventory.StatusOK {
 		return errSilent(exitFailure)
 	}
 	return nil
-}
-
-// parsedObservation turns one collector output into an observation: ok with
-// its report, or truncated/unparsable with the parser's error. runErr is
-// how the collector itself ended, kept as a warning when its output is whole.
-func parsedObservation(scanID int64, host inventory.Host, data []byte, runErr error) inventory.Observation {
-	r, err := inventory.Parse(data)
-	switch {
-	case errors.Is(err, inventory.ErrTruncated):
-		return inventory.Observation{ScanID: scanID, Host: host, Status: inventory.StatusTruncated, Error: err.Error()}
-	case err != nil:
-		return inventory.Observation{ScanID: scanID, Host: host, Status: inventory.StatusUnparsable, Error: err.Error()}
-	}
-	if runErr != nil {
-		r.Warnings = append(r.Warnings, "collector: "+runErr.Error())
-	}
-	return inventory.Observation{ScanID: scanID, Host: host, Status: inventory.StatusOK, Report: r}
 }
 
 // describe is a host's result in a few words, for progress and summaries.
@@ -89,17 +48,8 @@ func describe(o inventory.Observation) string {
 	return fmt.Sprintf("%s: %s", o.Status, o.Error)
 }
 
-// importFile is one collector output to import.
-type importFile struct {
-	path  string // as given, or inside a given folder; "-" is stdin
-	data  []byte // stdin's bytes, read before the workers start
-	label string // the name to fall back on: the file name without extension
-}
-
-// runImport stores saved collector outputs as one scan, one host per file.
-// Files are read and parsed in parallel and stored in the order given, in
-// transactions of whole hosts, so an interrupted import keeps what it
-// stored and never half a host.
+// runImport stores saved collector outputs as one scan, one host per file
+// (scan.Import), and says what it stored.
 func (o *scanOptions) runImport(ctx context.Context) error {
 	files, err := o.importFiles()
 	if err != nil {
@@ -114,10 +64,6 @@ func (o *scanOptions) runImport(ctx context.Context) error {
 	}
 	defer db.Close()
 	begin := time.Now() // for the duration in the summary only
-	id, err := db.BeginScan(ctx, inventory.Scan{Source: "import", Targets: importTargets(o.imports), Started: o.f.now(), Expected: len(files)})
-	if err != nil {
-		return err
-	}
 
 	var bar *progressbar.ProgressBar
 	if o.f.io.errTTY && !o.quiet && !o.verbose && len(files) > 1 {
@@ -125,79 +71,42 @@ func (o *scanOptions) runImport(ctx context.Context) error {
 			progressbar.OptionSetDescription("importing"), progressbar.OptionShowCount(),
 			progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
 	}
-	seen := map[string]claim{} // host id -> the file that claimed it
-	read := func(i int) inventory.Observation {
-		f := files[i]
-		data, err := f.data, error(nil)
-		if f.path != "-" {
-			data, err = readLimited(f.path, inventory.MaxOutput)
-		}
-		return o.importObservation(id, f, data, err, len(files) == 1)
-	}
-	// Hosts are committed in batches: one transaction per host would cost
-	// more than parsing it. A batch is all or nothing, so an interrupted
-	// import still never stores half a host.
-	const batchSize = 128
-	var batch []inventory.Observation
-	flush := func() error {
-		err := db.SaveObservations(ctx, batch)
-		if bar != nil {
-			bar.Add(len(batch))
-		}
-		batch = batch[:0]
-		return err
-	}
-	err = inOrder(ctx, len(files), 2*batchSize, read, func(i int, obs inventory.Observation) error {
-		f := files[i]
-		c := claim{file: f.path, machine: machineID(obs)}
-		if prev, ok := seen[obs.Host.ID]; ok {
-			if err := sameMachine(prev, c, obs.Host.ID); err != nil {
-				return err
+	src := &scan.Import{Files: files, Targets: scan.Targets(o.imports), Host: o.host,
+		Each: func(f scan.File, obs inventory.Observation) {
+			if o.verbose || (!o.quiet && bar == nil && obs.Status != inventory.StatusOK) {
+				fmt.Fprintf(o.f.io.errOut, "%s: %s\n", f.Path, output.TerminalLines(describe(obs))) // the host's own words
 			}
+		},
+		Again: func(prev, next scan.Claim, host string) {
 			fmt.Fprintf(o.f.io.errOut, "upkeep: %s and %s are the same machine (machine id %s), host %s: keeping the later, %s\n",
-				prev.file, f.path, output.Terminal(c.machine), output.Terminal(obs.Host.ID), f.path)
-		}
-		seen[obs.Host.ID] = c
-		if o.verbose || (!o.quiet && bar == nil && obs.Status != inventory.StatusOK) {
-			fmt.Fprintf(o.f.io.errOut, "%s: %s\n", f.path, output.TerminalLines(describe(obs))) // the host's own words
-		}
-		batch = append(batch, obs)
-		if len(batch) == batchSize || i == len(files)-1 {
-			return flush()
-		}
-		return nil
-	})
+				prev.File, next.File, output.Terminal(next.Machine), output.Terminal(host), next.File)
+		},
+		Stored: func(n int) {
+			if bar != nil {
+				bar.Add(n)
+			}
+		},
+	}
+	res, err := scan.Run(ctx, db, src, scan.Options{Now: o.f.now})
 	if bar != nil {
 		bar.Finish()
 	}
-	var conflict *identityConflict
-	if errors.As(err, &conflict) {
+	var conflict *scan.ConflictError
+	var stored *scan.StoredConflictError
+	if (errors.As(err, &conflict) || errors.As(err, &stored)) && res.Scan.ID != 0 {
 		// What was stored stays, in a scan marked failed: never judged as
 		// the fleet, and the error names both files.
-		if ferr := db.FailScan(context.WithoutCancel(ctx), id, o.f.now(), conflict.Error()); ferr != nil {
-			return errors.Join(usageErrorf("%w", conflict), ferr)
-		}
-		return usageErrorf("%w (scan %d is marked failed)", conflict, id)
+		return usageErrorf("%w (scan %d is marked failed)", err, res.Scan.ID)
 	}
 	if err != nil {
-		return err
-	}
-	if err := db.FinishScan(ctx, id, o.f.now()); err != nil {
 		return err
 	}
 	// Count from the store: a duplicate host replaced its earlier row.
-	scan, err := db.Scan(ctx, id)
-	if err != nil {
-		return err
-	}
-	ok := scan.Counts[inventory.StatusOK]
-	hosts := 0
-	for _, n := range scan.Counts {
-		hosts += n
-	}
+	ok := res.Scan.Counts[inventory.StatusOK]
+	hosts := res.Scan.Stored()
 	if !o.quiet {
-		fmt.Fprintf(o.f.io.errOut, "scan %d: imported %s as %s: %s (%.1fs)\n", id, nouns(len(files), "file"), nouns(hosts, "host"),
-			countsText(scan.Counts), time.Since(begin).Seconds())
+		fmt.Fprintf(o.f.io.errOut, "scan %d: imported %s as %s: %s (%.1fs)\n", res.Scan.ID, nouns(len(files), "file"), nouns(hosts, "host"),
+			countsText(res.Scan.Counts), time.Since(begin).Seconds())
 	}
 	switch {
 	case ok == hosts:
@@ -209,75 +118,10 @@ func (o *scanOptions) runImport(ctx context.Context) error {
 	}
 }
 
-// claim is a file that named a host, and the machine it was collected on.
-type claim struct {
-	file    string
-	machine string // /etc/machine-id as the output states it; "" when none
-}
-
-// identityConflict is two files naming the same host that cannot be shown
-// to be the same machine: keeping either would silently replace the other
-// (a hostile host could stand in for an end-of-life one).
-type identityConflict struct {
-	host        string
-	first, then claim
-}
-
-func (e *identityConflict) Error() string {
-	why := fmt.Sprintf("different machines (machine id %s and %s)", orNone(e.first.machine), orNone(e.then.machine))
-	if e.first.machine == "" || e.then.machine == "" {
-		why = fmt.Sprintf("no machine id tells whether they are the same machine (%s and %s)", orNone(e.first.machine), orNone(e.then.machine))
-	}
-	return fmt.Sprintf("%s and %s both claim host %s, but %s: import them separately (--host names a single file's host), or give each its own InstanceId tag",
-		e.first.file, e.then.file, e.host, why)
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "none"
-	}
-	return s
-}
-
-// sameMachine accepts a host claimed twice only when both outputs carry the
-// same machine id: the same machine collected twice, the later wins.
-func sameMachine(prev, next claim, host string) error {
-	if prev.machine == "" || prev.machine != next.machine {
-		return &identityConflict{host: host, first: prev, then: next}
-	}
-	return nil
-}
-
-func machineID(o inventory.Observation) string {
-	if o.Report == nil {
-		return ""
-	}
-	return o.Report.Facts.MachineID
-}
-
-// importObservation names the host and parses its output. For a single
-// file --host wins; else the output's InstanceId and Name tags, then its
-// hostname, then the file name (inventory.Identify, as the demo does).
-func (o *scanOptions) importObservation(scanID int64, f importFile, data []byte, readErr error, single bool) inventory.Observation {
-	named := single && o.host != ""
-	host := inventory.Host{ID: f.label, Name: f.label, Source: "import"}
-	if named {
-		host.ID, host.Name = o.host, o.host
-	}
-	if readErr != nil {
-		return inventory.Observation{ScanID: scanID, Host: host, Status: inventory.StatusFailed, Error: readErr.Error()}
-	}
-	obs := parsedObservation(scanID, host, data, nil)
-	if obs.Report != nil && !named {
-		obs.Host.ID, obs.Host.Name = inventory.Identify(obs.Report, f.label)
-	}
-	return obs
-}
-
 // importFiles expands the --import arguments: a folder stands for the
 // regular files directly in it, in name order; "-" is stdin, read now.
-func (o *scanOptions) importFiles() ([]importFile, error) {
-	var files []importFile
+func (o *scanOptions) importFiles() ([]scan.File, error) {
+	var files []scan.File
 	stdin := false
 	for _, arg := range o.imports {
 		if arg == "-" {
@@ -289,7 +133,10 @@ func (o *scanOptions) importFiles() ([]importFile, error) {
 			if err != nil {
 				return nil, fmt.Errorf("read stdin: %w", err)
 			}
-			files = append(files, importFile{path: "-", data: data, label: "stdin"})
+			if data == nil {
+				data = []byte{} // read, and empty: not a path to open
+			}
+			files = append(files, scan.File{Path: "-", Data: data, Label: "stdin"})
 			continue
 		}
 		st, err := os.Stat(arg)
@@ -297,7 +144,7 @@ func (o *scanOptions) importFiles() ([]importFile, error) {
 			return nil, usageErrorf("--import %s: %w", arg, errors.Unwrap(err))
 		}
 		if !st.IsDir() {
-			files = append(files, importFile{path: arg, label: fileLabel(arg)})
+			files = append(files, scan.File{Path: arg, Label: fileLabel(arg)})
 			continue
 		}
 		entries, err := os.ReadDir(arg)
@@ -308,7 +155,7 @@ func (o *scanOptions) importFiles() ([]importFile, error) {
 		for _, e := range entries { // ReadDir sorts by name
 			if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") {
 				p := filepath.Join(arg, e.Name())
-				files = append(files, importFile{path: p, label: fileLabel(p)})
+				files = append(files, scan.File{Path: p, Label: fileLabel(p)})
 			}
 		}
 		if len(files) == n {
@@ -327,16 +174,6 @@ func fileLabel(p string) string {
 	return b
 }
 
-// importTargets records what was asked for without storing ten thousand
-// file names in one row.
-func importTargets(args []string) string {
-	const keep = 3
-	if len(args) <= keep {
-		return strings.Join(args, " ")
-	}
-	return fmt.Sprintf("%s and %d more", strings.Join(args[:keep], " "), len(args)-keep)
-}
-
 // countsText lists non-zero counts in the order reports show statuses.
 func countsText(counts map[inventory.Status]int) string {
 	var parts []string
@@ -349,61 +186,6 @@ func countsText(counts map[inventory.Status]int) string {
 		return "no hosts"
 	}
 	return strings.Join(parts, ", ")
-}
-
-// inOrder runs work(i) for i in [0, n) on every core and calls sink with
-// each result in index order, from the calling goroutine. At most window
-// results wait for the sink, so memory stays flat however large n is; the
-// window must exceed what the sink gathers before it stores, or the workers
-// would wait while it stores.
-func inOrder[T any](ctx context.Context, n, window int, work func(int) T, sink func(int, T) error) error {
-	workers := runtime.GOMAXPROCS(0)
-	results := make([]chan T, n)
-	for i := range results {
-		results[i] = make(chan T, 1)
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	next := make(chan int)
-	tokens := make(chan struct{}, max(window, workers))
-	go func() { // hands out indexes, never more than the window ahead of the sink
-		defer close(next)
-		for i := range n {
-			select {
-			case tokens <- struct{}{}:
-			case <-ctx.Done():
-				return
-			}
-			select {
-			case next <- i:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	for range workers {
-		go func() {
-			for i := range next {
-				results[i] <- work(i)
-			}
-		}()
-	}
-	for i := range n {
-		if err := ctx.Err(); err != nil { // an interrupt wins over ready results
-			return err
-		}
-		var r T
-		select {
-		case r = <-results[i]:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		if err := sink(i, r); err != nil {
-			return err
-		}
-		<-tokens
-	}
-	return nil
 }
 
 // readLimited reads a file, or its first limit+1 bytes when it is larger, so

@@ -6,15 +6,14 @@ import (
 	"fmt"
 	"io"
 	"regexp"
-	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 
 	"upkeep/inventory"
+	"upkeep/inventory/scan"
 	"upkeep/inventory/ssm"
 	"upkeep/inventory/store"
 )
@@ -150,20 +149,14 @@ func (o *scanOptions) runSSM(ctx context.Context) error {
 		return err
 	}
 	defer db.Close()
-	source := o.storedSource()
-	id, err := db.BeginScan(ctx, inventory.Scan{Source: source, Targets: o.targetsText(sel, scanners), Started: o.f.now()})
-	if err != nil {
-		return err
-	}
-	plan := map[string]ssm.Selector{}
-	for _, sc := range scanners {
-		plan[sc.Region()] = sel
-	}
-	return o.scanRegions(ctx, db, id, source, scanners, plan, nil)
+	src := o.fleet()
+	src.Selector, src.Scanners, src.Targets = sel, scanners, o.targetsText(sel, scanners)
+	return o.scanFleet(ctx, db, src, scan.Options{Now: o.f.now})
 }
 
-// runResume finishes an interrupted SSM scan: every host of it that has no
-// result is found again and scanned; hosts already scanned are left alone.
+// runResume finishes an interrupted (or failed) SSM scan: every host of it
+// that has no result is found again and scanned; hosts already scanned are
+// left alone.
 func (o *scanOptions) runResume(ctx context.Context) error {
 	if o.ssmTargeted() {
 		return usageErrorf("--resume takes its targets from the scan: drop --instance-ids, --tag and --all")
@@ -179,75 +172,69 @@ func (o *scanOptions) runResume(ctx context.Context) error {
 		return err
 	}
 	defer db.Close()
-	scan, err := db.Scan(ctx, o.resume)
+	s, err := db.Scan(ctx, o.resume)
 	if errors.Is(err, store.ErrNotFound) {
 		return usageErrorf("--resume: %w", err)
 	}
 	if err != nil {
 		return err
 	}
-	if scan.Source != "ssm" && scan.Source != sourceInventory {
-		return usageErrorf("scan %d is a %s scan: only SSM scans can be resumed", scan.ID, scan.Source)
+	if s.Source != ssm.SourceRunCommand && s.Source != ssm.SourceInventory {
+		return usageErrorf("scan %d is a %s scan: only SSM scans can be resumed", s.ID, s.Source)
 	}
 	o.source = sourceRunCommand
-	if scan.Source == sourceInventory {
+	if s.Source == ssm.SourceInventory {
 		o.source = sourceInventory
 	}
-	obs, err := db.Observations(ctx, scan.ID)
-	if err != nil {
-		return err
-	}
-	byRegion := map[string][]string{}
-	var anywhere []string // ids no region knew last time
-	tags := map[string]map[string]string{}
-	for _, ob := range obs {
-		if ob.Status.Scanned() || ob.Status == inventory.StatusUnsupported {
-			continue // a Windows host stays one: resuming cannot help it
-		}
-		tags[ob.Host.ID] = ob.Host.Tags
-		if ob.Host.Region == "" {
-			anywhere = append(anywhere, ob.Host.ID)
-		} else {
-			byRegion[ob.Host.Region] = append(byRegion[ob.Host.Region], ob.Host.ID)
-		}
-	}
-	if len(byRegion) == 0 && len(anywhere) == 0 {
-		if !o.quiet {
-			fmt.Fprintf(o.f.io.errOut, "scan %d: nothing to resume, every host has a result\n", scan.ID)
-		}
-		if scan.Finished.IsZero() {
-			if err := db.FinishScan(ctx, scan.ID, o.f.now()); err != nil {
-				return err
+	src := o.fleet()
+	src.Regions, src.Connect = o.regions, o.connect
+	return o.scanFleet(ctx, db, src, scan.Options{Now: o.f.now, Resume: s.ID})
+}
+
+// fleet is the SSM source the flags describe, without targets yet.
+func (o *scanOptions) fleet() *ssm.Fleet {
+	return &ssm.Fleet{Inventory: o.source == sourceInventory, Parallel: o.parallel, Profile: o.profileName(),
+		Progress: func(total int) ssm.Events {
+			if o.resume > 0 && !o.quiet {
+				fmt.Fprintf(o.f.io.errOut, "scan %d: resuming %s with no result\n", o.resume, hostsText(total))
 			}
-		}
-		return o.exitFor(ctx, db, scan.ID)
+			o.prog = o.newProgress(total)
+			return o.prog
+		}}
+}
+
+// scanFleet runs the scan and ends it as the user sees it: a summary by
+// status, the accounts not scanned, and the exit code.
+func (o *scanOptions) scanFleet(ctx context.Context, db *store.DB, src *ssm.Fleet, opt scan.Options) error {
+	begin := time.Now() // for the rate in the summary only
+	res, err := scan.Run(ctx, db, src, opt)
+	if o.prog != nil {
+		o.prog.finish()
 	}
-	regions := o.regions
-	if len(regions) == 0 {
-		for r := range byRegion {
-			regions = append(regions, r)
+	o.accountErrs = append(o.accountErrs, src.AccountErrors()...)
+	switch {
+	case res.Scan.ID == 0:
+		return err // nothing began: a usage or connection error
+	case res.NothingToResume:
+		if !o.quiet {
+			fmt.Fprintf(o.f.io.errOut, "scan %d: nothing to resume, every host has a result\n", res.Scan.ID)
 		}
-		sort.Strings(regions)
-	}
-	scanners, err := o.connect(ctx, regions)
-	if err != nil {
+		if err != nil {
+			return err
+		}
+		return o.exitFor(res.Scan)
+	case ctx.Err() != nil:
+		o.summary(res.Scan, begin, "interrupted")
+		return ctx.Err()
+	case err != nil:
+		if res.Scan.Stored() == 0 {
+			return fmt.Errorf("%w (scan %d is marked failed)", err, res.Scan.ID)
+		}
+		o.summary(res.Scan, begin, "failed")
 		return err
 	}
-	plan := map[string]ssm.Selector{}
-	for _, sc := range scanners {
-		ids := append(append([]string(nil), byRegion[sc.Region()]...), anywhere...)
-		if len(ids) > 0 {
-			plan[sc.Region()] = ssm.Selector{InstanceIDs: ids}
-		}
-	}
-	if !o.quiet {
-		n := len(anywhere)
-		for _, ids := range byRegion {
-			n += len(ids)
-		}
-		fmt.Fprintf(o.f.io.errOut, "scan %d: resuming %s with no result\n", scan.ID, hostsText(n))
-	}
-	return o.scanRegions(ctx, db, scan.ID, scan.Source, scanners, plan, tags)
+	o.summary(res.Scan, begin, "done")
+	return o.exitFor(res.Scan)
 }
 
 // profileName is the profile the SDK uses: --profile, else AWS_PROFILE.
@@ -256,14 +243,6 @@ func (o *scanOptions) profileName() string {
 		return o.profile
 	}
 	return o.f.getenv("AWS_PROFILE")
-}
-
-// storedSource is the scan source written to the store.
-func (o *scanOptions) storedSource() string {
-	if o.source == sourceInventory {
-		return sourceInventory
-	}
-	return "ssm"
 }
 
 func (o *scanOptions) targetsText(sel ssm.Selector, scanners []*ssm.Scanner) string {
@@ -357,127 +336,4 @@ func dedupeStrings(in []string) []string {
 		}
 	}
 	return out
-}
-
-// scanRegions discovers the targets of every region, stores each one at once
-// (pending, or why it cannot be scanned), then scans the regions in parallel,
-// storing each result as it arrives, and ends with a summary and the exit code.
-func (o *scanOptions) scanRegions(ctx context.Context, db *store.DB, scanID int64, source string,
-	scanners []*ssm.Scanner, plan map[string]ssm.Selector, oldTags map[string]map[string]string) error {
-	begin := time.Now() // for the rate in the summary only
-	targets := make([][]ssm.Target, len(scanners))
-	found := map[string]bool{}
-	var all []ssm.Target
-	for i, sc := range scanners {
-		sel, ok := plan[sc.Region()]
-		if !ok {
-			continue
-		}
-		ts, err := sc.Discover(ctx, sel, source)
-		if err != nil && sc.Account() != "" && ctx.Err() == nil {
-			// One account that cannot be listed (a role without
-			// ssm:DescribeInstanceInformation, SSM not enabled) is that
-			// account's status, not the end of the scan.
-			o.accountErrs = append(o.accountErrs, &ssm.AccountError{Account: sc.Account(), Step: "discover instances in " + sc.Region(), Err: err})
-			continue
-		}
-		if err != nil {
-			return ssm.ExplainCredentials(err, o.profileName())
-		}
-		var mine []ssm.Target
-		for _, t := range ts {
-			if found[t.Host.ID] {
-				continue // the same id answered in two regions: keep the first
-			}
-			found[t.Host.ID] = true
-			if len(t.Host.Tags) == 0 && len(oldTags[t.Host.ID]) > 0 {
-				t.Host.Tags = oldTags[t.Host.ID]
-			}
-			mine = append(mine, t)
-		}
-		targets[i] = mine
-		all = append(all, mine...)
-	}
-	// An id asked for that no region knows is recorded, never dropped.
-	var regionNames []string
-	for _, sc := range scanners {
-		regionNames = append(regionNames, sc.Region())
-	}
-	var asked []string
-	for _, sc := range scanners {
-		asked = append(asked, plan[sc.Region()].InstanceIDs...)
-	}
-	for _, id := range dedupeStrings(asked) {
-		if !found[id] {
-			found[id] = true
-			t := ssm.Unmanaged(id, strings.Join(regionNames, ", "), source)
-			if len(regionNames) == 1 {
-				// Only one region was asked: the host belongs there, and a
-				// resume or a report by region should find it there.
-				t.Host.Region = regionNames[0]
-			}
-			t.Host.Tags = oldTags[id]
-			all = append(all, t)
-		}
-	}
-	sort.Slice(all, func(i, j int) bool { return all[i].Host.ID < all[j].Host.ID })
-	for _, t := range all {
-		if err := db.SaveObservation(ctx, t.Observation(scanID)); err != nil {
-			return err
-		}
-	}
-
-	prog := o.newProgress(len(all))
-	for _, t := range all {
-		if t.Status != inventory.StatusPending {
-			prog.Done(t.Observation(scanID))
-		}
-	}
-	var mu sync.Mutex
-	save := func(ctx context.Context, ob inventory.Observation) error {
-		mu.Lock()
-		defer mu.Unlock()
-		return db.SaveObservation(ctx, ob)
-	}
-	errs := make([]error, len(scanners))
-	var wg sync.WaitGroup
-	// Accounts × regions run at once up to --parallel: each pair polls on
-	// its own, and a large organization must not open hundreds at a time.
-	slots := make(chan struct{}, max(o.parallel, 1))
-	for i, sc := range scanners {
-		ts := targets[i]
-		if len(ts) == 0 {
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			select {
-			case slots <- struct{}{}:
-				defer func() { <-slots }()
-			case <-ctx.Done():
-				return
-			}
-			if o.source == sourceInventory {
-				errs[i] = sc.ReadInventory(ctx, scanID, ts, save, prog)
-			} else {
-				errs[i] = sc.Run(ctx, scanID, ts, save, prog)
-			}
-		}()
-	}
-	wg.Wait()
-	prog.finish()
-	if ctx.Err() != nil {
-		o.summary(context.WithoutCancel(ctx), db, scanID, begin, true)
-		return ctx.Err()
-	}
-	if err := errors.Join(errs...); err != nil {
-		o.summary(ctx, db, scanID, begin, true)
-		return err
-	}
-	if err := db.FinishScan(ctx, scanID, o.f.now()); err != nil {
-		return err
-	}
-	o.summary(ctx, db, scanID, begin, false)
-	return o.exitFor(ctx, db, scanID)
 }

@@ -4,7 +4,6 @@ package main
 // status with what to do about each, and the progress shown while it runs.
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"sync"
@@ -14,16 +13,11 @@ import (
 
 	"upkeep/internal/output"
 	"upkeep/inventory"
-	"upkeep/inventory/store"
 )
 
 // exitFor maps a finished scan's counts to the exit code: 0 when every
 // targeted host was scanned, 3 when some were, 1 when none was.
-func (o *scanOptions) exitFor(ctx context.Context, db *store.DB, scanID int64) error {
-	scan, err := db.Scan(ctx, scanID)
-	if err != nil {
-		return err
-	}
+func (o *scanOptions) exitFor(scan inventory.Scan) error {
 	// Hosts that are not Linux (Windows, macOS) cannot run the collector:
 	// --all means every managed Linux instance, so they are counted apart
 	// and never make a scan partial.
@@ -64,26 +58,15 @@ var hints = []struct {
 }
 
 // summary prints the counts by status and what to do about each failure
-// class, to stderr.
-func (o *scanOptions) summary(ctx context.Context, db *store.DB, scanID int64, begin time.Time, interrupted bool) {
+// class, to stderr. state is how the scan ended: done, failed or
+// interrupted.
+func (o *scanOptions) summary(scan inventory.Scan, begin time.Time, state string) {
 	if o.quiet {
 		return
 	}
 	w := o.f.io.errOut
-	scan, err := db.Scan(ctx, scanID)
-	if err != nil {
-		fmt.Fprintf(w, "upkeep: scan %d: cannot read its counts: %v\n", scanID, err)
-		return
-	}
-	hosts := 0
-	for _, n := range scan.Counts {
-		hosts += n
-	}
-	state := "done"
-	if interrupted {
-		state = "interrupted"
-	}
-	fmt.Fprintf(w, "scan %d %s: %s: %s (%.1fs)\n", scanID, state, hostsText(hosts), countsText(scan.Counts), time.Since(begin).Seconds())
+	scanID := scan.ID
+	fmt.Fprintf(w, "scan %d %s: %s: %s (%.1fs)\n", scanID, state, hostsText(scan.Stored()), countsText(scan.Counts), time.Since(begin).Seconds())
 	resumable := false
 	for _, h := range hints {
 		n := scan.Counts[h.status]

@@ -21,7 +21,7 @@ func TestProgressText(t *testing.T) {
 	done := func(st inventory.Status) {
 		p.Done(inventory.Observation{Host: inventory.Host{ID: "i-" + string(st)}, Status: st})
 	}
-	// Known before anything is sent, as scanRegions reports them.
+	// Known before anything is sent, as ssm.Fleet reports them.
 	done(inventory.StatusOffline)
 	done(inventory.StatusUnsupported)
 	done(inventory.StatusUndeliverable)
