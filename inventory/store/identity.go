@@ -40,7 +40,12 @@ LIMIT 1`
 // machine a name belongs to. ok is false when there is none.
 func (db *DB) LastMachineID(ctx context.Context, ident string, upTo int64) (s Sighting, ok bool, err error) {
 	var started string
-	row := db.db.QueryRowContext(ctx, lastMachineQuery, ident, upTo, upTo)
+	var row *sql.Row
+	if db.stmts != nil {
+		row = db.stmts.lastMachine.QueryRowContext(ctx, ident, upTo, upTo)
+	} else { // a read-only handle prepares nothing
+		row = db.db.QueryRowContext(ctx, lastMachineQuery, ident, upTo, upTo)
+	}
 	err = row.Scan(&s.ScanID, &s.Source, &s.Targets, &started, &s.MachineID)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):

@@ -22,6 +22,7 @@ type statements struct {
 	upsertHost, deleteObs, insertObs       *sql.Stmt
 	findPkg, insertPkg, findSet, insertSet *sql.Stmt
 	findDetail, insertDetail               *sql.Stmt
+	lastMachine                            *sql.Stmt // LastMachineID, once per imported host
 	all                                    []*sql.Stmt
 }
 
@@ -54,6 +55,7 @@ func prepare(ctx context.Context, db *sql.DB) (*statements, error) {
 		{&s.findSet, `SELECT id FROM package_sets WHERE hash = ?`},
 		{&s.insertSet, `INSERT INTO package_sets (hash, count, members) VALUES (?, ?, ?)`},
 		{&s.findDetail, `SELECT id FROM details WHERE hash = ?`},
+		{&s.lastMachine, lastMachineQuery},
 		{&s.insertDetail, `INSERT INTO details (hash, has_report, format, hostname, kernel, arch, machine_id,
 				os_id, os_version, os_name, os_pretty, os_id_like, probes, services, listeners, host_tags, report_tags, support, warnings)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
