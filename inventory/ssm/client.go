@@ -3,6 +3,10 @@
 // Command, polls for and fetches each result, and turns it into an
 // observation; or, with no command run, reads SSM Inventory.
 //
+// Fleet is the scan source (inventory/scan) over one or more account ×
+// region scanners: the scan's life cycle (begin, finish, fail, resume) is
+// scan.Run's, the same for every source.
+//
 // AWS stays behind the narrow API interface below, which the SDK client
 // satisfies; tests drive the real client against a local SSM-compatible
 // server.
