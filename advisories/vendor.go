@@ -32,10 +32,13 @@ func newHostEnv(rep *inventory.Report, osr inventory.OSRelease, sup osSupport) h
 // vendorLife is how long the OS vendor patches one of its builds: for the
 // OS release's life (os), only while upstream supports the cycle
 // (upstream), or until a date of its own (until: an Application Stream, a
-// Software Collection, a vendor support statement), never past the OS.
+// Software Collection, a vendor support statement), never past the OS. A
+// build that follows upstream still carries the OS release's end: an
+// Amazon Linux 2 Extras topic or an Ubuntu universe package gets no fixes
+// once the release has ended, whatever upstream does.
 type vendorLife struct {
 	kind  string    // registry.SupportOS, SupportUpstream or SupportUntil; "" when not known (the OS is not in the data)
-	until time.Time // the last patched day; zero when none is announced
+	until time.Time // the last patched day (for upstream: the OS release's); zero when none is announced
 	who   string    // whose patches: "Ubuntu 22.04", "Red Hat's nodejs:10 stream on RHEL 8"
 	why   string    // for upstream: why the vendor's support follows upstream
 	src   string    // the rule's source URL
@@ -90,7 +93,7 @@ func (d *Data) vendorLifeOf(env hostEnv, product, cycle string, p *inventory.Pac
 			osLife.who = sup.name + " with Ubuntu Pro (ESM Apps covers " + component + ")"
 			return osLife
 		}
-		return vendorLife{kind: registry.SupportUpstream, src: src.URL,
+		return vendorLife{kind: registry.SupportUpstream, src: src.URL, until: sup.until, who: sup.name,
 			why: fmt.Sprintf("it is in Ubuntu's %s component, which Canonical patches only with Ubuntu Pro (ESM Apps), so upstream's dates count", component)}
 	}
 	if !ok {
@@ -107,7 +110,7 @@ func (d *Data) vendorLifeOf(env hostEnv, product, cycle string, p *inventory.Pac
 		case q.Modular:
 			why = "the registry has no retirement date for its Application Stream, so upstream's dates count"
 		}
-		return vendorLife{kind: registry.SupportUpstream, why: why, src: src.URL}
+		return vendorLife{kind: registry.SupportUpstream, why: why, src: src.URL, until: sup.until, who: sup.name}
 	case registry.SupportUntil:
 		v := vendorLife{kind: registry.SupportUntil, until: rule.UntilDate(), src: src.URL}
 		switch {

@@ -146,10 +146,11 @@ func applyVendor(v verdict, vl vendorLife, opt Options) verdict {
 	case "":
 		return v // the OS is not in the data: upstream's word only
 	case registry.SupportUpstream:
-		if v.status != VerdictUnknown || v.noCycle {
-			v.reason += "; " + vl.why
+		if v.status == VerdictUnknown && !v.noCycle {
+			return v // the version cannot be read
 		}
-		return v
+		v.reason += "; " + vl.why
+		return capAtOSEnd(v, vl, opt)
 	}
 	if v.status == VerdictUnknown && !v.noCycle {
 		return v // the version cannot be read
@@ -189,6 +190,33 @@ func applyVendor(v verdict, vl vendorLife, opt Options) verdict {
 		} else {
 			v.reason += fmt.Sprintf("; %s patches its package until %s", vl.who, e)
 		}
+	}
+	return v
+}
+
+// capAtOSEnd ends an upstream-following vendor build with its OS release:
+// the vendor ships upstream's fixes only while the release is maintained
+// (AWS stops updating Amazon Linux 2's Extras with AL2, Ubuntu's universe
+// archive is frozen at the release's end). After that day nobody patches
+// the build (unpatched, or eol when upstream has ended too); within the
+// window the OS's end is the date that counts.
+func capAtOSEnd(v verdict, vl vendorLife, opt Options) verdict {
+	end := vl.until
+	if end.IsZero() || v.status == VerdictEOL {
+		return v
+	}
+	e := dateString(end)
+	if opt.At.After(end) {
+		u := v
+		u.status, u.phase, u.eolDate, u.days, u.distroUntil = VerdictUnpatched, "vendor support", e, daysBetween(end, opt.At), ""
+		u.reason = fmt.Sprintf("no fixes since %s ended on %s (%d days ago); upstream: %s", vl.who, e, u.days, v.reason)
+		return u
+	}
+	if daysBetween(opt.At, end) <= opt.Within && (v.status != VerdictEOLSoon || end.Format(time.DateOnly) < v.eolDate) {
+		u := v
+		u.status, u.phase, u.eolDate, u.days, u.distroUntil = VerdictEOLSoon, "vendor support", e, -daysBetween(opt.At, end), ""
+		u.reason = fmt.Sprintf("%s ends on %s (in %d days), and with it the fixes; upstream: %s", vl.who, e, -u.days, v.reason)
+		return u
 	}
 	return v
 }
