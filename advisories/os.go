@@ -9,7 +9,8 @@ import (
 
 // OSCycle maps an os-release to its endoflife.date product and cycle:
 // rhel 9.4 and 9 are both cycle 9; Amazon Linux 2023's "2023.6.20241010"
-// is 2023; CentOS Stream (ID centos, NAME "CentOS Stream") is centos-stream.
+// is 2023; CentOS Stream (ID centos, NAME "CentOS Stream", or any centos 9
+// and later) is centos-stream.
 // It returns empty strings for an OS it does not know.
 func OSCycle(r inventory.OSRelease) (product, cycle string) {
 	id := strings.ToLower(strings.TrimSpace(r.ID))
@@ -22,6 +23,13 @@ func OSCycle(r inventory.OSRelease) (product, cycle string) {
 		product = "centos-stream"
 	}
 	v := strings.TrimSpace(r.VersionID)
+	if id == "centos" {
+		// CentOS Linux ended with 8; 9 and later exist only as CentOS Stream,
+		// whose os-release a pasted list (--os centos:9) does not carry.
+		if p := numericParts(v); len(p) > 0 && (len(p[0]) > 1 || p[0] >= "9") {
+			product = "centos-stream"
+		}
+	}
 	if id == "amzn" && strings.HasPrefix(v, "2023") {
 		return product, "2023" // 2023, 2023.6.20241010: one cycle
 	}
