@@ -210,6 +210,15 @@ func makeSteps(in Input, cohorts []*Cohort) ([]*Step, []string) {
 				}
 			}
 			need := needsWork(x.status) || (moved && ship.Known && !shippedNow)
+			if !need && x.status == advisories.VerdictUnpatched && shippedNow {
+				// Nobody patches this build, and the new release ships the same
+				// line: the move fixes it only while upstream still supports the
+				// line (AL2's Extras redis 6.2 becomes AL2023's redis6, which
+				// follows upstream and ends inside the window).
+				if uc := findCycle(sortedCycles(in.Catalog.Cycles(product)), cycle); uc != nil && !supportedAt(*uc, deadline, false) {
+					need = true
+				}
+			}
 			if !need {
 				switch {
 				case moved && shippedNow:
