@@ -221,6 +221,10 @@ func (d *Data) availability(f *Finding, osr inventory.OSRelease, opt Options) {
 	if !ok {
 		if f.AL2023Package != "" && !curOK {
 			f.AL2023Why = "no AL2023 line of " + labelOr(*f) + " is known to be supported past " + deadline.Format(time.DateOnly)
+			if product == "redis" && (d.al2023.names["valkey"] || len(d.al2023.offers["valkey"]) > 0) {
+				// Named, not chosen: the data has no end for AL2023's valkey.
+				f.AL2023Why += "; AL2023 also ships valkey, the Redis fork (its support end is not in the data)"
+			}
 		}
 		return
 	}
