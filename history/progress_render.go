@@ -160,7 +160,7 @@ func (r *ProgressReport) rows(yield func(progressRow) bool) {
 func WriteProgress(w io.Writer, o output.Options, r *ProgressReport) error {
 	switch o.Format {
 	case output.JSON:
-		enc := json.NewEncoder(w)
+		enc := json.NewEncoder(output.JSONWriter(w)) // host text: no raw C1 or bidi controls
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
 		if err := enc.Encode(r.doc()); err != nil {

@@ -172,7 +172,7 @@ func md(s string) string { return output.MarkdownText(s) }
 
 // WriteJSON writes the whole plan as indented JSON.
 func WriteJSON(w io.Writer, p *Plan) error {
-	enc := json.NewEncoder(w)
+	enc := json.NewEncoder(output.JSONWriter(w)) // host text: no raw C1 or bidi controls
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(p)

@@ -22,6 +22,8 @@ import (
 	"time"
 
 	"upkeep/inventory"
+
+	"upkeep/internal/output"
 )
 
 // SpecVersion is the CycloneDX version written.
@@ -294,7 +296,7 @@ func serial(s Subject, hostRefs []string) string {
 
 // Write writes the BOM as indented JSON.
 func Write(w io.Writer, b BOM) error {
-	enc := json.NewEncoder(w)
+	enc := json.NewEncoder(output.JSONWriter(w)) // host text: no raw C1 or bidi controls
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(b); err != nil {

@@ -88,7 +88,7 @@ func TestHostileValuesEveryCommand(t *testing.T) {
 	}
 	all := []string{"table", "json", "yaml", "csv"}
 	cases := []tc{
-		{[]string{"inventory"}, all},
+		{[]string{"inventory"}, append(all, "cyclonedx")},
 		{[]string{"inventory", "packages"}, all},
 		{[]string{"inventory", "where", "*"}, all},
 		{[]string{"inventory", "scans"}, all},
@@ -140,7 +140,10 @@ func TestHostileValuesEveryCommand(t *testing.T) {
 							}
 						}
 					}
-				case "json":
+				case "json", "cyclonedx":
+					if !inert(out) {
+						t.Errorf("%s: control or format characters reach the JSON raw: %q", name, firstBad(out))
+					}
 					if !json.Valid([]byte(out)) {
 						t.Errorf("%s: invalid JSON", name)
 					}
@@ -148,6 +151,9 @@ func TestHostileValuesEveryCommand(t *testing.T) {
 						t.Errorf("%s: JSON lost the raw value", name)
 					}
 				case "yaml":
+					if !inert(out) {
+						t.Errorf("%s: control or format characters reach the YAML raw: %q", name, firstBad(out))
+					}
 					var v any
 					if err := yaml.Unmarshal([]byte(out), &v); err != nil {
 						t.Errorf("%s: invalid YAML: %v", name, err)

@@ -58,7 +58,7 @@ func renderJSON[R any](w *bufio.Writer, v View[R], rows Rows[R]) error {
 		} else {
 			w.WriteString(",\n  ")
 		}
-		w.Write(bytes.TrimRight(buf.Bytes(), "\n"))
+		w.Write(escapeUnsafe(bytes.TrimRight(buf.Bytes(), "\n")))
 		n++
 	}
 	if n == 0 {
@@ -117,7 +117,10 @@ func EncodeYAML(v any) ([]byte, error) {
 	if err := enc.Close(); err != nil {
 		return nil, fmt.Errorf("encode YAML: %w", err)
 	}
-	return out.Bytes(), nil
+	// The emitter writes bidi overrides and other format controls raw even
+	// in double quotes (YAML counts them printable); every scalar holding
+	// one is double-quoted (blockStyle), where \u escapes are valid.
+	return escapeUnsafe(out.Bytes()), nil
 }
 
 // blockStyle turns the flow style JSON parses into YAML's block style;
@@ -143,8 +146,26 @@ func WriteYAML(w io.Writer, v any) error {
 	return err
 }
 
-// escapeUnsafe writes the runes YAML's reader refuses raw (C1 controls,
-// format controls) as JSON \u escapes; JSON already escapes C0.
+// JSONWriter returns a writer for JSON text that writes C1 controls and
+// format controls (bidi overrides, zero-width marks) as \u escapes: the
+// same JSON value, and nothing in it acts on a terminal it is printed to.
+// encoding/json escapes only C0 controls, U+2028/U+2029 and, when asked,
+// HTML. Each Write must hold whole runes, as json.Encoder's single Write
+// per value does.
+func JSONWriter(w io.Writer) io.Writer { return jsonWriter{w} }
+
+type jsonWriter struct{ w io.Writer }
+
+func (j jsonWriter) Write(p []byte) (int, error) {
+	if _, err := j.w.Write(escapeUnsafe(p)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// escapeUnsafe writes the runes YAML's reader refuses raw and a terminal
+// would act on (C1 controls, format controls) as \u escapes, valid in JSON
+// strings and YAML double-quoted scalars alike; JSON already escapes C0.
 func escapeUnsafe(j []byte) []byte {
 	if isSafeText(string(j)) {
 		return j
