@@ -304,5 +304,9 @@ func profileKey(o *inventory.Observation) string {
 	for _, s := range r.Support {
 		str(s.Package, s.Level, s.Ends, s.Source)
 	}
+	num(len(r.Listings))
+	for _, l := range r.Listings {
+		str(l.Package, l.Source, l.List, l.Kind, l.Version, l.Ends, l.Note)
+	}
 	return string(b)
 }

@@ -113,7 +113,8 @@ func TestProfileKeyCoversReport(t *testing.T) {
 		"Tags": true, "Warnings": true, "Packages": true}
 	fresh := func() *inventory.Report {
 		return &inventory.Report{Probes: []inventory.Probe{{}}, Services: []inventory.Service{{}},
-			Listeners: []inventory.Listener{{}}, Support: []inventory.SupportStatement{{}}}
+			Listeners: []inventory.Listener{{}}, Support: []inventory.SupportStatement{{}},
+			Listings: []inventory.SecurityListing{{}}}
 	}
 	key := func(r *inventory.Report) string { return profileKey(&inventory.Observation{Report: r, PackageSet: 1}) }
 	want := key(fresh())

@@ -1,10 +1,11 @@
 #!/bin/sh
-# upkeep collector, output format 2 (docs/collector-format.md in the upkeep
+# upkeep collector, output format 3 (docs/collector-format.md in the upkeep
 # source). It prints what this host runs: host facts, /etc/os-release, every
 # installed rpm/dpkg package (with its module stream or archive component),
 # the version of middleware binaries it finds (packaged or hand-built),
 # running systemd services, listening TCP sockets with their executables, and
-# the vendor's support statements where dnf-plugin-support-info ships them.
+# the vendor's support statements where dnf-plugin-support-info ships them or
+# Debian's debian-security-support lists name installed packages.
 #
 # Read-only by design: it writes no file (not even in /tmp), installs, starts
 # and restarts nothing, never prompts and never uses the network.
@@ -456,6 +457,71 @@ support() {
 	done
 }
 
+# security_lists: Debian's debian-security-support lists, for installed
+# packages: security-support-ended.debN (N: this host's Debian release,
+# from /etc/debian_version) names source packages whose security support
+# ended or ends before the release's, security-support-limited those whose
+# support is limited; check-support-status reads the same files. Lines are
+# "source [last-version date] note", separated by spaces. The source is a
+# full match on the source package name; the lists use .* as a wildcard
+# (golang.*): a name with .* is matched as a pattern of [a-z0-9.+-] and .*
+# (+ taken literally), any other as a plain name, so no list line can be
+# an awk error. One Y record per installed binary package and list that
+# names it; at most 1000 records, notes cut at 200 characters.
+security_lists() {
+	[ -n "$have_dpkg" ] || return 0
+	sd=$R/usr/share/debian-security-support
+	[ -d "$sd" ] || return 0
+	rel=''
+	[ -r "$R/etc/debian_version" ] && rel=$(sed -n '1s/[.].*//p' "$R/etc/debian_version")
+	# Ubuntu says "trixie/sid" here: its copy of the lists is Debian's.
+	case $rel in '' | *[!0-9]*) return 0 ;; esac
+	{
+		dpkg-query -W -f '${Package}\t${source:Package}\t${db:Status-Abbrev}\n' 2>/dev/null
+		for l in "$sd/security-support-ended.deb$rel" "$sd/security-support-limited"; do
+			[ -f "$l" ] && [ -r "$l" ] || continue
+			printf '#upkeep-list %s\n' "${l##*/}"
+			sed -n 1,2000p "$l"
+		done
+	} | awk -v tab="$TAB" '
+		BEGIN { FS = "\t" }
+		/^#upkeep-list / { list = substr($0, 14); kind = (list ~ /limited/) ? "limited" : "ended"; next }
+		list == "" {
+			st = $3; sub(/ +$/, "", st)
+			if (substr(st, 2, 1) == "n" || substr(st, 2, 1) == "c" || $1 == "" || ($1 in src)) next
+			# Without source:Package (dpkg before 1.16.2) the name is the source.
+			s = $2; if (s == "") s = $1
+			n++; pkg[n] = $1; src[$1] = s; of[s] = of[s] SUBSEP $1
+			next
+		}
+		{
+			line = $0; gsub(/[[:cntrl:]]/, " ", line); sub(/^ +/, "", line)
+			if (line == "" || substr(line, 1, 1) == "#") next
+			split(line, f, / +/)
+			pat = f[1]; ver = ""; day = ""; skip = 1
+			if (kind == "ended") { ver = f[2]; day = f[3]; skip = 3 }
+			note = line
+			for (i = 1; i <= skip; i++) sub(/^[^ ]+ */, "", note)
+			if (day !~ /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]$/) day = ""
+			note = substr(note, 1, 200)
+			k = 0
+			if (index(pat, ".*") && pat ~ /^([a-z0-9.+-]|\.\*)+$/) {
+				re = pat; gsub(/\+/, "[+]", re); re = "^(" re ")$"
+				for (i = 1; i <= n; i++) if (src[pkg[i]] ~ re) hit[++k] = pkg[i]
+			} else if (pat in of) {
+				k = split(substr(of[pat], 2), hit, SUBSEP)
+			}
+			for (i = 1; i <= k; i++) {
+				b = hit[i]
+				if ((b SUBSEP list) in done) continue
+				done[b SUBSEP list] = 1
+				if (++out > 1000) { over = 1; continue }
+				print "Y" tab b tab src[b] tab list tab kind tab ver tab day tab note
+			}
+		}
+		END { if (over) print "W" tab "debian-security-support: more than 1000 installed packages are listed; only the first 1000 are recorded" }'
+}
+
 main() {
 	facts
 	pk=$(packages)
@@ -474,6 +540,7 @@ main() {
 	services
 	listeners
 	support
+	security_lists
 }
 
 # Without cksum the output cannot be framed; fail loudly rather than print
@@ -485,7 +552,7 @@ fi
 body=$(main)
 set -- $(printf '%s\n' "$body" | cksum)
 count=$(printf '%s\n' "$body" | wc -l)
-plain=$(printf '#upkeep-collector 2\n%s\n#upkeep-end %s %s %s' "$body" $count "$1" "$2")
+plain=$(printf '#upkeep-collector 3\n%s\n#upkeep-end %s %s %s' "$body" $count "$1" "$2")
 # SSM keeps only 24,000 characters of output: compress big outputs.
 if [ ${#plain} -gt 16000 ] && command -v gzip >/dev/null 2>&1 && command -v base64 >/dev/null 2>&1; then
 	printf '#upkeep-gzip 1\n'

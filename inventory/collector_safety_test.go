@@ -296,3 +296,81 @@ func TestCollectorReadOnlyTmp(t *testing.T) {
 		})
 	}
 }
+
+// TestCollectorSecurityListings: on a Debian host with debian-security-support,
+// every installed package whose source package the release's ended list or
+// the limited list names is a Y record, matched the way check-support-status
+// matches (full match on the source name, .* as wildcard, first line wins);
+// removed packages, other releases' lists and Ubuntu's copy of the lists are
+// not. The lists are real (testdata/debian-security-support/README.md).
+func TestCollectorSecurityListings(t *testing.T) {
+	host := func(debianVersion string) fixtures.Host { return listingsHost(t, debianVersion) }
+	const (
+		binutils = "Only suitable for trusted content; see https://lists.debian.org/msgid-search/87lfqsomtg.fsf@mid.deneb.enyo.de"
+		golang   = "See https://www.debian.org/releases/bookworm/amd64/release-notes/ch-information.en.html#golang-static-linking"
+		soup     = "Only supported as a client, not as a server: see https://gitlab.gnome.org/GNOME/libsoup/-/commit/2a9d8ecc45bb814f6a81b1241e6c0c55d632aa28"
+	)
+	lim := func(pkg, src, note string) inventory.SecurityListing {
+		return inventory.SecurityListing{Package: pkg, Source: src, List: "security-support-limited", Kind: inventory.ListingLimited, Note: note}
+	}
+	want := []inventory.SecurityListing{
+		lim("binutils", "binutils", binutils),
+		lim("binutils-common", "binutils", binutils),
+		lim("binutils-x86-64-linux-gnu", "binutils", binutils),
+		lim("golang-1.19-go", "golang-1.19", golang),
+		lim("libbinutils", "binutils", binutils),
+		lim("libctf-nobfd0", "binutils", binutils),
+		lim("libctf0", "binutils", binutils),
+		{Package: "libmbedtls14", Source: "mbedtls", List: "security-support-ended.deb12", Kind: inventory.ListingEnded,
+			Version: "2.16.9-0.1+deb11u4", Ends: "2026-06-12", Note: "Crypto library difficult to support in the long term; see: https://bugs.debian.org/1138294"},
+		lim("libsoup2.4-1", "libsoup2.4", soup),
+	}
+	for _, sh := range shells(t) {
+		out, _ := runOn(t, sh, host("12.8\n"))
+		r, err := inventory.Parse(out)
+		if err != nil {
+			t.Fatalf("%s: %v", sh.name, err)
+		}
+		if r.Format != 3 || !slices.Equal(r.Listings, want) || len(r.Warnings) != 0 {
+			t.Errorf("%s: format %d, warnings %q, listings:\n got %+v\nwant %+v", sh.name, r.Format, r.Warnings, r.Listings, want)
+		}
+	}
+	sh := shells(t)[0]
+	for _, v := range []string{"trixie/sid\n", ""} {
+		out, _ := runOn(t, sh, host(v))
+		r, err := inventory.Parse(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Listings) != 0 {
+			t.Errorf("debian_version %q: listings %+v, want none (not a Debian release)", v, r.Listings)
+		}
+	}
+}
+
+// listingsHost is debian-12-ci with the real debian-security-support lists
+// and a few packages they name, among them a removed one; debianVersion is
+// what /etc/debian_version says.
+func listingsHost(t *testing.T, debianVersion string) fixtures.Host {
+	files := map[string]string{"/etc/debian_version": debianVersion}
+	for _, name := range []string{"security-support-ended.deb12", "security-support-limited"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "debian-security-support", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files["/usr/share/debian-security-support/"+name] = string(b)
+	}
+	// An older release's list is on every host too; it must not be read.
+	files["/usr/share/debian-security-support/security-support-ended.deb11"] = "binutils 2.35.2-2 2020-01-01 not this release\n"
+	return fixtures.Host{Fixture: "debian-12-ci", Files: files,
+		Add: []inventory.Package{
+			{Name: "golang-1.19-go", Version: "1.19.8-2", Arch: "amd64"},
+			{Name: "libmbedtls14", Version: "2.28.3-1", Arch: "amd64"},
+			{Name: "pdns-recursor", Version: "4.8.8-1+deb12u1", Arch: "amd64", Status: "rc"},
+			{Name: "libsoup2.4-1", Version: "2.74.3-1+deb12u1", Arch: "amd64"},
+		},
+		Sources: map[string]string{"binutils-common": "binutils", "binutils-x86-64-linux-gnu": "binutils", "libbinutils": "binutils",
+			"libctf-nobfd0": "binutils", "libctf0": "binutils", "golang-1.19-go": "golang-1.19", "libmbedtls14": "mbedtls",
+			"libsoup2.4-1": "libsoup2.4"},
+	}
+}

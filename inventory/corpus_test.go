@@ -34,6 +34,15 @@ func TestWriteSeedCorpus(t *testing.T) {
 		seeds[name+"-cut-half"] = out[:len(out)/2]
 		seeds[name+"-cut-end"] = out[:len(out)-2]
 	}
+	// A Debian host whose debian-security-support lists name installed
+	// packages: Y records.
+	h := listingsHost(t, "12.8\n")
+	h.CollectedAt = time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	out, _ := runOn(t, sh, h)
+	if err := os.WriteFile(filepath.Join("testdata", "outputs", "debian-12-listings.out"), out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	seeds["debian-12-listings"] = out
 	dir := filepath.Join("testdata", "fuzz", "FuzzParse")
 	for name, data := range seeds {
 		content := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", data)

@@ -14,7 +14,7 @@ import (
 // (docs/collector-format.md). Parse also reads every version from
 // minFormatVersion on: saved outputs and the demo fleet outlive a release.
 const (
-	FormatVersion    = 2
+	FormatVersion    = 3
 	minFormatVersion = 1
 )
 
@@ -274,11 +274,14 @@ func joinLines(lines [][]byte) []byte {
 // recordWidth is the number of TAB-separated fields of a record type in a
 // format version, the type included; 0 for a type that version does not
 // know. Version 2 added a field to R (module), D (component) and L
-// (executable and its package), and the U record.
+// (executable and its package), and the U record; version 3 the Y record.
 func recordWidth(typ string, version int) int {
 	v2 := 0
 	if version >= 2 {
 		v2 = 1
+	}
+	if typ == "Y" && version >= 3 {
+		return 8
 	}
 	switch typ {
 	case "W":
@@ -342,6 +345,12 @@ func parseRecord(r *Report, rec []byte, version int) error {
 			return err
 		}
 		r.Support = append(r.Support, s)
+	case 'Y':
+		l, err := parseListing(f[1:])
+		if err != nil {
+			return err
+		}
+		r.Listings = append(r.Listings, l)
 	case 'B':
 		if f[1] == "" || !strings.HasPrefix(f[2], "/") {
 			return fmt.Errorf("B record needs a name and an absolute path, got %q %q", f[1], f[2])
@@ -492,6 +501,32 @@ func parseSupport(f []string) (SupportStatement, error) {
 		}
 	}
 	return s, nil
+}
+
+// parseListing reads a Y record: package, source package, list, kind,
+// last supported version, end day and note.
+func parseListing(f []string) (SecurityListing, error) {
+	l := SecurityListing{Package: f[0], Source: f[1], List: f[2], Kind: f[3], Version: f[4], Ends: f[5], Note: f[6]}
+	if err := l.check(); err != nil {
+		return l, err
+	}
+	return l, nil
+}
+
+// check is what a Y record must satisfy, for Parse and Encode alike.
+func (l SecurityListing) check() error {
+	if l.Package == "" || l.Source == "" || l.List == "" {
+		return fmt.Errorf("Y record needs a package, its source package and a list, got %q %q %q", clip([]byte(l.Package)), clip([]byte(l.Source)), clip([]byte(l.List)))
+	}
+	if l.Kind != ListingEnded && l.Kind != ListingLimited {
+		return fmt.Errorf("Y record kind %q of %s is not ended or limited", clip([]byte(l.Kind)), l.Package)
+	}
+	if l.Ends != "" {
+		if _, err := time.Parse(time.DateOnly, l.Ends); err != nil {
+			return fmt.Errorf("Y record end %q of %s is not YYYY-MM-DD", clip([]byte(l.Ends)), l.Package)
+		}
+	}
+	return nil
 }
 
 // clip shortens a line for an error message.

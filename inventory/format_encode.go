@@ -208,6 +208,15 @@ func encodeRecords(r *Report, version int) ([]byte, error) {
 		}
 		rec("U", u.Package, u.Level, u.Ends, u.Source)
 	}
+	if version < 3 && len(s.Listings) > 0 {
+		return nil, fmt.Errorf("encode: format %d has no debian-security-support listings (Y records)", version)
+	}
+	for _, l := range s.Listings {
+		if err := l.check(); err != nil {
+			return nil, fmt.Errorf("encode: %w", err)
+		}
+		rec("Y", l.Package, l.Source, l.List, l.Kind, l.Version, l.Ends, l.Note)
+	}
 	for _, k := range slices.Sorted(maps.Keys(r.Tags)) {
 		if k == "" {
 			return nil, errors.New("encode tag: empty key")
@@ -228,6 +237,7 @@ func (r *Report) sorted() *Report {
 	c.Services = slices.Clone(r.Services)
 	c.Listeners = slices.Clone(r.Listeners)
 	c.Support = slices.Clone(r.Support)
+	c.Listings = slices.Clone(r.Listings)
 	c.sort()
 	return &c
 }
@@ -253,6 +263,10 @@ func (r *Report) sort() {
 	})
 	slices.SortStableFunc(r.Support, func(a, b SupportStatement) int {
 		return cmp.Or(cmp.Compare(a.Package, b.Package), cmp.Compare(a.Level, b.Level), cmp.Compare(a.Ends, b.Ends), cmp.Compare(a.Source, b.Source))
+	})
+	slices.SortStableFunc(r.Listings, func(a, b SecurityListing) int {
+		return cmp.Or(cmp.Compare(a.Package, b.Package), cmp.Compare(a.List, b.List), cmp.Compare(a.Source, b.Source), cmp.Compare(a.Kind, b.Kind),
+			cmp.Compare(a.Version, b.Version), cmp.Compare(a.Ends, b.Ends), cmp.Compare(a.Note, b.Note))
 	})
 }
 

@@ -44,6 +44,11 @@ func sampleReport() *Report {
 			{Proto: "tcp6", Addr: "::", Port: 22}},
 		Support: []SupportStatement{{Package: "nginx", Level: "supported", Ends: "2028-03-15", Source: "dnf supportinfo"},
 			{Package: "php8.1", Level: "supported", Ends: "2024-11-25", Source: "dnf supportinfo"}},
+		Listings: []SecurityListing{
+			{Package: "binutils", Source: "binutils", List: "security-support-limited", Kind: ListingLimited, Note: "Only suitable for trusted content"},
+			{Package: "libmbedtls14", Source: "mbedtls", List: "security-support-ended.deb12", Kind: ListingEnded,
+				Version: "2.16.9-0.1+deb11u4", Ends: "2026-06-12", Note: "Crypto library difficult to support in the long term"},
+		},
 		Tags:     map[string]string{"Env": "prod", "Role": "web"},
 		Warnings: []string{"ss not found; listening sockets read from /proc/net/tcp"},
 	}
@@ -179,7 +184,12 @@ func TestParseErrors(t *testing.T) {
 		{"binary", "\x00\xff\xfe\n\x80", ErrUnknownFormat, 0, ""},
 		{"cut header", "#upkeep-coll", ErrTruncated, 0, ""},
 		{"header only", "#upkeep-collector 1\n", ErrTruncated, 0, "no trailer"},
-		{"unknown version", "#upkeep-collector 3\nH\tx\ty\n", ErrUnknownFormat, 1, "version 3: upgrade upkeep"},
+		{"unknown version", "#upkeep-collector 4\nH\tx\ty\n", ErrUnknownFormat, 1, "version 4: upgrade upkeep"},
+		{"Y record of v2", frame2("Y\tbinutils\tbinutils\tsecurity-support-limited\tlimited\t\t\tx\n"), nil, 2, "unknown record type"},
+		{"Y record without source", frameVersion(3, "Y\tbinutils\t\tsecurity-support-limited\tlimited\t\t\tx\n"), nil, 2, "needs a package, its source package and a list"},
+		{"Y record bad kind", frameVersion(3, "Y\tbinutils\tbinutils\tsecurity-support-limited\tpartial\t\t\tx\n"), nil, 2, "is not ended or limited"},
+		{"Y record bad date", frameVersion(3, "Y\tlibmbedtls14\tmbedtls\tsecurity-support-ended.deb12\tended\t2.16.9-0.1+deb11u4\t2026-06-31\tx\n"), nil, 2, "not YYYY-MM-DD"},
+		{"Y record short", frameVersion(3, "Y\tbinutils\tbinutils\tsecurity-support-limited\tlimited\n"), nil, 2, "Y record has 5 fields, want 8"},
 		{"version 0", "#upkeep-collector 0\nH\tx\ty\n", ErrUnknownFormat, 1, "version 0: upgrade upkeep"},
 		{"gzip frame version 2", "#upkeep-gzip 2\nabc\n#upkeep-gzip-end\n", ErrUnknownFormat, 1, "version 2"},
 		{"v1 R record with a module", frame("R\tbash\t(none)\t4.2\t1\tx86_64\t(none)\tx:y:1:c\n"), nil, 2, "R record has 8 fields, want 7"},
@@ -405,6 +415,12 @@ func TestParseVersions(t *testing.T) {
 	}
 	if !reflect.DeepEqual(r, want) {
 		t.Errorf("format 2:\n got %+v\nwant %+v", r, want)
+	}
+
+	// Format 2 has no Y records: a report that has some is not written as 2.
+	r.Listings = []SecurityListing{{Package: "binutils", Source: "binutils", List: "security-support-limited", Kind: ListingLimited}}
+	if err := Encode(io.Discard, r); err == nil || !strings.Contains(err.Error(), "format 2 has no debian-security-support listings") {
+		t.Errorf("Encode of a format 2 report with listings: %v", err)
 	}
 
 	v1 := frame("D\tbash\t5.2\tamd64\tii\nR\tbash\t(none)\t4.2.46\t34.amzn2\tx86_64\tAmazon Linux\nL\ttcp\t0.0.0.0\t22\tsshd\n")

@@ -123,6 +123,27 @@ type SupportStatement struct {
 	Source  string // where the statement came from ("dnf supportinfo")
 }
 
+// SecurityListing is an installed package that one of Debian's
+// debian-security-support lists names (by its source package): its
+// security support ended, or ends, before the release's
+// (security-support-ended.debN), or is limited to some uses
+// (security-support-limited). The judge lets it override the release's life.
+type SecurityListing struct {
+	Package string // installed binary package
+	Source  string // its source package, the name the list matched
+	List    string // the list's file name: security-support-ended.deb12, security-support-limited
+	Kind    string // ListingEnded or ListingLimited
+	Version string // ended: the last version with security support, as the list says (not always the release's)
+	Ends    string // ended: the day support ended or ends, YYYY-MM-DD; "" when the list gives none
+	Note    string // the list's details: a reason, a bug or mailing-list URL
+}
+
+// Kinds of a SecurityListing.
+const (
+	ListingEnded   = "ended"
+	ListingLimited = "limited"
+)
+
 // OSRelease is the subset of /etc/os-release upkeep uses.
 type OSRelease struct {
 	ID         string // amzn, ubuntu, debian, rhel, ...
@@ -154,6 +175,7 @@ type Report struct {
 	Tags      map[string]string  // from a T record (demo fleet, imports); SSM tags come from discovery
 	Warnings  []string           // collector-side problems that did not stop it (W records)
 	Support   []SupportStatement // vendor support statements for installed packages, when the host has them
+	Listings  []SecurityListing  // installed packages Debian's debian-security-support lists name, when the host has them
 }
 
 // Host is a machine's stable identity and what the control plane knows of it.

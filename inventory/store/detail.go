@@ -20,6 +20,7 @@ type detail struct {
 	facts     [9]string // hostname, kernel, arch, machine id, os id, version, name, pretty, id_like
 	// JSON columns, "" for NULL (an empty list or map).
 	probes, services, listeners, hostTags, reportTags, support, warnings string
+	listings                                                             string // schema 5
 }
 
 // The JSON shapes of the list columns; the keys are documented in
@@ -49,6 +50,15 @@ type (
 		Level   string `json:"level"`
 		Ends    string `json:"ends"`
 		Source  string `json:"source"`
+	}
+	listingJSON struct {
+		Package string `json:"package"`
+		Source  string `json:"source"`
+		List    string `json:"list"`
+		Kind    string `json:"kind"`
+		Version string `json:"version"`
+		Ends    string `json:"ends"`
+		Note    string `json:"note"`
 	}
 )
 
@@ -91,6 +101,10 @@ func newDetail(o inventory.Observation) (d detail, ok bool, err error) {
 	for i, s := range r.Support {
 		support[i] = supportJSON(s)
 	}
+	listings := make([]listingJSON, len(r.Listings))
+	for i, l := range r.Listings {
+		listings[i] = listingJSON(l)
+	}
 	for _, c := range []struct {
 		dst   *string
 		v     any
@@ -102,6 +116,7 @@ func newDetail(o inventory.Observation) (d detail, ok bool, err error) {
 		{&d.reportTags, r.Tags, len(r.Tags) == 0},
 		{&d.support, support, len(support) == 0},
 		{&d.warnings, r.Warnings, len(r.Warnings) == 0},
+		{&d.listings, listings, len(listings) == 0},
 	} {
 		if *c.dst, err = enc(c.v, c.empty); err != nil {
 			return d, false, fmt.Errorf("encode detail: %w", err)
@@ -127,6 +142,12 @@ func (d *detail) hash() [32]byte {
 	for _, s := range []string{d.probes, d.services, d.listeners, d.hostTags, d.reportTags, d.support, d.warnings} {
 		put(s)
 	}
+	// Added in schema 5: hashed only when present, so that every detail
+	// stored before keeps its hash and an unchanged host its row.
+	if d.listings != "" {
+		put("listings")
+		put(d.listings)
+	}
 	var sum [32]byte
 	h.Sum(sum[:0])
 	return sum
@@ -141,6 +162,7 @@ type detailRow struct {
 	format                                                               int
 	facts                                                                [9]string
 	probes, services, listeners, hostTags, reportTags, support, warnings sql.NullString
+	listings                                                             sql.NullString
 }
 
 // detailColumns are the columns detailRow.dest scans, for a query that
@@ -148,14 +170,14 @@ type detailRow struct {
 const detailColumns = `d.id IS NOT NULL, COALESCE(d.has_report, 0), COALESCE(d.format, 0),
 	COALESCE(d.hostname, ''), COALESCE(d.kernel, ''), COALESCE(d.arch, ''), COALESCE(d.machine_id, ''),
 	COALESCE(d.os_id, ''), COALESCE(d.os_version, ''), COALESCE(d.os_name, ''), COALESCE(d.os_pretty, ''), COALESCE(d.os_id_like, ''),
-	d.probes, d.services, d.listeners, d.host_tags, d.report_tags, d.support, d.warnings`
+	d.probes, d.services, d.listeners, d.host_tags, d.report_tags, d.support, d.warnings, d.listings`
 
 func (d *detailRow) dest() []any {
 	out := []any{&d.valid, &d.hasReport, &d.format}
 	for i := range d.facts {
 		out = append(out, &d.facts[i])
 	}
-	return append(out, &d.probes, &d.services, &d.listeners, &d.hostTags, &d.reportTags, &d.support, &d.warnings)
+	return append(out, &d.probes, &d.services, &d.listeners, &d.hostTags, &d.reportTags, &d.support, &d.warnings, &d.listings)
 }
 
 // apply decodes the row into o: host tags always, the report's facts and
@@ -190,6 +212,7 @@ func (d *detailRow) apply(o *inventory.Observation, intern func(string) string) 
 		services  []serviceJSON
 		listeners []listenerJSON
 		support   []supportJSON
+		listings  []listingJSON
 	)
 	for _, c := range []struct {
 		col  sql.NullString
@@ -198,6 +221,7 @@ func (d *detailRow) apply(o *inventory.Observation, intern func(string) string) 
 	}{
 		{d.probes, &probes, "probes"}, {d.services, &services, "services"}, {d.listeners, &listeners, "listeners"},
 		{d.reportTags, &r.Tags, "tags"}, {d.support, &support, "support statements"}, {d.warnings, &r.Warnings, "warnings"},
+		{d.listings, &listings, "debian-security-support listings"},
 	} {
 		if err := dec(c.col, c.v, c.what); err != nil {
 			return err
@@ -215,6 +239,10 @@ func (d *detailRow) apply(o *inventory.Observation, intern func(string) string) 
 	}
 	for _, s := range support {
 		r.Support = append(r.Support, inventory.SupportStatement{Package: intern(s.Package), Level: intern(s.Level), Ends: s.Ends, Source: intern(s.Source)})
+	}
+	for _, l := range listings {
+		r.Listings = append(r.Listings, inventory.SecurityListing{Package: intern(l.Package), Source: intern(l.Source), List: intern(l.List),
+			Kind: intern(l.Kind), Version: intern(l.Version), Ends: intern(l.Ends), Note: intern(l.Note)})
 	}
 	return nil
 }

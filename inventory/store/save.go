@@ -57,8 +57,8 @@ func prepare(ctx context.Context, db *sql.DB) (*statements, error) {
 		{&s.findDetail, `SELECT id FROM details WHERE hash = ?`},
 		{&s.lastMachine, lastMachineQuery},
 		{&s.insertDetail, `INSERT INTO details (hash, has_report, format, hostname, kernel, arch, machine_id,
-				os_id, os_version, os_name, os_pretty, os_id_like, probes, services, listeners, host_tags, report_tags, support, warnings)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+				os_id, os_version, os_name, os_pretty, os_id_like, probes, services, listeners, host_tags, report_tags, support, warnings, listings)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 	} {
 		st, err := db.PrepareContext(ctx, p.query)
 		if err != nil {
@@ -338,7 +338,7 @@ func (w *writer) detail(ctx context.Context, d *detail) (int64, error) {
 	res, err := w.stmt(ctx, w.db.stmts.insertDetail).ExecContext(ctx, hash[:], d.hasReport, d.format,
 		f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8],
 		nullText(d.probes), nullText(d.services), nullText(d.listeners), nullText(d.hostTags), nullText(d.reportTags),
-		nullText(d.support), nullText(d.warnings))
+		nullText(d.support), nullText(d.warnings), nullText(d.listings))
 	if err != nil {
 		return 0, fmt.Errorf("insert host detail: %w", err)
 	}

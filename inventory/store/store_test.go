@@ -105,6 +105,20 @@ func TestRoundTrip(t *testing.T) {
 				Tags:      map[string]string{"Env": "prod"},
 			},
 		}},
+		{"debian-security-support listings", inventory.Observation{
+			Host:   inventory.Host{ID: "i-0deb", Name: "build-1", Source: "ssm"},
+			Status: inventory.StatusOK,
+			Report: &inventory.Report{Format: 3, Facts: inventory.Facts{Hostname: "build-1", CollectedAt: t0, OS: inventory.OSRelease{ID: "debian", VersionID: "12"}},
+				Packages: []inventory.Package{{Manager: "dpkg", Name: "binutils", Version: "2.40-2", Arch: "amd64", Status: "ii", Component: "main"}},
+				// Lines of debian-security-support 1:12+2026.06.30 (salsa.debian.org/debian/debian-security-support).
+				Listings: []inventory.SecurityListing{
+					{Package: "binutils", Source: "binutils", List: "security-support-limited", Kind: inventory.ListingLimited,
+						Note: "Only suitable for trusted content; see https://lists.debian.org/msgid-search/87lfqsomtg.fsf@mid.deneb.enyo.de"},
+					{Package: "libmbedtls14", Source: "mbedtls", List: "security-support-ended.deb12", Kind: inventory.ListingEnded,
+						Version: "2.16.9-0.1+deb11u4", Ends: "2026-06-12", Note: "Crypto library difficult to support in the long term; see: https://bugs.debian.org/1138294"},
+				},
+			},
+		}},
 		{"failed host keeps its control-plane tags", inventory.Observation{
 			Host:   inventory.Host{ID: "i-0off", Source: "ssm", Tags: map[string]string{"Env": "prod", "Role": "web"}},
 			Status: inventory.StatusOffline,
@@ -225,7 +239,7 @@ func TestPragmasReadBack(t *testing.T) {
 		{"journal_mode", "wal"},
 		{"synchronous", "1"}, // NORMAL
 		{"cache_size", "-65536"},
-		{"user_version", "4"},
+		{"user_version", "5"},
 	}
 	// Pragmas are per connection: check several pooled connections at once.
 	ctx := context.Background()
