@@ -13,13 +13,14 @@ import (
 // its OS, whether that OS still patches, and the vendor's own support
 // statements for installed packages (dnf supportinfo), by package name.
 type hostEnv struct {
-	osr     inventory.OSRelease
-	sup     osSupport
-	support map[string]inventory.SupportStatement
+	osr      inventory.OSRelease
+	sup      osSupport
+	support  map[string]inventory.SupportStatement
+	listings map[string][]inventory.SecurityListing // Debian's debian-security-support lists, by installed package
 }
 
 func newHostEnv(rep *inventory.Report, osr inventory.OSRelease, sup osSupport) hostEnv {
-	e := hostEnv{osr: osr, sup: sup}
+	e := hostEnv{osr: osr, sup: sup, listings: debianListings(rep, osr)}
 	if len(rep.Support) > 0 {
 		e.support = make(map[string]inventory.SupportStatement, len(rep.Support))
 		for _, s := range rep.Support {
@@ -42,16 +43,31 @@ type vendorLife struct {
 	who   string    // whose patches: "Ubuntu 22.04", "Red Hat's nodejs:10 stream on RHEL 8"
 	why   string    // for upstream: why the vendor's support follows upstream
 	src   string    // the rule's source URL
+
+	detail  string // more the reason says: what Debian's ended list says of the build
+	limited string // Debian's limited list names the build: why (never supported or distro-supported)
 }
 
 func (v vendorLife) key() string {
-	return v.kind + "\x00" + dateString(v.until) + "\x00" + v.who + "\x00" + v.why
+	return v.kind + "\x00" + dateString(v.until) + "\x00" + v.who + "\x00" + v.why + "\x00" + v.detail + "\x00" + v.limited
 }
 
 // vendorLifeOf finds the life cycle of a vendor build: the host's own
 // support statement first, then the registry's rules (the product's, then
-// the OS's), then the OS release's life. p is nil for the running kernel.
+// the OS's), then the OS release's life; on Debian, what the host's
+// debian-security-support lists say of the package comes on top. p is nil
+// for the running kernel.
 func (d *Data) vendorLifeOf(env hostEnv, product, cycle string, p *inventory.Package, opt Options) vendorLife {
+	vl := d.vendorLifeBase(env, product, cycle, p, opt)
+	if p != nil && vl.kind != "" {
+		if ls, ok := env.listings[p.Name]; ok {
+			vl = listingLife(vl, ls, env.sup, opt.At)
+		}
+	}
+	return vl
+}
+
+func (d *Data) vendorLifeBase(env hostEnv, product, cycle string, p *inventory.Package, opt Options) vendorLife {
 	sup := env.sup
 	osProduct, osCycle := OSCycle(env.osr)
 	if !sup.known {

@@ -141,7 +141,16 @@ func (d *Data) upstreamVerdict(product, upstream string, isOS bool, opt Options)
 // inside the window, distro-supported when upstream has ended); once the
 // vendor has stopped, nobody patches the build: eol when upstream has ended
 // too, unpatched otherwise. A vendor that follows upstream adds nothing.
+// What Debian's lists say is added last (debian.go).
 func applyVendor(v verdict, vl vendorLife, opt Options) verdict {
+	v = applyVendorLife(v, vl, opt)
+	if vl.detail != "" {
+		v.reason += "; " + vl.detail
+	}
+	return applyLimited(v, vl.limited)
+}
+
+func applyVendorLife(v verdict, vl vendorLife, opt Options) verdict {
 	switch vl.kind {
 	case "":
 		return v // the OS is not in the data: upstream's word only
