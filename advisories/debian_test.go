@@ -62,7 +62,7 @@ func TestDebianSecurityLists(t *testing.T) {
 			rep: inventory.Report{Packages: golangPkgs, Listings: []inventory.SecurityListing{golang}}, product: "go", status: VerdictEOL,
 			reason: []string{"Debian limits security support for golang-1.19"}},
 		{name: "lists on Ubuntu are Debian's, not Ubuntu's", os: "ubuntu:22.04", at: "2026-01-01",
-			rep: inventory.Report{Packages: []inventory.Package{deb("golang-1.18-go", "1.18.1-1ubuntu1.2")},
+			rep: inventory.Report{Packages: []inventory.Package{{Manager: "dpkg", Name: "golang-1.18-go", Version: "1.18.1-1ubuntu1.2", Status: "ii", Component: "main"}},
 				Listings: []inventory.SecurityListing{{Package: "golang-1.18-go", Source: "golang-1.18", List: "security-support-limited", Kind: inventory.ListingLimited}}},
 			product: "go", status: VerdictDistroSupported},
 	}

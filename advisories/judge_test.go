@@ -153,12 +153,12 @@ var realCases = []realCase{
 	// Ubuntu 24.04 (until 2029-05-31).
 	{os: "ubuntu:24.04", name: "nginx", version: "1.24.0-2ubuntu7.1", product: "nginx", upstream: "1.24.0", cycle: "1.24", status: "distro-supported"},
 	{os: "ubuntu:24.04", name: "php8.3-fpm", version: "8.3.6-0ubuntu0.24.04.2", product: "php", upstream: "8.3.6", cycle: "8.3", status: "supported"},
-	{os: "ubuntu:24.04", name: "libssl3t64", version: "3.0.13-0ubuntu3.4", product: "openssl", upstream: "3.0.13", cycle: "3.0", status: "distro-supported"},
+	{os: "ubuntu:24.04", name: "libssl3t64", version: "3.0.13-0ubuntu3.4", product: "openssl", upstream: "3.0.13", cycle: "3.0", status: "unknown"}, // component not known (pasted list), not in the registry as main,
 	{os: "ubuntu:24.04", name: "python3.12", version: "3.12.3-1ubuntu0.3", product: "python", upstream: "3.12.3", cycle: "3.12", status: "supported"},
 	{os: "ubuntu:24.04", name: "postgresql-16", version: "16.4-0ubuntu0.24.04.2", product: "postgresql", upstream: "16.4", cycle: "16", status: "supported"},
 	{os: "ubuntu:24.04", name: "openjdk-21-jre-headless", version: "21.0.4+7-1ubuntu2~24.04", product: "eclipse-temurin", upstream: "21.0.4", cycle: "21", status: "supported"},
 	{os: "ubuntu:24.04", name: "redis-server", version: "5:7.0.15-1ubuntu0.24.04.1", product: "redis", upstream: "7.0.15", cycle: "7.0", status: "eol"},
-	{os: "ubuntu:24.04", name: "docker.io", version: "24.0.7-0ubuntu4.1", product: "docker-engine", upstream: "24.0.7", cycle: "24.0", status: "distro-supported"},
+	{os: "ubuntu:24.04", name: "docker.io", version: "24.0.7-0ubuntu4.1", product: "docker-engine", upstream: "24.0.7", cycle: "24.0", status: "unknown"}, // component not known (pasted list), not in the registry as main,
 	{os: "ubuntu:24.04", name: "nodejs", version: "18.19.1+dfsg-6ubuntu5", product: "nodejs", upstream: "18.19.1", cycle: "18", status: "eol"},
 	// Debian 11 (standard support ended 2024-08-14) and 12 (ended 2026-07-11).
 	{os: "debian:11", name: "nginx", version: "1.18.0-6.1+deb11u3", product: "nginx", upstream: "1.18.0", cycle: "1.18", status: "eol"},

@@ -46,10 +46,35 @@ type vendorLife struct {
 
 	detail  string // more the reason says: what Debian's ended list says of the build
 	limited string // Debian's limited list names the build: why (never supported or distro-supported)
+	// noComponent says why an Ubuntu build's archive component is not
+	// known: main would make it distro-supported, universe would not, so
+	// it is never distro-supported on that guess (unknown instead).
+	noComponent string
 }
 
 func (v vendorLife) key() string {
-	return v.kind + "\x00" + dateString(v.until) + "\x00" + v.who + "\x00" + v.why + "\x00" + v.detail + "\x00" + v.limited
+	return v.kind + "\x00" + dateString(v.until) + "\x00" + v.who + "\x00" + v.why + "\x00" + v.detail + "\x00" + v.limited + "\x00" + v.noComponent
+}
+
+// ubuntuComponentLife is the life of an Ubuntu build in universe or
+// multiverse: Canonical patches those only with Ubuntu Pro (ESM Apps), so
+// without --extended-support upstream's dates count while the release is
+// supported, and once the release has ended nobody patches them (its
+// community maintenance ends with it). done is false for other components.
+func ubuntuComponentLife(osLife vendorLife, sup osSupport, component, src string, opt Options) (vendorLife, bool) {
+	if component != "universe" && component != "multiverse" {
+		return vendorLife{}, false
+	}
+	if opt.ExtendedSupport {
+		osLife.who = sup.name + " with Ubuntu Pro (ESM Apps covers " + component + ")"
+		return osLife, true
+	}
+	if !sup.until.IsZero() && opt.At.After(sup.until) {
+		osLife.who = sup.name + " (its " + component + " component, community maintained, gets no fixes after the release ends)"
+		return osLife, true
+	}
+	return vendorLife{kind: registry.SupportUpstream, src: src, until: sup.until, who: sup.name,
+		why: fmt.Sprintf("it is in Ubuntu's %s component, which Canonical patches only with Ubuntu Pro (ESM Apps), so upstream's dates count", component)}, true
 }
 
 // vendorLifeOf finds the life cycle of a vendor build: the host's own
@@ -104,13 +129,13 @@ func (d *Data) vendorLifeBase(env hostEnv, product, cycle string, p *inventory.P
 	if ok && component == "" {
 		component = rule.Component
 	}
-	if osProduct == "ubuntu" && (component == "universe" || component == "multiverse") {
-		if opt.ExtendedSupport {
-			osLife.who = sup.name + " with Ubuntu Pro (ESM Apps covers " + component + ")"
-			return osLife
+	if osProduct == "ubuntu" && p != nil {
+		if v, done := ubuntuComponentLife(osLife, sup, component, src.URL, opt); done {
+			return v
 		}
-		return vendorLife{kind: registry.SupportUpstream, src: src.URL, until: sup.until, who: sup.name,
-			why: fmt.Sprintf("it is in Ubuntu's %s component, which Canonical patches only with Ubuntu Pro (ESM Apps), so upstream's dates count", component)}
+		if component == "" {
+			osLife.noComponent = "Canonical patches it only if it is in Ubuntu's main or restricted component, and neither the host's apt indexes nor the registry say which component it is in"
+		}
 	}
 	if !ok {
 		return osLife

@@ -147,6 +147,14 @@ func applyVendor(v verdict, vl vendorLife, opt Options) verdict {
 	if vl.detail != "" {
 		v.reason += "; " + vl.detail
 	}
+	if vl.noComponent != "" && v.status == VerdictDistroSupported {
+		// In main it would be; in universe upstream's verdict (ended or
+		// ending) would count. Not known, so not safe.
+		u := v
+		u.status, u.distroUntil, u.days = VerdictUnknown, "", 0
+		u.reason = fmt.Sprintf("%s: distro-supported until %s only if it is in main; %s", v.reason, v.distroUntil, vl.noComponent)
+		v = u
+	}
 	return applyLimited(v, vl.limited)
 }
 
