@@ -38,37 +38,6 @@ type al2023Data struct {
 	later   string                   // releases the rows of data/al2023-later.tsv describe (embedded data only)
 }
 
-// al2023Later are namespaced packages AWS added after the 2023.1 list the
-// embedded table holds; only the release line is known. Sources: the AL2023
-// user guide pages on PHP (8.3-8.5), Node.js (20, 22, 24) and Python
-// (3.12-3.14), and release notes 2023.9.20251014 (valkey) and
-// 2023.11.20260511 (kernel 6.12 and 6.18 AMIs); see data/README.md.
-var al2023Later = map[string][]al2023Offer{
-	"php":             {{name: "php8.3", line: "8.3"}, {name: "php8.4", line: "8.4"}, {name: "php8.5", line: "8.5"}},
-	"nodejs":          {{name: "nodejs20", line: "20"}, {name: "nodejs22", line: "22"}, {name: "nodejs24", line: "24"}},
-	"python":          {{name: "python3.12", line: "3.12"}, {name: "python3.13", line: "3.13"}, {name: "python3.14", line: "3.14"}},
-	"postgresql":      {{name: "postgresql16-server", line: "16"}, {name: "postgresql17-server", line: "17"}},
-	"mariadb":         {{name: "mariadb1011-server", line: "10.11"}},
-	"valkey":          {{name: "valkey"}},
-	"amazon-corretto": {{name: "java-21-amazon-corretto", line: "21"}, {name: "java-25-amazon-corretto", line: "25"}},
-	"linux":           {{name: "kernel6.12", line: "6.12"}, {name: "kernel6.18", line: "6.18"}},
-}
-
-// al2023BaseName is the AL2023 package a product goes by when it is not
-// namespaced; a host on another distribution has "available" only when
-// AL2023 ships the product's line under this name.
-var al2023BaseName = map[string]string{
-	"nginx": "nginx", "apache-http-server": "httpd", "openssl": "openssl", "linux": "kernel",
-	"docker-engine": "docker", "containerd": "containerd", "nodejs": "nodejs", "python": "python3",
-	"memcached": "memcached", "haproxy": "haproxy", "squid": "squid", "valkey": "valkey",
-}
-
-// compatibleWithinMajor are products whose releases within one major are
-// drop-in compatible for a move: AL2's nginx 1.22 to AL2023's nginx 1.24.
-var compatibleWithinMajor = map[string]bool{
-	"nginx": true, "apache-http-server": true, "memcached": true, "containerd": true, "docker-engine": true,
-}
-
 func loadAL2023(m *registry.Registry) (*al2023Data, error) {
 	a := &al2023Data{offers: map[string][]al2023Offer{}, rows: map[string][]al2Row{}, names: map[string]bool{}}
 	b, err := dataFS.ReadFile("data/al2023-packages.tsv")
@@ -98,8 +67,12 @@ func loadAL2023(m *registry.Registry) (*al2023Data, error) {
 	if err := a.addLater(m); err != nil {
 		return nil, err
 	}
-	for p, offers := range al2023Later {
-		a.offers[p] = append(a.offers[p], offers...)
+	// Namespaced lines AWS added after the embedded list: the registry's
+	// al2023.later (only the line is known).
+	for p, later := range m.AL2023Later() {
+		for _, l := range later {
+			a.offers[p] = append(a.offers[p], al2023Offer{name: l.Name, line: l.Line})
+		}
 	}
 	b, err = dataFS.ReadFile("data/al2-to-al2023.tsv")
 	if err != nil {
@@ -251,15 +224,6 @@ type offerEnding struct {
 
 func (e offerEnding) before(t time.Time) bool { return !e.date.IsZero() && e.date.Before(t) }
 
-// osLifePackages are AL2023 packages AWS supports for the OS release's life
-// (the AL2023 release notes' support statements: core packages are
-// supported until AL2023's end unless they follow an upstream model,
-// which the namespaced language runtimes and databases do).
-var osLifePackages = map[string]bool{
-	"nginx": true, "httpd": true, "openssl": true, "openssl-libs": true, "python3": true, "memcached": true,
-	"haproxy": true, "perl": true, "squid": true, "docker": true, "containerd": true,
-}
-
 func (d *Data) offerEnd(product string, o al2023Offer) (offerEnding, bool) {
 	if s, ok := d.al2023.support[o.name]; ok && s.Ends != "" {
 		t, err := time.Parse(time.DateOnly, s.Ends)
@@ -267,7 +231,9 @@ func (d *Data) offerEnd(product string, o al2023Offer) (offerEnding, bool) {
 			return offerEnding{t, s.Ends + " (AL2023 support statement)"}, true
 		}
 	}
-	if osLifePackages[o.name] {
+	// The registry's Amazon Linux 2023 ships rows with support os: the
+	// same rows the planner reads, so both give a package the same end.
+	if d.reg.AL2023OSLife(o.name) {
 		if c, ok := d.Cycle("amazon-linux", "2023"); ok && !c.EOL.Date.IsZero() {
 			return offerEnding{c.EOL.Date, c.EOL.Date.Format(time.DateOnly) + " (Amazon Linux 2023's end)"}, true
 		}
@@ -387,7 +353,7 @@ func (d *Data) availabilityRaw(f *Finding, osr inventory.OSRelease) {
 			newer = append(newer, o)
 		}
 	}
-	names := []string{al2023BaseName[f.Product]}
+	names := []string{d.reg.AL2023Base(f.Product)}
 	if f.Kind == KindPackage && osManager(osr.ID) == "rpm" {
 		names = append(names, f.Package)
 		names = append(names, f.Packages...)
@@ -408,7 +374,7 @@ func (d *Data) availabilityRaw(f *Finding, osr inventory.OSRelease) {
 		f.AL2023, f.AL2023Package = AvailNamespaced, pickName(same, f.Package)
 		return
 	}
-	if compatibleWithinMajor[f.Product] {
+	if d.reg.CompatibleWithinMajor(f.Product) {
 		var major []al2023Offer
 		for _, o := range newer {
 			if sameLine(cmp2(o), firstPart(f.UpstreamVersion)) {

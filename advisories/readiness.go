@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"upkeep/inventory"
+	"upkeep/registry"
 )
 
 // Readiness is a host's state for the move to Amazon Linux 2023.
@@ -263,12 +264,12 @@ func entryFor(f Finding) Entry {
 	if f.AL2023Why != "" && (f.AL2023Package != "" || f.AL2023 == AvailRemoved) {
 		e.Summary += "; " + f.AL2023Why
 	}
-	if vr, ok := vendorRepos[f.Product]; ok {
+	if repo, src, ok := vendorRepo(f); ok {
 		switch f.AL2023 {
 		case AvailRemoved, AvailReplaced, AvailUnknown:
 			// The vendor's own repository serves AL2023: work, not a blocker.
 			e.Severity, e.Inhibitor = SevMedium, false
-			e.Remediation = "install " + labelOr(f) + " from " + vr.repo + " on AL2023 (" + vr.source + ")"
+			e.Remediation = "install " + labelOr(f) + " from " + repo + " on AL2023 (" + src + ")"
 			if f.AL2023Package != "" {
 				e.Remediation += ", or switch to " + f.AL2023Package + " and test"
 			}
@@ -287,7 +288,7 @@ func entryFor(f Finding) Entry {
 	case SourceThirdParty:
 		e.Severity = maxSev(e.Severity, SevLow)
 		e.Summary += "; this copy comes from a third-party repository"
-		if _, ok := vendorRepos[f.Product]; !ok {
+		if _, _, ok := vendorRepo(f); !ok {
 			e.Remediation += "; or check that the vendor repository publishes AL2023 builds"
 		}
 	}
@@ -306,73 +307,29 @@ func labelOr(f Finding) string {
 	return f.Product
 }
 
-// vendorRepo is a product vendor's own package repository that serves
-// Amazon Linux 2023 (or EL9 builds that install on it).
-type vendorRepo struct {
-	repo   string // what to add, in words
-	source string // where the vendor says so
-	client string // its client package, for client-only hosts
+// vendorRepo returns the product vendor's own repository that serves
+// Amazon Linux 2023 (registry/repositories.yaml targets): what to add, in
+// words, and the vendor's page that says so.
+func vendorRepo(f Finding) (repo, source string, ok bool) {
+	t, src, ok := registry.Default().RepoTarget(f.Product, "amazon-linux", "2023")
+	return t.Install, src, ok
 }
 
-// vendorRepos are the vendor repositories readiness names for products
-// AL2023 does not ship (or ships only as an alternative). Sources: each
-// vendor's installation page for Amazon Linux 2023 or RPM-based systems.
-var vendorRepos = map[string]vendorRepo{
-	"mysql": {"Oracle's MySQL Yum repository (mysql84-community-release-el9)", "https://dev.mysql.com/doc/refman/8.4/en/linux-installation-yum-repo.html",
-		"mysql-community-client from Oracle's MySQL Yum repository (el9), or the MariaDB client AL2023 ships"},
-	"nginx":         {"nginx.org's repository for Amazon Linux 2023", "https://nginx.org/en/linux_packages.html#Amazon_Linux", ""},
-	"grafana":       {"Grafana's RPM repository (rpm.grafana.com)", "https://grafana.com/docs/grafana/latest/setup-grafana/installation/redhat-rhel-fedora/", ""},
-	"mongodb":       {"MongoDB's repository for Amazon Linux 2023 (repo.mongodb.org)", "https://www.mongodb.com/docs/manual/tutorial/install-mongodb-on-amazon/", "mongodb-mongosh from MongoDB's repository"},
-	"elasticsearch": {"Elastic's RPM repository (artifacts.elastic.co)", "https://www.elastic.co/guide/en/elasticsearch/reference/current/rpm.html", ""},
-	"kubernetes":    {"the Kubernetes package repository (pkgs.k8s.io)", "https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/install-kubeadm/", "kubectl from pkgs.k8s.io"},
-	"nodejs":        {"NodeSource's RPM repository", "https://github.com/nodesource/distributions", ""},
-	"rabbitmq":      {"Team RabbitMQ's RPM repository", "https://www.rabbitmq.com/docs/install-rpm", ""},
-}
-
-// clientOnly reports whether a database finding is only its client
-// libraries or tools: no server package and nothing of it running.
+// clientOnly reports whether a finding is only a product's client tools or
+// libraries: the product has a client remedy in the registry (databases),
+// none of its packages on the host is a server or runtime (the registry's
+// package roles), and nothing of it runs.
 func clientOnly(f Finding) bool {
-	switch f.Product {
-	case "mysql", "mariadb", "postgresql", "mongodb":
-	default:
+	if registry.Default().AL2023Client(f.Product) == "" {
 		return false
 	}
-	if f.Running || f.Kind != KindPackage {
-		return false
-	}
-	for _, p := range append([]string{f.Package}, f.Packages...) {
-		if strings.Contains(p, "server") || strings.HasPrefix(p, "mongodb-org") || isDebPostgresServer(p) {
-			return false
-		}
-	}
-	return true
+	return !f.Running && f.Kind == KindPackage && !registry.Serving(f.Role)
 }
 
-// isDebPostgresServer: Debian names the PostgreSQL server postgresql-15.
-func isDebPostgresServer(p string) bool {
-	v, ok := strings.CutPrefix(p, "postgresql-")
-	if !ok || v == "" {
-		return false
-	}
-	for _, c := range v {
-		if c != '.' && (c < '0' || c > '9') {
-			return false
-		}
-	}
-	return true
-}
-
+// clientRemedy is what a client-only host installs on AL2023 (the
+// registry's al2023.client).
 func clientRemedy(f Finding) string {
-	if vr, ok := vendorRepos[f.Product]; ok && vr.client != "" {
-		return vr.client
-	}
-	switch f.Product {
-	case "postgresql":
-		return "the postgresqlNN client package of a supported line AL2023 ships"
-	case "mariadb":
-		return "the mariadbNNNN client package of a supported line AL2023 ships"
-	}
-	return "the client package of a supported line"
+	return registry.Default().AL2023Client(f.Product)
 }
 
 func maxSev(a, b string) string {

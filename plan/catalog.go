@@ -1,9 +1,6 @@
 package plan
 
 import (
-	_ "embed"
-	"fmt"
-	"io"
 	"slices"
 	"sort"
 	"strings"
@@ -44,74 +41,40 @@ type CycleSource interface {
 	Cycles(product string) []advisories.Cycle
 }
 
-//go:embed data/ships.tsv
-var shipsTSV string
-
 // ShipTable is a table of what OS releases ship, keyed by os/cycle/product.
 type ShipTable struct {
 	rows map[string]*Shipping
 }
 
-// DefaultShips returns the embedded table (see data/ships.tsv for sources).
+// DefaultShips returns the registry's ships rows (registry/products/*.yaml,
+// each row with its source) as a table.
 func DefaultShips() *ShipTable {
-	s, err := ReadShips(strings.NewReader(shipsTSV))
-	if err != nil {
-		panic("embedded data/ships.tsv: " + err.Error()) // a build defect, caught by tests
-	}
-	return s
+	return ShipsFrom(registry.Default().Ships())
 }
 
-// ReadShips reads a ships table: tab-separated os, os_cycle, product, cycle
-// ("-" when the OS ships none), packages (comma list), support (os,
-// upstream, or until:YYYY-MM-DD), note, source. Lines starting with # are
-// comments; every row needs a source.
-func ReadShips(r io.Reader) (*ShipTable, error) {
+// ShipsFrom makes a table of ships rows. Rows of one OS release and product
+// make one Shipping, with the first row's source; each row that ships a
+// line is an offer with its own note and source, and a row of cycle "-"
+// (ships none) gives the Shipping its note.
+func ShipsFrom(rows []registry.ShipRow) *ShipTable {
 	s := &ShipTable{rows: map[string]*Shipping{}}
-	err := readTSV(r, "ships", 8, "os", func(f []string) error {
-		if f[7] == "" {
-			return fmt.Errorf("%s %s %s %s has no source", f[0], f[1], f[2], f[3])
-		}
-		key := f[0] + "/" + f[1] + "/" + f[2]
+	for _, r := range rows {
+		key := r.OS + "/" + r.OSCycle + "/" + r.Product
 		sh := s.rows[key]
 		if sh == nil {
-			sh = &Shipping{Known: true, Source: f[7]}
+			sh = &Shipping{Known: true, Source: r.SourceURL}
 			s.rows[key] = sh
 		}
-		if f[3] == "-" {
-			if f[6] != "" {
-				sh.Note = f[6]
+		if r.Cycle == "-" {
+			if r.Note != "" {
+				sh.Note = r.Note
 			}
-			return nil
+			continue
 		}
-		of := Offer{Cycle: f[3], Packages: strings.Split(f[4], ","), Note: f[6], Source: f[7]}
-		switch day, isUntil := strings.CutPrefix(f[5], "until:"); {
-		case f[5] == "os":
-			of.OSSupported = true
-		case f[5] == "upstream":
-		case isUntil:
-			t, err := time.Parse(time.DateOnly, day)
-			if err != nil {
-				return fmt.Errorf("support %q: %w", f[5], err)
-			}
-			of.Until = t
-		default:
-			return fmt.Errorf("support %q, want os, upstream or until:YYYY-MM-DD", f[5])
-		}
-		if f[4] == "" {
-			return fmt.Errorf("%s %s %s %s names no package", f[0], f[1], f[2], f[3])
-		}
-		for _, o := range sh.Offers {
-			if o.Cycle == of.Cycle {
-				return fmt.Errorf("%s %s %s %s listed twice", f[0], f[1], f[2], f[3])
-			}
-		}
-		sh.Offers = append(sh.Offers, of)
-		return nil
-	})
-	if err != nil {
-		return nil, err
+		sh.Offers = append(sh.Offers, Offer{Cycle: r.Cycle, Packages: slices.Clone(r.Packages), Note: r.Note, Source: r.SourceURL,
+			OSSupported: r.Support == registry.SupportOS, Until: r.UntilDate()})
 	}
-	return s, nil
+	return s
 }
 
 // Ships returns what os/osCycle ships of product. A RHEL rebuild (AlmaLinux,
@@ -228,43 +191,15 @@ type Replacement struct {
 	Source      string
 }
 
-//go:embed data/replacements.tsv
-var replacementsTSV string
-
-// DefaultReplacements returns the embedded table (see data/replacements.tsv).
+// DefaultReplacements returns the registry's replacements rows.
 func DefaultReplacements() []Replacement {
-	r, err := ReadReplacements(strings.NewReader(replacementsTSV))
-	if err != nil {
-		panic("embedded data/replacements.tsv: " + err.Error()) // a build defect, caught by tests
-	}
-	return r
-}
-
-// ReadReplacements reads a replacements table: tab-separated os, os_cycle,
-// product, replacement, label, cycle, packages (comma list), support (os or
-// upstream), use (plan or note), note, source. Lines starting with # are
-// comments; every row needs a source.
-func ReadReplacements(r io.Reader) ([]Replacement, error) {
 	var out []Replacement
-	err := readTSV(r, "replacements", 11, "os", func(f []string) error {
-		if f[7] != "upstream" && f[7] != "os" {
-			return fmt.Errorf("support %q, want os or upstream", f[7])
-		}
-		if f[8] != "plan" && f[8] != "note" {
-			return fmt.Errorf("use %q, want plan or note", f[8])
-		}
-		if f[10] == "" {
-			return fmt.Errorf("%s → %s has no source", f[2], f[3])
-		}
-		out = append(out, Replacement{OS: f[0], OSCycle: f[1], Product: f[2], With: f[3], Label: f[4],
-			Offer: Offer{Cycle: f[5], Packages: strings.Split(f[6], ","), OSSupported: f[7] == "os"},
-			Plan:  f[8] == "plan", Note: f[9], Source: f[10]})
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	for _, r := range registry.Default().Replacements() {
+		out = append(out, Replacement{OS: r.OS, OSCycle: r.OSCycle, Product: r.Product, With: r.With, Label: r.Label,
+			Offer: Offer{Cycle: r.Cycle, Packages: slices.Clone(r.Packages), OSSupported: r.Support == registry.SupportOS},
+			Plan:  r.Use == "plan", Note: r.Note, Source: r.SourceURL})
 	}
-	return out, nil
+	return out
 }
 
 // replacementFor returns the row for a product on an OS release, if any; a

@@ -330,21 +330,16 @@ func TestReplacement(t *testing.T) {
 	}
 }
 
-func TestReadReplacements(t *testing.T) {
-	for _, tc := range []struct{ name, in, err string }{
-		{"ok", "amazon-linux\t2023\tredis\tvalkey\tValkey\t8\tvalkey\tos\tplan\tnote\thttps://example.org\n", ""},
-		{"no source", "amazon-linux\t2023\tredis\tvalkey\tValkey\t8\tvalkey\tos\tplan\tnote\t\n", "no source"},
-		{"bad use", "amazon-linux\t2023\tredis\tvalkey\tValkey\t8\tvalkey\tos\tmaybe\tnote\thttps://example.org\n", "use \"maybe\""},
-		{"bad support", "amazon-linux\t2023\tredis\tvalkey\tValkey\t8\tvalkey\tvendor\tplan\tnote\thttps://example.org\n", "support \"vendor\""},
-		{"short", "amazon-linux\t2023\tredis\n", "3 fields"},
-	} {
-		_, err := ReadReplacements(strings.NewReader(tc.in))
-		if (tc.err == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.err)) {
-			t.Errorf("%s: error %v, want %q", tc.name, err, tc.err)
-		}
+// TestDefaultReplacements: the registry's replacements rows reach the
+// planner with their sources resolved to URLs.
+func TestDefaultReplacements(t *testing.T) {
+	rs := DefaultReplacements()
+	r := replacementFor(rs, "amazon-linux", "2023", "redis")
+	if r == nil || r.With != "valkey" || !r.Plan || !strings.HasPrefix(r.Source, "https://") {
+		t.Fatalf("redis on amazon-linux 2023: %+v, want a planned move to valkey with a source URL", r)
 	}
-	if len(DefaultReplacements()) == 0 {
-		t.Errorf("embedded replacements table is empty")
+	if m := replacementFor(rs, "amazon-linux", "2023", "mysql"); m == nil || m.Plan {
+		t.Errorf("mysql on amazon-linux 2023: %+v, want a note-only replacement", m)
 	}
 }
 

@@ -1,60 +1,37 @@
 package plan
 
 import (
-	_ "embed"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
 
 	"upkeep/advisories"
+	"upkeep/registry"
 )
 
 // Breaking is a known breaking transition between two cycles of a product.
 type Breaking struct {
 	Product string
-	From    string // cycle prefix: "7" matches 7.4, "5.7" matches 5.7
+	From    string // cycle prefix ("7" matches 7.4) or comparison ("<1.25"): registry.CycleMatches
 	To      string
 	Summary string
 	Source  string // the vendor's migration notes
 }
 
-//go:embed data/breaking.tsv
-var breakingTSV string
-
-// DefaultBreaking returns the embedded table of breaking transitions.
+// DefaultBreaking returns the registry's breaking transitions: os.yaml's
+// transitions and each product's breaking rows.
 func DefaultBreaking() []Breaking {
-	b, err := ReadBreaking(strings.NewReader(breakingTSV))
-	if err != nil {
-		panic("embedded data/breaking.tsv: " + err.Error()) // a build defect, caught by tests
-	}
-	return b
-}
-
-// ReadBreaking reads a table of product, from, to, summary, source.
-func ReadBreaking(r io.Reader) ([]Breaking, error) {
 	var out []Breaking
-	err := readTSV(r, "breaking", 5, "product", func(f []string) error {
-		if f[4] == "" {
-			return fmt.Errorf("%s %s→%s has no source", f[0], f[1], f[2])
-		}
-		out = append(out, Breaking{Product: f[0], From: f[1], To: f[2], Summary: f[3], Source: f[4]})
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	for _, t := range registry.Default().BreakingTransitions() {
+		out = append(out, Breaking{Product: t.Product, From: t.From, To: t.To, Summary: t.Summary, Source: t.SourceURL})
 	}
-	return out, nil
+	return out
 }
 
 // matches reports whether the transition covers a move between two cycles.
 func (b Breaking) matches(product, from, to string) bool {
-	return b.Product == product && cyclePrefix(from, b.From) && cyclePrefix(to, b.To)
-}
-
-func cyclePrefix(cycle, p string) bool {
-	return cycle == p || strings.HasPrefix(cycle, p+".")
+	return b.Product == product && registry.CycleMatches(from, b.From) && registry.CycleMatches(to, b.To)
 }
 
 // Score points per risk factor. A step's level is the sum: up to 2 low, up to

@@ -1,26 +1,32 @@
 package plan
 
 import (
-	"strings"
 	"testing"
 	"time"
+
+	"upkeep/registry"
 )
 
-// TestReadShips covers the support forms and the rows the reader refuses.
-func TestReadShips(t *testing.T) {
-	const head = "os\tos_cycle\tproduct\tcycle\tpackages\tsupport\tnote\tsource\n"
-	good := head +
-		"el\t9\tphp\t8.0\tphp,php-fpm\tuntil:2032-05-31\tdefault version\thttps://example.org/a\n" +
-		"el\t9\tphp\t8.3\t@php:8.3\tuntil:2029-05-31\t\thttps://example.org/b\n" +
-		"debian\t13\tphp\t8.4\tphp8.4\tos\t\thttps://example.org/c\n" +
-		"amazon-linux\t2023\tmysql\t-\t\t\tuse the vendor's repository\thttps://example.org/d\n"
-	s, err := ReadShips(strings.NewReader(good))
-	if err != nil {
-		t.Fatal(err)
+// TestShipsFrom covers the support forms of the registry's ships rows as
+// the planner reads them: until with its date, family rows read by the
+// rebuilds, a "-" row as a known absence with its note, each offer with its
+// own note and source. The rows the registry refuses (no source, a bad
+// date or support, no package, a line listed twice) are covered by the
+// registry's TestStrictRows.
+func TestShipsFrom(t *testing.T) {
+	row := func(os, osCycle, product, cycle, support, until, note, src string, pkgs ...string) registry.ShipRow {
+		return registry.ShipRow{Product: product, SourceURL: src, Ship: registry.Ship{OS: os, OSCycle: osCycle, Cycle: cycle,
+			Packages: pkgs, Support: support, Until: until, Note: note}}
 	}
+	s := ShipsFrom([]registry.ShipRow{
+		row("el", "9", "php", "8.0", "until", "2032-05-31", "default version", "https://example.org/a", "php", "php-fpm"),
+		row("el", "9", "php", "8.3", "until", "2029-05-31", "", "https://example.org/b", "@php:8.3"),
+		row("debian", "13", "php", "8.4", "os", "", "", "https://example.org/c", "php8.4"),
+		row("amazon-linux", "2023", "mysql", "-", "", "", "use the vendor's repository", "https://example.org/d"),
+	})
 	el := s.Ships("el", "9", "php")
 	if len(el.Offers) != 2 || !el.Offers[0].Until.Equal(time.Date(2032, 5, 31, 0, 0, 0, 0, time.UTC)) || el.Offers[0].OSSupported ||
-		el.Offers[1].Source != "https://example.org/b" || el.Offers[0].Note != "default version" {
+		el.Offers[1].Source != "https://example.org/b" || el.Offers[0].Note != "default version" || el.Source != "https://example.org/a" {
 		t.Errorf("el 9 php = %+v", el)
 	}
 	// A rebuild reads its family's rows; a release without rows is not known.
@@ -38,17 +44,8 @@ func TestReadShips(t *testing.T) {
 	if got := s.Ships("debian", "13", "php"); !got.Offers[0].OSSupported {
 		t.Errorf("support os: %+v", got)
 	}
-
-	for name, row := range map[string]string{
-		"no source":    "el\t9\tphp\t8.3\t@php:8.3\tuntil:2029-05-31\t\t\n",
-		"bad date":     "el\t9\tphp\t8.3\t@php:8.3\tuntil:2029-13-31\t\thttps://example.org\n",
-		"bad support":  "el\t9\tphp\t8.3\t@php:8.3\tforever\t\thttps://example.org\n",
-		"no package":   "el\t9\tphp\t8.3\t\tos\t\thttps://example.org\n",
-		"listed twice": "el\t9\tphp\t8.3\tphp\tos\t\thttps://example.org\nel\t9\tphp\t8.3\tphp\tos\t\thttps://example.org\n",
-		"short row":    "el\t9\tphp\t8.3\n",
-	} {
-		if _, err := ReadShips(strings.NewReader(head + row)); err == nil {
-			t.Errorf("%s: accepted", name)
-		}
+	// The embedded registry's rows reach the planner the same way.
+	if got := DefaultShips().Ships("amazon-linux", "2023", "php"); len(got.Offers) < 4 || got.Offers[0].Source == "" {
+		t.Errorf("registry amazon-linux 2023 php: %+v", got)
 	}
 }

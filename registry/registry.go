@@ -118,7 +118,11 @@ type AL2023 struct {
 	Base       string      `yaml:"base"`                    // the package name the product goes by when not namespaced
 	Compatible bool        `yaml:"compatible_within_major"` // releases within a major are drop-in for a move
 	Later      []AL2023Pkg `yaml:"later"`                   // namespaced packages added after the embedded package list
-	Source     string      `yaml:"source"`
+	// Client is what to install on AL2023 on a host that has only the
+	// product's client or libraries; set only for servers whose clients
+	// are worth a remedy of their own (databases).
+	Client string `yaml:"client"`
+	Source string `yaml:"source"`
 }
 
 // AL2023Pkg is one AL2023 package and the release line it carries.
@@ -127,15 +131,24 @@ type AL2023Pkg struct {
 	Line string `yaml:"line"`
 }
 
-// Ship is what one OS release ships of the product, for the planner.
+// Ship is what one OS release ships of the product, for the planner and
+// readiness: one row per release line; Cycle "-" says the release ships
+// none (and Note says what to use instead).
 type Ship struct {
 	OS       string   `yaml:"os"`
 	OSCycle  string   `yaml:"os_cycle"`
-	Cycle    string   `yaml:"cycle"` // "-" ships none
+	Cycle    string   `yaml:"cycle"`
 	Packages []string `yaml:"packages"`
-	Support  string   `yaml:"support"` // os or upstream
+	Support  string   `yaml:"support"` // os, upstream, or until (the OS vendor retires the line on Until)
+	Until    string   `yaml:"until"`   // YYYY-MM-DD, for support: until (a RHEL Application Stream's retirement)
 	Note     string   `yaml:"note"`
-	Source   string   `yaml:"source"`
+	Source   string   `yaml:"source"` // a source id of this file
+}
+
+// UntilDate is the parsed Until (zero when none; validated at load).
+func (s Ship) UntilDate() time.Time {
+	t, _ := time.Parse(time.DateOnly, s.Until)
+	return t
 }
 
 // Replacement is a product an OS release ships in this one's place.
@@ -147,17 +160,18 @@ type Replacement struct {
 	Cycle    string   `yaml:"cycle"`
 	Packages []string `yaml:"packages"`
 	Support  string   `yaml:"support"` // os or upstream
-	Use      string   `yaml:"use"`     // plan or note
+	Use      string   `yaml:"use"`     // plan: the planner moves to it; note: named in the reasons only
 	Note     string   `yaml:"note"`
-	Source   string   `yaml:"source"`
+	Source   string   `yaml:"source"` // a source id of this file
 }
 
-// Breaking is a known breaking transition between cycles of the product.
+// Breaking is a known breaking transition between cycles of the product
+// (of the OS, in os.yaml's transitions).
 type Breaking struct {
-	From    string `yaml:"from"` // cycle prefix
+	From    string `yaml:"from"` // cycle prefix: "7" matches 7.4, "5.7" only 5.7
 	To      string `yaml:"to"`
-	Summary string `yaml:"summary"`
-	Source  string `yaml:"source"`
+	Summary string `yaml:"summary"` // the break, in our words
+	Source  string `yaml:"source"`  // a source id of this file
 }
 
 // Product is everything upkeep knows about one product.
@@ -208,9 +222,10 @@ type OSRule = VendorRule
 
 // osFile is the shape of os.yaml.
 type osFile struct {
-	Sources  []Source   `yaml:"sources"`
-	Families []OSFamily `yaml:"families"`
-	Rules    []OSRule   `yaml:"vendor_support"`
+	Sources     []Source       `yaml:"sources"`
+	Families    []OSFamily     `yaml:"families"`
+	Rules       []OSRule       `yaml:"vendor_support"`
+	Transitions []OSTransition `yaml:"transitions"`
 }
 
 // Repository is a family of package repositories.
@@ -226,6 +241,7 @@ type Repository struct {
 type repoFile struct {
 	Sources      []Source     `yaml:"sources"`
 	Repositories []Repository `yaml:"repositories"`
+	Targets      []RepoTarget `yaml:"targets"`
 }
 
 // Registry is the whole registry, read-only once loaded.
@@ -236,6 +252,8 @@ type Registry struct {
 	OSSources    []Source
 	Repositories []Repository
 	RepoSources  []Source
+	Transitions  []OSTransition // os.yaml: breaking moves between OS releases
+	RepoTargets  []RepoTarget   // repositories.yaml: vendor repositories that serve an OS release
 
 	bySlug map[string]*Product
 	byOS   map[string]OSFamily
@@ -303,7 +321,15 @@ func Parse(fsys fs.FS) (*Registry, error) {
 	if err := decodeStrict(b, &of); err != nil {
 		return nil, fmt.Errorf("os.yaml: %w", err)
 	}
-	r.OSFamilies, r.OSRules, r.OSSources = of.Families, of.Rules, of.Sources
+	r.OSFamilies, r.OSRules, r.OSSources, r.Transitions = of.Families, of.Rules, of.Sources, of.Transitions
+	if err := checkSources("os.yaml", of.Sources); err != nil {
+		return nil, err
+	}
+	for i, t := range of.Transitions {
+		if err := t.validate(of.Sources); err != nil {
+			return nil, fmt.Errorf("os.yaml transitions row %d (%s %s → %s): %w", i+1, t.OS, t.From, t.To, err)
+		}
+	}
 	for i := range r.OSRules {
 		if err := r.OSRules[i].compile(of.Sources); err != nil {
 			return nil, fmt.Errorf("os.yaml vendor_support %d: %w", i+1, err)
@@ -323,13 +349,24 @@ func Parse(fsys fs.FS) (*Registry, error) {
 	if err := decodeStrict(b, &rf); err != nil {
 		return nil, fmt.Errorf("repositories.yaml: %w", err)
 	}
-	r.Repositories, r.RepoSources = rf.Repositories, rf.Sources
+	r.Repositories, r.RepoSources, r.RepoTargets = rf.Repositories, rf.Sources, rf.Targets
+	if err := checkSources("repositories.yaml", rf.Sources); err != nil {
+		return nil, err
+	}
+	for i, t := range rf.Targets {
+		if err := r.validateTarget(t, rf.Sources); err != nil {
+			return nil, fmt.Errorf("repositories.yaml targets row %d (%s %s on %s %s): %w", i+1, t.Repository, t.Product, t.OS, t.OSCycle, err)
+		}
+	}
 	for _, p := range r.Products {
 		for _, pr := range p.Packages {
 			if pr.Repo != "" && !slices.ContainsFunc(r.Repositories, func(x Repository) bool { return x.ID == pr.Repo }) {
 				return nil, fmt.Errorf("%s: package %q: unknown repo %q (see repositories.yaml)", p.file, pr.Pattern, pr.Repo)
 			}
 		}
+	}
+	if err := r.validateShips(); err != nil {
+		return nil, err
 	}
 	if r.mapper, err = newMapper(r.Products); err != nil {
 		return nil, err
@@ -349,16 +386,10 @@ func (p *Product) validate() error {
 	if p.Label == "" {
 		p.Label = p.Slug
 	}
-	ids := map[string]bool{}
-	for _, s := range p.Sources {
-		if s.ID == "" || s.URL == "" {
-			return fmt.Errorf("source %q: id and url are required", s.ID)
-		}
-		if _, err := time.Parse(time.DateOnly, s.Retrieved); err != nil {
-			return fmt.Errorf("source %s: retrieved %q is not YYYY-MM-DD", s.ID, s.Retrieved)
-		}
-		ids[s.ID] = true
+	if err := checkSources("", p.Sources); err != nil {
+		return err
 	}
+	ids := sourceIDs(p.Sources)
 	for _, r := range p.Packages {
 		if !slices.Contains(knownRoles, r.Role) {
 			return fmt.Errorf("package %q: role %q, want one of %s", r.Pattern, r.Role, strings.Join(knownRoles, ", "))
@@ -372,28 +403,10 @@ func (p *Product) validate() error {
 			return fmt.Errorf("vendor_support %d: %w", i+1, err)
 		}
 	}
-	check := func(what, id string) error {
-		if id != "" && !ids[id] && !strings.HasPrefix(id, "https://") {
-			return fmt.Errorf("%s: source %q is not in sources", what, id)
-		}
-		return nil
+	if err := p.validateRows(ids); err != nil {
+		return err
 	}
-	for _, s := range p.Ships {
-		if err := check("ships "+s.OS+" "+s.OSCycle, s.Source); err != nil {
-			return err
-		}
-	}
-	for _, s := range p.Replacements {
-		if err := check("replacements "+s.OS+" "+s.OSCycle, s.Source); err != nil {
-			return err
-		}
-	}
-	for _, s := range p.Breaking {
-		if err := check("breaking "+s.From+" "+s.To, s.Source); err != nil {
-			return err
-		}
-	}
-	return check("al2023", p.AL2023.Source)
+	return nil
 }
 
 func (v *VendorRule) compile(sources []Source) error {
