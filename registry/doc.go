@@ -40,9 +40,22 @@
 //	  base: php               # the un-namespaced name
 //	  compatible_within_major: true
 //	  later: [{name: php8.3, line: "8.3"}]
-//	ships: []                 # what each OS release ships, for the planner
-//	replacements: []          # products an OS release ships in this one's place
-//	breaking: []              # known breaking transitions between cycles
+//	  client: "the ... client AL2023 ships"  # remedy for hosts with only the client (databases)
+//	ships:                    # what each OS release's own repositories ship, one row per line
+//	  - {os: amazon-linux, os_cycle: "2023", cycle: "8.4", packages: [php8.4, php8.4-fpm],
+//	     support: upstream, source: al2023-php, note: "..."}  # support: os or upstream; cycle "-": none
+//	replacements:             # products an OS release ships in this one's place
+//	  - {os: amazon-linux, os_cycle: "2023", with: valkey, label: Valkey, cycle: "8",
+//	     packages: [valkey], support: os, use: plan, source: ..., note: ...}  # use: plan or note
+//	breaking:                 # known breaking transitions between cycles
+//	  - {from: "7", to: "8", summary: "...", source: php-migration80}  # prefixes, or "<1.25", ">=1.25"
+//
+// os.yaml adds transitions (breaking moves between OS releases: {os, from,
+// to, summary, source}); repositories.yaml adds targets (a vendor's
+// repository that serves an OS release: {repository, product, os, os_cycle,
+// install, source}). Every row of every section names a source id of its
+// own file; the loader rejects unknown keys, URLs in place of ids and
+// unknown ids, naming the file, the section and the row.
 //
 // A build is the OS vendor's when no package rule names a third-party
 // repository for it and no repositories.yaml marker is in its release; its
