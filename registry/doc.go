@@ -43,7 +43,7 @@
 //	  client: "the ... client AL2023 ships"  # remedy for hosts with only the client (databases)
 //	ships:                    # what each OS release's own repositories ship, one row per line
 //	  - {os: amazon-linux, os_cycle: "2023", cycle: "8.4", packages: [php8.4, php8.4-fpm],
-//	     support: upstream, source: al2023-php, note: "..."}  # support: os or upstream; cycle "-": none
+//	     support: upstream, source: al2023-php, note: "..."}  # support: os, upstream, or until (with until: YYYY-MM-DD); cycle "-": none
 //	replacements:             # products an OS release ships in this one's place
 //	  - {os: amazon-linux, os_cycle: "2023", with: valkey, label: Valkey, cycle: "8",
 //	     packages: [valkey], support: os, use: plan, source: ..., note: ...}  # use: plan or note
