@@ -18,7 +18,7 @@ var templateFS embed.FS
 type htmlPage struct {
 	R         *Report
 	CSS       template.CSS
-	Charts    []svgChart // timeline, spread, readiness
+	Charts    []svgChart // timeline, spread, readiness, burn-down
 	HostLimit int
 }
 
@@ -47,6 +47,9 @@ func WriteHTML(w io.Writer, r *Report, hostLimit int) error {
 	}
 	page := htmlPage{R: r, CSS: template.CSS(css), HostLimit: hostLimit,
 		Charts: []svgChart{timelineChart(r, at), spreadChart(r), readinessChart(r)}}
+	if len(r.History.Points) > 0 {
+		page.Charts = append(page.Charts, burndownChart(r))
+	}
 	// Render to memory so a template error never leaves half a page behind.
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, page); err != nil {

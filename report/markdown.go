@@ -37,6 +37,27 @@ func WriteMarkdown(w io.Writer, r *Report, hostLimit int) error {
 	}
 	ew.printf(".\n")
 
+	if len(r.History.Points) > 0 {
+		ew.printf("\n## Findings over the kept scans\n\n")
+		rows := make([][]string, len(r.History.Points))
+		for i, p := range r.History.Points {
+			n := map[string]int{}
+			for _, c := range p.Findings {
+				n[c.Label] = c.Count
+			}
+			judged := p.At
+			if !p.Same {
+				judged += " (other data: " + p.Data + ")"
+			}
+			rows[i] = []string{itoa(int(p.ScanID)), p.ScanDate, itoa(p.OpenTotal()), itoa(n["eol"]), itoa(n["unpatched"]), itoa(n["eol-soon"]),
+				itoa(n["unknown"]), itoa(p.HostsEOL), judged}
+		}
+		ew.table([]string{"scan", "day", "open findings", "eol", "unpatched", "eol-soon", "unknown", "hosts with eol", "judged"}, rows)
+		for _, n := range r.BurndownNotes() {
+			ew.printf("\n%s\n", md(n))
+		}
+	}
+
 	ew.printf("\n## Findings by severity\n\n")
 	rows := make([][]string, len(r.Findings))
 	for i, g := range r.Findings {

@@ -35,6 +35,7 @@ type Input struct {
 	Hosts     []advisories.Judged
 	Readiness iter.Seq[advisories.HostReadiness] // each scanned host's, made as it is read
 	Plan      *plan.Plan
+	History   History // the burn-down: finding counts of the kept scans up to this one
 }
 
 // Report is the model every writer formats. Its JSON field names are stable.
@@ -55,6 +56,7 @@ type Report struct {
 	Steps      []Step      `json:"steps"`
 	PlanNotes  []string    `json:"plan_notes"`
 	Unscanned  []Unscanned `json:"unscanned"`
+	History    History     `json:"history"` // finding counts over the kept scans: the burn-down
 }
 
 // DataInfo states where the verdicts come from and how old that is.
@@ -221,6 +223,13 @@ func Build(in Input) (*Report, error) {
 	}
 	if r.Unscanned == nil {
 		r.Unscanned = []Unscanned{}
+	}
+	r.History = in.History
+	if r.History.Points == nil {
+		r.History.Points = []BurnPoint{}
+	}
+	if r.History.Missing == nil {
+		r.History.Missing = []int64{}
 	}
 	return r, nil
 }

@@ -188,14 +188,7 @@ func noteLegacyUpdate(f *factory) {
 
 // dataLine is the provenance line every report carries.
 func dataLine(d *advisories.Data, at time.Time) string {
-	src := d.Source + " " + d.Date.Format(time.DateOnly)
-	if d.Commit != "" {
-		src += " (commit " + d.Commit[:min(7, len(d.Commit))] + ")"
-	}
-	if d.Origin != "" && d.Origin != "embedded" {
-		src += " (updated)"
-	}
-	return fmt.Sprintf("Data: %s; Amazon Linux 2023 packages %s. Judged at %s.", src, d.AL2023Release(), at.Format(time.DateOnly))
+	return fmt.Sprintf("Data: %s. Judged at %s.", dataName(d), at.Format(time.DateOnly))
 }
 
 // openScan opens the database and finds the scan to judge: scanID, or with 0
@@ -280,8 +273,9 @@ func hostMatches(patterns []string, h inventory.Host) bool {
 // findings point into profiles the hosts share. Nothing else of the scan is
 // kept, so memory grows with distinct package sets, not with hosts.
 type judgedScan struct {
-	scan  inventory.Scan
-	hosts []advisories.Judged // by name, then id
+	scan    inventory.Scan
+	hosts   []advisories.Judged // by name, then id
+	summary *store.ScanSummary  // its counts; nil when only some hosts were judged (--host, --account)
 }
 
 // unscanned counts the hosts without package data.
@@ -379,6 +373,11 @@ func judgeLatest(ctx context.Context, f *factory, d *advisories.Data, opt adviso
 		return nil, usageErrorf("--host %s: no such host in scan %d (see 'upkeep inventory')", strings.Join(hosts, ","), scan.ID)
 	}
 	js.sort()
+	if len(hosts) == 0 && len(accounts) == 0 {
+		// The whole scan was judged: its counts feed the report's burn-down.
+		js.summary = scanSummary(f, d, opt, js)
+		recordSummary(ctx, f, js.summary)
+	}
 	f.warnStale(d)
 	return js, nil
 }

@@ -48,8 +48,10 @@ plan' prints with the same --within. The report contains:
   - summary tiles: hosts scanned and not, hosts with eol and eol-soon
     findings, AL2023 readiness;
   - charts (HTML only, inline SVG, no scripts): an end-of-life timeline of
-    every product cycle in the fleet, the version spread per product, and
-    readiness;
+    every product cycle in the fleet, the version spread per product,
+    readiness, and a burn-down of open findings over the kept scans (as
+    check, readiness, plan and report recorded them when they judged each
+    scan; a scan none of them judged is named, with how to fill it);
   - tables: findings grouped by product and cycle, readiness per host with
     its inhibitors, and the plan's steps.
 
@@ -113,8 +115,12 @@ func (o *reportOptions) run(ctx context.Context) error {
 	if path, err := o.f.databasePath(); err == nil {
 		dbName = filepath.Base(path) // the name only: a shared report should not carry this machine's paths
 	}
+	hist, err := burndown(ctx, o.f, js, js.summary)
+	if err != nil {
+		return err
+	}
 	r, err := report.Build(report.Input{Fleet: scan.Targets, Database: dbName, Scan: scan, At: opt.At, Data: d,
-		Hosts: js.hosts, Readiness: js.readiness(), Plan: p})
+		Hosts: js.hosts, Readiness: js.readiness(), Plan: p, History: hist})
 	if err != nil {
 		return err
 	}

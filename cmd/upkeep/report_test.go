@@ -115,8 +115,8 @@ func TestReportHTMLWellFormed(t *testing.T) {
 	if len(stack) != 0 {
 		t.Errorf("unclosed elements at the end: %v", stack)
 	}
-	if svgs != 3 || titledSVGs != 3 {
-		t.Errorf("%d charts, %d with a <title>; want 3 and 3", svgs, titledSVGs)
+	if svgs != 4 || titledSVGs != 4 {
+		t.Errorf("%d charts, %d with a <title>; want 4 and 4 (timeline, spread, readiness, burn-down)", svgs, titledSVGs)
 	}
 	if texts["text"] == 0 || texts["title"] < texts["rect"] {
 		t.Errorf("charts: %d text labels, %d titles for %d bars: want labels and a title per bar", texts["text"], texts["title"], texts["rect"])

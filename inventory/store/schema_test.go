@@ -50,6 +50,11 @@ func TestSchemaDocQueries(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	if err := RecordScanSummary(context.Background(), db.Path(), ScanSummary{ScanID: 1, At: t0, Data: "endoflife.date 2026-11-20", RecordedAt: t0,
+		Hosts: 62, Scanned: 61, HostsEOL: 3, Findings: map[string]int{"eol": 4, "supported": 50}}); err != nil {
+		t.Fatal(err)
+	}
+
 	for _, q := range queries {
 		rows, err := db.db.QueryContext(context.Background(), q[1])
 		if err != nil {

@@ -239,7 +239,7 @@ func TestPragmasReadBack(t *testing.T) {
 		{"journal_mode", "wal"},
 		{"synchronous", "1"}, // NORMAL
 		{"cache_size", "-65536"},
-		{"user_version", "5"},
+		{"user_version", "6"},
 	}
 	// Pragmas are per connection: check several pooled connections at once.
 	ctx := context.Background()
