@@ -57,12 +57,13 @@ func storeDemoRescan(t *testing.T, path string, started time.Time, change func(n
 
 var burndownSection = regexp.MustCompile(`(?s)<section aria-labelledby="h-burndown">.*?</section>`)
 
-// TestReportBurndownGolden: three scans of the demo fleet. Scan 2, a week
+// burndownDemoDir stores three scans of the demo fleet. Scan 2, a week
 // after the demo's, lost stg-web-30 and prod-api-03's hand-installed
 // Node.js 16; scan 3, a week later, lost the hand-built software on
-// prod-web-01 to 04 too. Scan 2 has no counts until check judges it, and
-// the report says so and how to fill them; then the report draws all three.
-func TestReportBurndownGolden(t *testing.T) {
+// prod-web-01 to 04 too. Scan 1 judged by check and scans 2 and 3 by nothing yet, and
+// returns the data folder and the day of scan 3.
+func burndownDemoDir(t *testing.T) (string, time.Time) {
+	t.Helper()
 	dir := demoReportDir(t)
 	path := filepath.Join(dir, "upkeep", "demo.db")
 	if _, stderr, code := runReportCLI(t, dir, reportNow, "--demo", "check", "--at", "2026-11-24"); code != 1 && code != 0 {
@@ -83,7 +84,14 @@ func TestReportBurndownGolden(t *testing.T) {
 		}
 		return name != "stg-web-30"
 	})
+	return dir, week3
+}
 
+// TestReportBurndownGolden: scan 2 has no counts until check judges it,
+// and the report says so and how to fill them; then it draws all three
+// scans, each as judged on its own day, burning down.
+func TestReportBurndownGolden(t *testing.T) {
+	dir, week3 := burndownDemoDir(t)
 	report := func(format string) string {
 		t.Helper()
 		out, stderr, code := runReportCLI(t, dir, week3, "--demo", "report", "--at", "2026-12-08", "--output", format)
@@ -92,6 +100,7 @@ func TestReportBurndownGolden(t *testing.T) {
 		}
 		return out
 	}
+	week2 := week3.AddDate(0, 0, -7)
 	md := report("markdown")
 	if !strings.Contains(md, "1 kept scan has no finding counts recorded, so it is not drawn: scan 2. Judge each once, for example with 'upkeep check --scan 2'") {
 		t.Errorf("the report does not say scan 2 has no counts and how to fill them:\n%s", mdSection(md))
@@ -167,4 +176,18 @@ func mdSection(md string) string {
 		return ""
 	}
 	return md[i:j]
+}
+
+// TestReportBurndownInChromium renders the three-scan report, burn-down
+// and notes included, in headless Chromium: no console errors.
+func TestReportBurndownInChromium(t *testing.T) {
+	bin := chromiumPath(t)
+	dir, week3 := burndownDemoDir(t)
+	page := filepath.Join(t.TempDir(), "report.html")
+	if _, stderr, code := runReportCLI(t, dir, week3, "--demo", "report", "--at", "2026-12-08", "--out", page); code != 0 {
+		t.Fatalf("report: exit %d\n%s", code, stderr)
+	}
+	if errs := consoleErrors(t, bin, page); len(errs) > 0 {
+		t.Errorf("console errors in the report:\n%s", strings.Join(errs, "\n"))
+	}
 }

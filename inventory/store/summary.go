@@ -67,7 +67,8 @@ func RecordScanSummary(ctx context.Context, path string, s ScanSummary) error {
 	}
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(0)")
-	q.Add("_pragma", "foreign_keys(1)") // a scan deleted since it was judged takes no summary
+	q.Add("_pragma", "foreign_keys(1)")     // a scan deleted since it was judged takes no summary
+	q.Add("_pragma", "synchronous(normal)") // as every writer: under WAL a commit does not fsync
 	q.Set("_txlock", "immediate")
 	db, err := open(path, q)
 	if err != nil {
