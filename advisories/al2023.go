@@ -186,12 +186,22 @@ func (d *Data) availability(f *Finding, osr inventory.OSRelease, opt Options) {
 			}
 		}
 	}
-	if curOK && len(cur) == 1 {
+	// The same line is kept when it lasts and the finding needs no work,
+	// as the planner carries such a line over; a line that is past or near
+	// its end moves to the line that lasts longest, as the planner's target.
+	if curOK && len(cur) == 1 && !needsMove(f.Status) {
 		f.AL2023Why = cur[0] + ": supported until " + curEnd
 		return
 	}
 	best, end, ok := d.lastingOffer(product, upstream, cycle, deadline)
 	if !ok {
+		if r, rend, ok := d.lastingReplacement(f.Product, deadline); ok {
+			// The product's own lines end; AL2023 ships another product in
+			// its place, which the planner moves to (redis -> valkey).
+			f.AL2023, f.AL2023Package = AvailReplaced, strings.Join(r.Packages, ",")
+			f.AL2023Why = fmt.Sprintf("%s %s: supported until %s (AL2023 ships it in place of %s)", r.Label, r.Cycle, rend, labelOr(*f))
+			return
+		}
 		if f.AL2023Package != "" && !curOK {
 			f.AL2023Why = "no AL2023 line of " + labelOr(*f) + " is known to be supported past " + deadline.Format(time.DateOnly)
 			if product == "redis" && (d.al2023.names["valkey"] || len(d.al2023.offers["valkey"]) > 0) {
@@ -212,6 +222,35 @@ func (d *Data) availability(f *Finding, osr inventory.OSRelease, opt Options) {
 	}
 	f.AL2023Package = name
 	f.AL2023Why = name + ": supported until " + end + " (the longest-supported line AL2023 ships)"
+}
+
+// needsMove reports whether a finding's line must move whatever the new
+// release ships: it is past its end or ends inside the window (the
+// planner's needsWork).
+func needsMove(v Verdict) bool { return v == VerdictEOL || v == VerdictEOLSoon }
+
+// lastingReplacement is the registry's replacement for product on AL2023
+// that the planner moves to (use: plan), when it is supported past the
+// deadline, with its end as text.
+func (d *Data) lastingReplacement(product string, deadline time.Time) (registry.ReplacementRow, string, bool) {
+	for _, r := range d.reg.Replacements() {
+		if r.Product != product || r.OS != "amazon-linux" || r.OSCycle != "2023" || r.Use != "plan" {
+			continue
+		}
+		if r.Support == registry.SupportOS {
+			if c, ok := d.Cycle("amazon-linux", "2023"); ok && !c.EOL.Date.IsZero() && !c.EOL.Date.Before(deadline) {
+				return r, c.EOL.Date.Format(time.DateOnly) + " (Amazon Linux 2023's end)", true
+			}
+			continue
+		}
+		if c, ok := d.Cycle(r.With, r.Cycle); ok && c.EOL.Tracked && !c.EOL.Passed(deadline) {
+			if c.EOL.Date.IsZero() {
+				return r, "no end announced", true
+			}
+			return r, c.EOL.Date.Format(time.DateOnly), true
+		}
+	}
+	return registry.ReplacementRow{}, "", false
 }
 
 // offerEnd is when AL2023's support for an offer ends: the repository's
@@ -386,9 +425,16 @@ func (d *Data) availabilityRaw(f *Finding, osr inventory.OSRelease) {
 			return
 		}
 	}
-	if f.Product == "redis" && len(newer) == 0 {
-		f.AL2023, f.AL2023Package = AvailReplaced, "valkey"
-		return
+	if len(newer) == 0 {
+		// Nothing of the product's own at or above the line: the product
+		// AL2023 ships in its place, when the registry has one the planner
+		// moves to (redis -> valkey).
+		for _, r := range d.reg.Replacements() {
+			if r.Product == f.Product && r.OS == "amazon-linux" && r.OSCycle == "2023" && r.Use == "plan" {
+				f.AL2023, f.AL2023Package = AvailReplaced, strings.Join(r.Packages, ",")
+				return
+			}
+		}
 	}
 	if len(newer) > 0 {
 		slices.SortFunc(newer, func(x, y al2023Offer) int {

@@ -91,13 +91,14 @@ func TestAL2TableNamesShip(t *testing.T) {
 }
 
 // TestRedisNamesValkey: when no AL2023 Redis line lasts (redis6 has ended),
-// readiness says so and names valkey, without claiming an end for it.
+// readiness moves to the replacement the registry names for the planner
+// (Valkey, a core AL2023 package), as the plan's step does.
 func TestRedisNamesValkey(t *testing.T) {
 	d := mustLoad(t)
 	r := readinessOf(t, d, al2, []inventory.Package{al2Pkg("redis", "6.2.13", "1.amzn2")}, nil)
 	e, ok := entryFor2(r, "redis", "")
-	if !ok || !strings.Contains(e.Summary, "no AL2023 line of Redis is known to be supported past") ||
-		!strings.Contains(e.Summary, "AL2023 also ships valkey") {
+	if !ok || e.Availability != "replaced" || e.AL2023Package != "valkey" ||
+		!strings.Contains(e.Summary, "replaced by valkey") {
 		t.Errorf("Redis 6 on AL2: %+v", e)
 	}
 }

@@ -229,9 +229,10 @@ func entryFor(f Finding) Entry {
 		e.Inhibitor = true
 		e.Summary = fmt.Sprintf("%s: not in AL2023; replaced by %s", what, target)
 		e.Remediation = "switch to " + target + " and test, or install from the vendor's own repository"
-		if f.Product == "eclipse-temurin" || f.Product == "redis" {
-			// Corretto is a certified build of the same Java cycle, and Valkey
-			// a drop-in fork of Redis: work, not a blocker.
+		if f.Product == "eclipse-temurin" || plannedReplacement(f.Product) {
+			// Corretto is a certified build of the same Java cycle, and a
+			// replacement the planner moves to (Valkey for Redis) is a
+			// drop-in: work, not a blocker.
 			e.Severity, e.Inhibitor = SevMedium, false
 		}
 	case AvailRemoved:
@@ -313,6 +314,17 @@ func labelOr(f Finding) string {
 func vendorRepo(f Finding) (repo, source string, ok bool) {
 	t, src, ok := registry.Default().RepoTarget(f.Product, "amazon-linux", "2023")
 	return t.Install, src, ok
+}
+
+// plannedReplacement reports whether the registry has a product AL2023
+// ships in this one's place that the planner moves to (use: plan).
+func plannedReplacement(product string) bool {
+	for _, r := range registry.Default().Replacements() {
+		if r.Product == product && r.OS == "amazon-linux" && r.OSCycle == "2023" && r.Use == "plan" {
+			return true
+		}
+	}
+	return false
 }
 
 // clientOnly reports whether a finding is only a product's client tools or
