@@ -16,7 +16,7 @@ import (
 func Why(s inventory.Scan) string {
 	switch s.State() {
 	case inventory.ScanInterrupted:
-		what := "it never finished (killed, stopped by an error, or still running)"
+		what := "it never finished (killed, cancelled with Ctrl-C, or still running)"
 		if s.Missing() > 0 {
 			what += fmt.Sprintf("; it stored %d of the %d hosts it meant to", s.Stored(), s.Expected)
 		}

@@ -10,7 +10,7 @@ const (
 	ScanComplete    ScanState = "complete"    // finished; every host it meant to scan has a report
 	ScanPartial     ScanState = "partial"     // finished; some hosts have no report (offline, failed, ...)
 	ScanFailed      ScanState = "failed"      // finished with an error, or no host has a report
-	ScanInterrupted ScanState = "interrupted" // never finished: killed, still running, or stopped by an error
+	ScanInterrupted ScanState = "interrupted" // never finished: killed, cancelled, or still running (a source error fails the scan)
 	ScanEmpty       ScanState = "empty"       // finished without storing a host (no target matched)
 )
 

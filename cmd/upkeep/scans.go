@@ -28,7 +28,7 @@ With no subcommand it lists every scan, newest first, with its state:
   complete     finished; every host it meant to scan has package data
   partial      finished; some hosts have none (offline, failed, ...): judged, and they are listed as not scanned
   failed       finished with an error, or no host has package data
-  interrupted  never finished (killed, stopped by an error, or still running)
+  interrupted  never finished (killed, cancelled with Ctrl-C, or still running)
   empty        finished without storing a host
 
 The judging commands (check, readiness, plan, report, diff, drift) use the latest

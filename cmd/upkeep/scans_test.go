@@ -66,7 +66,7 @@ func TestInterruptedScanNotJudged(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("%s: exit %d\n%s", cmd, code, stderr)
 		}
-		want := "judging scan 1 (complete, 2026-11-20 09:00); skipped newer scan 2 (interrupted: it never finished (killed, stopped by an error, or still running); it stored 2 of the 5 hosts it meant to)"
+		want := "judging scan 1 (complete, 2026-11-20 09:00); skipped newer scan 2 (interrupted: it never finished (killed, cancelled with Ctrl-C, or still running); it stored 2 of the 5 hosts it meant to)"
 		if !strings.Contains(stderr, want) || good != 1 || cut != 2 {
 			t.Errorf("%s: stderr does not say which scan it judges and why:\n%s", cmd, stderr)
 		}
