@@ -16,6 +16,7 @@ import (
 	"upkeep/advisories"
 	"upkeep/history"
 	"upkeep/inventory"
+	"upkeep/inventory/scan"
 	"upkeep/inventory/store"
 	"upkeep/plan"
 )
@@ -97,7 +98,7 @@ func loadWaivers(name string) ([]advisories.Waiver, error) {
 	if !explicit {
 		name = "upkeep.yaml"
 	}
-	b, err := readLimited(name, advisories.MaxWaiversSize)
+	b, err := scan.ReadLimited(name, advisories.MaxWaiversSize)
 	if err != nil {
 		if !explicit && errors.Is(err, os.ErrNotExist) {
 			return nil, nil

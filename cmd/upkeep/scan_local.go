@@ -187,19 +187,3 @@ func countsText(counts map[inventory.Status]int) string {
 	}
 	return strings.Join(parts, ", ")
 }
-
-// readLimited reads a file, or its first limit+1 bytes when it is larger, so
-// that an oversized input is refused by its parser, naming the limit,
-// without first taking its size in memory.
-func readLimited(name string, limit int) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
-	}
-	return b, nil
-}

@@ -62,7 +62,7 @@ func (im *Import) Hosts(ctx context.Context, rec Recorder) error {
 		f := im.Files[i]
 		data, err := f.Data, error(nil)
 		if f.Data == nil {
-			data, err = readLimited(f.Path, inventory.MaxOutput)
+			data, err = ReadLimited(f.Path, inventory.MaxOutput)
 		}
 		return im.observation(id, f, data, err)
 	}
@@ -212,10 +212,10 @@ func inOrder[T any](ctx context.Context, n, window int, work func(int) T, sink f
 	return nil
 }
 
-// readLimited reads a file, or its first limit+1 bytes when it is larger, so
+// ReadLimited reads a file, or its first limit+1 bytes when it is larger, so
 // that an oversized input is refused by its parser, naming the limit,
 // without first taking its size in memory.
-func readLimited(name string, limit int) ([]byte, error) {
+func ReadLimited(name string, limit int) ([]byte, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
