@@ -233,10 +233,7 @@ func needsMove(v Verdict) bool { return v == VerdictEOL || v == VerdictEOLSoon }
 // that the planner moves to (use: plan), when it is supported past the
 // deadline, with its end as text.
 func (d *Data) lastingReplacement(product string, deadline time.Time) (registry.ReplacementRow, string, bool) {
-	for _, r := range d.reg.Replacements() {
-		if r.Product != product || r.OS != "amazon-linux" || r.OSCycle != "2023" || r.Use != "plan" {
-			continue
-		}
+	for _, r := range d.reg.PlanReplacements(product, "amazon-linux", "2023") {
 		if r.Support == registry.SupportOS {
 			if c, ok := d.Cycle("amazon-linux", "2023"); ok && !c.EOL.Date.IsZero() && !c.EOL.Date.Before(deadline) {
 				return r, c.EOL.Date.Format(time.DateOnly) + " (Amazon Linux 2023's end)", true
@@ -429,11 +426,9 @@ func (d *Data) availabilityRaw(f *Finding, osr inventory.OSRelease) {
 		// Nothing of the product's own at or above the line: the product
 		// AL2023 ships in its place, when the registry has one the planner
 		// moves to (redis -> valkey).
-		for _, r := range d.reg.Replacements() {
-			if r.Product == f.Product && r.OS == "amazon-linux" && r.OSCycle == "2023" && r.Use == "plan" {
-				f.AL2023, f.AL2023Package = AvailReplaced, strings.Join(r.Packages, ",")
-				return
-			}
+		if rs := d.reg.PlanReplacements(f.Product, "amazon-linux", "2023"); len(rs) > 0 {
+			f.AL2023, f.AL2023Package = AvailReplaced, strings.Join(rs[0].Packages, ",")
+			return
 		}
 	}
 	if len(newer) > 0 {

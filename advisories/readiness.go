@@ -319,12 +319,7 @@ func vendorRepo(f Finding) (repo, source string, ok bool) {
 // plannedReplacement reports whether the registry has a product AL2023
 // ships in this one's place that the planner moves to (use: plan).
 func plannedReplacement(product string) bool {
-	for _, r := range registry.Default().Replacements() {
-		if r.Product == product && r.OS == "amazon-linux" && r.OSCycle == "2023" && r.Use == "plan" {
-			return true
-		}
-	}
-	return false
+	return len(registry.Default().PlanReplacements(product, "amazon-linux", "2023")) > 0
 }
 
 // clientOnly reports whether a finding is only a product's client tools or

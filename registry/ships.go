@@ -251,6 +251,19 @@ func (r *Registry) Replacements() []ReplacementRow {
 	return out
 }
 
+// PlanReplacements returns the replacements rows of product on one OS
+// release that the planner moves to (use: plan), in file order: the one
+// filter the judge, readiness and the planner share.
+func (r *Registry) PlanReplacements(product, os, osCycle string) []ReplacementRow {
+	var out []ReplacementRow
+	for _, x := range r.Replacements() {
+		if x.Product == product && x.OS == os && x.OSCycle == osCycle && x.Use == "plan" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
 // BreakingTransitions returns the known breaking transitions: the OS ones of
 // os.yaml first, then each product's.
 func (r *Registry) BreakingTransitions() []Transition {
