@@ -6,9 +6,8 @@ import (
 	"strings"
 	"time"
 
-	goversion "github.com/hashicorp/go-version"
-
 	"upkeep/advisories"
+	"upkeep/advisories/version"
 	"upkeep/registry"
 )
 
@@ -139,14 +138,13 @@ func sortedCycles(cs []advisories.Cycle) []advisories.Cycle {
 	return out
 }
 
-// cmpCycle compares cycle names as versions, falling back to text.
+// cmpCycle compares cycle names with the judge's own upstream order, so the
+// planner and the judge never rank two lines differently ("1.0.2" before
+// "1.1.1", "10" after "9"); equal versions ("8" and "8.0") fall back to
+// text so the order stays total.
 func cmpCycle(a, b string) int {
-	va, ea := goversion.NewVersion(a)
-	vb, eb := goversion.NewVersion(b)
-	if ea == nil && eb == nil {
-		if c := va.Compare(vb); c != 0 {
-			return c
-		}
+	if c := version.Compare(version.Upstream, a, b); c != 0 {
+		return c
 	}
 	return strings.Compare(a, b)
 }
