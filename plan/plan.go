@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"upkeep/advisories"
+	"upkeep/registry"
 )
 
 // Strategy chooses the target cycle of a step.
@@ -63,9 +64,12 @@ type Options struct {
 	All             bool          // also list products that need nothing
 	Within          time.Duration // a target must stay supported at least this long after the date
 	ExtendedSupport bool          // count extended (often paid) support phases as supported
-	Rules           []Rule        // nil = DefaultRules()
-	Breaking        []Breaking    // nil = DefaultBreaking()
-	Replacements    []Replacement // nil = DefaultReplacements()
+	Rules           []Rule        // nil = RulesFrom(Registry)
+	// Registry holds what the rules and upgrade paths know of each product
+	// (links, runtime, runs_on, database, upgrade_path); nil = registry.Default().
+	Registry     *registry.Registry
+	Breaking     []Breaking    // nil = DefaultBreaking()
+	Replacements []Replacement // nil = DefaultReplacements()
 }
 
 // Input is everything one plan is made from.
@@ -207,8 +211,11 @@ func Build(in Input) (*Plan, error) {
 	if o.Strategy == "" {
 		o.Strategy = Minimal
 	}
+	if o.Registry == nil {
+		o.Registry = registry.Default()
+	}
 	if o.Rules == nil {
-		o.Rules = DefaultRules()
+		o.Rules = RulesFrom(o.Registry)
 	}
 	if o.Breaking == nil {
 		o.Breaking = DefaultBreaking()

@@ -204,7 +204,8 @@ func assessRisk(s *Step, in Input, breaking []Breaking) {
 		}
 	}
 	if x.via != "" {
-		add(0, "upgrade path %s: the vendor does not support skipping a series (%s)", x.via, dbPaths[s.Product].source)
+		path, _ := in.Options.Registry.UpgradePath(s.Product)
+		add(0, "upgrade path %s: the vendor does not support skipping a series (%s)", x.via, path.SourceURL)
 	}
 	if x.waived != "" {
 		add(0, "waived: %s", x.waived)

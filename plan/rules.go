@@ -3,6 +3,8 @@ package plan
 import (
 	"slices"
 	"strings"
+
+	"upkeep/registry"
 )
 
 // Rule says that one step must come before another, and why. The planner
@@ -14,32 +16,16 @@ type Rule struct {
 	Before func(a, b *Step) bool
 }
 
-// DefaultRules is the planner's rule table, in the order --explain lists
-// matches. Each rule has a test in rules_test.go.
-func DefaultRules() []Rule {
-	// linksOpenSSL lists products that link libssl, so they are rebuilt or
-	// reinstalled against a new OpenSSL cycle.
-	linksOpenSSL := []string{"nginx", "apache-http-server", "php", "ruby", "python", "nodejs",
-		"haproxy", "postgresql", "mysql", "mariadb", "redis", "squid", "postfix", "dovecot", "openvpn", "erlang"}
-	java := []string{"amazon-corretto", "eclipse-temurin", "oracle-jdk", "redhat-build-of-openjdk",
-		"openjdk-builds-from-oracle", "azul-zulu", "microsoft-build-of-openjdk"}
-	// runsOn maps an application to the runtimes it runs on.
-	runsOn := map[string][]string{
-		"wordpress": {"php"}, "laravel": {"php"}, "phpmyadmin": {"php"}, "composer": {"php"},
-		"django": {"python"}, "ansible": {"python"}, "ansible-core": {"python"}, "salt": {"python"},
-		"rails": {"ruby"}, "puppet": {"ruby"},
-		"rabbitmq": {"erlang"}, "apache-couchdb": {"erlang"},
-	}
-	for _, app := range []string{"tomcat", "eclipse-jetty", "jenkins", "apache-kafka", "apache-activemq",
-		"apache-cassandra", "zookeeper", "elasticsearch", "logstash", "opensearch", "solr", "keycloak",
-		"neo4j", "redhat-jboss-eap", "gradle", "jruby"} {
-		runsOn[app] = java
-	}
-	// dbServers are products whose major upgrades change what clients must
-	// speak; dbClients are runtimes whose drivers talk to them.
-	dbServers := []string{"mysql", "mariadb", "postgresql", "mongodb"}
-	dbClients := append([]string{"php", "python", "ruby", "nodejs", "go", "dotnet"}, java...)
+// DefaultRules is the planner's rule table over the embedded registry, in
+// the order --explain lists matches. Each rule has a test in rules_test.go.
+func DefaultRules() []Rule { return RulesFrom(registry.Default()) }
 
+// RulesFrom is the rule table over a registry: which products link
+// OpenSSL (links), which runtimes an application runs on (runtime,
+// runs_on) and which products are databases, of which family, with which
+// driver marks (database) are the products' own registry rows, so a
+// product added to the registry gets the rules without code.
+func RulesFrom(reg *registry.Registry) []Rule {
 	return []Rule{
 		{
 			Name: "os-first",
@@ -60,11 +46,11 @@ func DefaultRules() []Rule {
 		},
 		{
 			Name: "library-before-linker",
-			Reason: "OpenSSL changes cycle first: what links libssl is then built, installed and tested " +
+			Reason: "a library changes cycle first (OpenSSL): what links it is then built, installed and tested " +
 				"against the new library once",
 			Before: func(a, b *Step) bool {
-				return a.c == b.c && a.Product == "openssl" && a.Action == ActionUpgrade && a.FromCycle != a.To &&
-					b.Action != ActionKeep && slices.Contains(linksOpenSSL, b.Product)
+				return a.c == b.c && a.Action == ActionUpgrade && a.FromCycle != a.To &&
+					b.Action != ActionKeep && reg.Links(b.Product, a.Product)
 			},
 		},
 		{
@@ -72,7 +58,7 @@ func DefaultRules() []Rule {
 			Reason: "the runtime is upgraded first: the application is then checked on the runtime it will run on",
 			Before: func(a, b *Step) bool {
 				return a.c == b.c && a.Action == ActionUpgrade && b.Action != ActionKeep &&
-					slices.Contains(runsOn[b.Product], a.Product)
+					reg.RunsOn(b.Product, a.Product)
 			},
 		},
 		{
@@ -82,7 +68,7 @@ func DefaultRules() []Rule {
 				"newer drivers speak both the old and the new server's protocol and authentication",
 			Before: func(a, b *Step) bool {
 				return a != b && a.wave == b.wave && a.Action == ActionUpgrade && b.Action == ActionUpgrade &&
-					isDBServerMajor(b, dbServers) && isDBClientOf(a, b, dbClients)
+					isDBServerMajor(reg, b) && isDBClientOf(reg, a, b)
 			},
 		},
 		{
@@ -99,8 +85,8 @@ func DefaultRules() []Rule {
 // isDBServerMajor reports whether a step moves a database server across a
 // major version. A host runs the server when the product is running there or
 // a server package is installed.
-func isDBServerMajor(s *Step, dbServers []string) bool {
-	if !slices.Contains(dbServers, s.Product) || major(s.FromCycle) == major(s.To) {
+func isDBServerMajor(reg *registry.Registry, s *Step) bool {
+	if _, ok := reg.Database(s.Product); !ok || major(s.FromCycle) == major(s.To) {
 		return false
 	}
 	return isServer(s)
@@ -124,49 +110,33 @@ func isServer(s *Step) bool {
 //   - the same product's (or its fork's) client libraries, on hosts that do
 //     not run the server;
 //   - a runtime whose own packages hold a driver for the product
-//     (php-mysqlnd, php-pgsql, python3-PyMySQL, ...);
+//     (php-mysqlnd, php-pgsql, python3-PyMySQL, ...: the database's
+//     drivers marks in the registry);
 //   - a runtime on a cohort that has the product's client installed without
 //     its server (a mysql or mariadb client package).
 //
 // A runtime with no such sign (Python 2.7 on a cache host) does not hold
 // the server back.
-func isDBClientOf(a, b *Step, dbClients []string) bool {
-	fam := dbFamily(b.Product)
+func isDBClientOf(reg *registry.Registry, a, b *Step) bool {
+	fam := reg.DatabaseFamily(b.Product)
 	if slices.Contains(fam, a.Product) {
 		return !isServer(a)
 	}
-	if !slices.Contains(dbClients, a.Product) {
+	if reg.Runtime(a.Product) == "" {
 		return false
 	}
-	if hasDriver(a.Packages, b.Product) {
+	if d, _ := reg.Database(b.Product); hasDriver(a.Packages, d.Drivers) {
 		return true
 	}
 	return a.c != nil && a.c.hasClientOf(fam)
 }
 
-// dbFamily is a database product with its protocol-compatible fork: a
-// MariaDB client talks to a MySQL server and the other way round.
-func dbFamily(product string) []string {
-	switch product {
-	case "mysql", "mariadb":
-		return []string{"mysql", "mariadb"}
-	}
-	return []string{product}
-}
-
-// driverMarks are parts of package names that carry a runtime's driver for
-// a database product.
-var driverMarks = map[string][]string{
-	"mysql":      {"mysqlnd", "mysql", "mysqlclient", "pymysql", "mysql2"},
-	"mariadb":    {"mysqlnd", "mysql", "mariadb", "pymysql", "mysql2"},
-	"postgresql": {"pgsql", "psycopg", "libpq", "pg8000"},
-	"mongodb":    {"mongodb", "pymongo"},
-}
-
-func hasDriver(pkgs []string, product string) bool {
+// hasDriver reports whether a package name holds one of a database's
+// driver marks.
+func hasDriver(pkgs, marks []string) bool {
 	for _, p := range pkgs {
 		p = strings.ToLower(p)
-		for _, m := range driverMarks[product] {
+		for _, m := range marks {
 			if strings.Contains(p, m) {
 				return true
 			}

@@ -43,7 +43,8 @@ func TestRules(t *testing.T) {
 	}}
 	pyCache := mk(cache, KindPackage, ActionUpgrade, "python", "2.7", "3.9", "python", "python-libs")
 	mariadbClient := mk(web, KindPackage, ActionUpgrade, "mariadb", "10.5", "10.11", "mariadb-client")
-	wordpress := mk(web, KindPackage, ActionUpgrade, "wordpress", "5.9", "6.8")
+	erlang := mk(web, KindPackage, ActionUpgrade, "erlang", "24", "27")
+	rabbit := mk(web, KindPackage, ActionUpgrade, "rabbitmq", "3.9", "4.1")
 	mysqlServer := mk(db, KindPackage, ActionUpgrade, "mysql", "5.7", "8.4", "mysql-community-server")
 	mysqlMinor := mk(db, KindPackage, ActionUpgrade, "mysql", "8.0", "8.4", "mysql-community-server")
 	mysqlClient := mk(web, KindPackage, ActionUpgrade, "mysql", "5.7", "8.4", "mysql-community-client")
@@ -80,7 +81,7 @@ func TestRules(t *testing.T) {
 		{"library-before-linker", ossl, java, false, "the JDK carries its own TLS"},
 		{"library-before-linker", ossl, mysqlServer, false, "another cohort"},
 		{"runtime-before-app", java, tomcat, true, "java before tomcat"},
-		{"runtime-before-app", phpWeb, wordpress, true, "php before what runs on it"},
+		{"runtime-before-app", erlang, rabbit, true, "erlang before what runs on it"},
 		{"runtime-before-app", tomcat, java, false, "not the other way"},
 		{"runtime-before-app", phpWeb, redis, false, "redis does not run on php"},
 		{"db-clients-first", phpDriver, mysqlServer, true, "php with mysqlnd is a client of the server"},

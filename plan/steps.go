@@ -265,8 +265,8 @@ func makeSteps(in Input, cohorts []*Cohort) ([]*Step, []string) {
 			s.From, s.FromCycle, s.To = strings.Join(x.versions, ", "), cycle, to.cycle.Name
 			s.OnOS = onOS
 			s.Hint = packageHint(targetOS, targetCycle, product, to, x)
-			for i, h := range chainSteps(s, cycles) {
-				dbStepNotes(h, moved && i == 0)
+			for i, h := range chainSteps(o.Registry, s, cycles) {
+				dbStepNotes(o.Registry, h, moved && i == 0)
 				steps = append(steps, h)
 			}
 		}

@@ -188,6 +188,11 @@ type Product struct {
 	Replacements  []Replacement `yaml:"replacements"`
 	Breaking      []Breaking    `yaml:"breaking"`
 	Notes         string        `yaml:"notes"`
+	Links         []Link        `yaml:"links"`        // plan.go
+	Runtime       string        `yaml:"runtime"`      // plan.go: the runtime group (java for every JDK build)
+	RunsOn        []RunsOn      `yaml:"runs_on"`      // plan.go
+	Database      *Database     `yaml:"database"`     // plan.go
+	UpgradePath   *UpgradePath  `yaml:"upgrade_path"` // plan.go
 
 	file string
 }
@@ -368,6 +373,9 @@ func Parse(fsys fs.FS) (*Registry, error) {
 	if err := r.validateShips(); err != nil {
 		return nil, err
 	}
+	if err := r.validatePlanRefs(); err != nil {
+		return nil, err
+	}
 	if r.mapper, err = newMapper(r.Products); err != nil {
 		return nil, err
 	}
@@ -406,7 +414,7 @@ func (p *Product) validate() error {
 	if err := p.validateRows(ids); err != nil {
 		return err
 	}
-	return nil
+	return p.validatePlan(ids)
 }
 
 func (v *VendorRule) compile(sources []Source) error {
