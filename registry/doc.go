@@ -49,6 +49,23 @@
 //	     packages: [valkey], support: os, use: plan, source: ..., note: ...}  # use: plan or note
 //	breaking:                 # known breaking transitions between cycles
 //	  - {from: "7", to: "8", summary: "...", source: php-migration80}  # prefixes, or "<1.25", ">=1.25"
+//	links:                    # libraries it links: their cycle change comes first (plan)
+//	  - {product: openssl, source: php-openssl-requirements}
+//	runtime: php              # its runtime group when it is a language runtime (java: every JDK build)
+//	runs_on:                  # the runtime group or product it runs on (tomcat.yaml)
+//	  - {runtime: java, source: tomcat-whichversion}
+//	database:                 # a database server (mysql.yaml)
+//	  family: mysql           # protocol family: mariadb.yaml says mysql too
+//	  drivers: [mysqlnd, pymysql]  # parts of package names that carry a runtime's driver for it
+//	  source: mysql-connectors
+//	upgrade_path:             # how the data moves between majors (plan steps' notes)
+//	  action: "..."           # the data migration of one hop
+//	  rollback: "..."
+//	  restart: "..."
+//	  rebuilt: "..."          # before the action when the hop runs on a rebuilt OS release
+//	  source: mysql-84-upgrade-paths
+//	  hops:                   # series an in-place upgrade may not skip, oldest first; none: any jump is one step
+//	    - {from: "5.7", to: "8.0", source: mysql-80-upgrade-paths}
 //
 // os.yaml adds transitions (breaking moves between OS releases: {os, from,
 // to, summary, source}); repositories.yaml adds targets (a vendor's
