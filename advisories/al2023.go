@@ -158,16 +158,16 @@ func (d *Data) WithAL2023Repo(r *AL2023Repo) *Data {
 // saying until when ("php8.4: supported until 2028-12-31").
 func (d *Data) availability(f *Finding, osr inventory.OSRelease, opt Options) {
 	d.availabilityRaw(f, osr)
-	if opt.At.IsZero() || f.Kind == KindKernel || f.Product == "linux" {
-		return
+	if opt.At.IsZero() || f.Kind == KindKernel || d.reg.ComesWithInstance(f.Product) {
+		return // a new instance brings its own (the kernel): no line to choose
 	}
 	deadline := opt.At.AddDate(0, 0, opt.Within)
 	product, upstream, cycle := f.Product, f.UpstreamVersion, f.Cycle
-	switch f.Product {
-	case "eclipse-temurin":
-		product = "amazon-corretto"
-	case "mysql":
-		product, upstream, cycle = "mariadb", "0", ""
+	if in, ok := d.reg.InsteadOf(f.Product); ok {
+		product = in.Product
+		if !in.SameCycle {
+			upstream, cycle = "0", ""
+		}
 	}
 	switch f.AL2023 {
 	case AvailAvailable, AvailNamespaced, AvailNewerOnly, AvailReplaced:
@@ -204,10 +204,7 @@ func (d *Data) availability(f *Finding, osr inventory.OSRelease, opt Options) {
 		}
 		if f.AL2023Package != "" && !curOK {
 			f.AL2023Why = "no AL2023 line of " + labelOr(*f) + " is known to be supported past " + deadline.Format(time.DateOnly)
-			if product == "redis" && (d.al2023.names["valkey"] || len(d.al2023.offers["valkey"]) > 0) {
-				// Named, not chosen: the data has no end for AL2023's valkey.
-				f.AL2023Why += "; AL2023 also ships valkey, the Redis fork (its support end is not in the data)"
-			}
+			f.AL2023Why += d.alsoShips(product)
 		}
 		return
 	}
@@ -222,6 +219,25 @@ func (d *Data) availability(f *Finding, osr inventory.OSRelease, opt Options) {
 	}
 	f.AL2023Package = name
 	f.AL2023Why = name + ": supported until " + end + " (the longest-supported line AL2023 ships)"
+}
+
+// alsoShips names what AL2023 ships in product's place (the registry's
+// replacements) when the AL2023 data has it: named, not chosen, since no
+// end past the deadline is known for it.
+func (d *Data) alsoShips(product string) string {
+	out := ""
+	for _, r := range d.reg.Replacements() {
+		if r.Product != product || r.OS != "amazon-linux" || r.OSCycle != "2023" {
+			continue
+		}
+		for _, n := range r.Packages {
+			if d.al2023.names[n] || len(d.al2023.offers[r.With]) > 0 {
+				out += fmt.Sprintf("; AL2023 also ships %s (%s) in its place, not known to be supported past the deadline either", strings.Join(r.Packages, ","), r.Label)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // needsMove reports whether a finding's line must move whatever the new
@@ -363,14 +379,14 @@ func (d *Data) availabilityRaw(f *Finding, osr inventory.OSRelease) {
 		}
 	}
 	a := d.al2023
-	switch f.Product {
-	case "eclipse-temurin":
-		// AL2023 carries no OpenJDK builds but Corretto, a TCK-certified
-		// OpenJDK build of the same Java cycles.
-		f.AL2023, f.AL2023Package = AvailReplaced, d.bestOffer("amazon-corretto", f.Cycle, f.UpstreamVersion, "")
-		return
-	case "mysql":
-		f.AL2023, f.AL2023Package = AvailReplaced, d.bestOffer("mariadb", "", "0", "-server")
+	if in, ok := d.reg.InsteadOf(f.Product); ok {
+		// AL2023 ships another product in this one's place (the registry's
+		// readiness.instead): Corretto for Temurin, MariaDB for MySQL.
+		cycle, upstream := "", "0"
+		if in.SameCycle {
+			cycle, upstream = f.Cycle, f.UpstreamVersion
+		}
+		f.AL2023, f.AL2023Package = AvailReplaced, d.bestOffer(in.Product, cycle, upstream, in.Like)
 		return
 	}
 	offers := a.offers[f.Product]

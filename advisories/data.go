@@ -270,3 +270,17 @@ func (d *Data) WithProducts(ps []*Product, date time.Time, origin string) *Data 
 	}
 	return n
 }
+
+// WithRegistry returns a copy of d that reads r in place of the embedded
+// registry: a changed copy of the registry files (registry.Parse) judges
+// and words readiness by its rows alone. The AL2023 tables are read anew
+// through r (the embedded package list; not repository data).
+func (d *Data) WithRegistry(r *registry.Registry) (*Data, error) {
+	a, err := loadAL2023(r)
+	if err != nil {
+		return nil, err
+	}
+	n := *d
+	n.reg, n.al2023 = r, a
+	return &n, nil
+}

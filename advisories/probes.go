@@ -21,7 +21,8 @@ func ProbeProduct(name, output string) string {
 func (j *judge) probeFindings(rep *inventory.Report, env hostEnv) []Finding {
 	var out []Finding
 	for _, pr := range rep.Probes {
-		product, vendorUnknown := j.d.reg.ProbeLookup(pr.Name, pr.Output)
+		pm := j.d.reg.Probe(pr.Name, pr.Output)
+		product, vendorUnknown := pm.Product, pm.VendorUnknown
 		source := SourceHandBuilt
 		if pr.Owner != "" {
 			source = SourceThirdParty
@@ -52,7 +53,7 @@ func (j *judge) probeFindings(rep *inventory.Report, env hostEnv) []Finding {
 		f.Product = product
 		f.Role = j.d.probeRole(product)
 		f.UpstreamVersion = strings.TrimPrefix(token, "v")
-		if pr.Name == "java" {
+		if pm.Java { // the registry's probe rule: a Java version string
 			f.UpstreamVersion = javaUpstream(f.UpstreamVersion)
 		}
 		if token == "" {

@@ -122,7 +122,7 @@ func (d *Data) readyBase(osr inventory.OSRelease, osProduct, osCycle string, fs 
 		if f.Product == "" || f.Kind == KindOS || f.AL2023 == "" {
 			continue
 		}
-		e := entryFor(*f)
+		e := d.entryFor(*f, osr)
 		e.Key = "/al2023/" + f.Product + "/" + f.Cycle
 		if f.Kind == KindProbe {
 			e.Key += "/" + f.Package
@@ -130,7 +130,7 @@ func (d *Data) readyBase(osr inventory.OSRelease, osProduct, osCycle string, fs 
 		r.entries = append(r.entries, e)
 	}
 	for _, m := range moves {
-		e := moveEntry(m) // no product or cycle: waivers name it by key
+		e := d.moveEntry(m, osProduct, osCycle) // no product or cycle: waivers name it by key
 		e.Key = "/al2023/package/" + m.Package
 		r.entries = append(r.entries, e)
 	}
@@ -203,8 +203,11 @@ func sevRank(s string) int {
 	return slices.Index([]string{SevInfo, SevLow, SevMedium, SevHigh, SevCritical}, s)
 }
 
-// entryFor words one product's AL2023 availability as a pre-upgrade entry.
-func entryFor(f Finding) Entry {
+// entryFor words one product's AL2023 availability as a pre-upgrade entry
+// for a host on osr. What is particular to a product (Temurin's move to
+// Corretto, a compatibility library, the kernel) is the registry's
+// readiness rules, never a name here.
+func (d *Data) entryFor(f Finding, osr inventory.OSRelease) Entry {
 	e := Entry{Product: f.Product, Cycle: f.Cycle, Package: f.Package, Version: f.Version, Availability: f.AL2023, AL2023Package: f.AL2023Package}
 	what := fmt.Sprintf("%s %s (%s)", labelOr(f), f.Cycle, f.Package)
 	target := f.AL2023Package
@@ -229,9 +232,8 @@ func entryFor(f Finding) Entry {
 		e.Inhibitor = true
 		e.Summary = fmt.Sprintf("%s: not in AL2023; replaced by %s", what, target)
 		e.Remediation = "switch to " + target + " and test, or install from the vendor's own repository"
-		if f.Product == "eclipse-temurin" || plannedReplacement(f.Product) {
-			// Corretto is a certified build of the same Java cycle, and a
-			// replacement the planner moves to (Valkey for Redis) is a
+		if d.plannedReplacement(f.Product) {
+			// A replacement the planner moves to (Valkey for Redis) is a
 			// drop-in: work, not a blocker.
 			e.Severity, e.Inhibitor = SevMedium, false
 		}
@@ -240,32 +242,33 @@ func entryFor(f Finding) Entry {
 		e.Inhibitor = true
 		e.Summary = fmt.Sprintf("%s: no AL2023 package", what)
 		e.Remediation = "build it, find another source, or replace it before the move"
-		if f.Source == SourceThirdParty || strings.HasPrefix(f.Package, "epel") {
-			e.Summary += " (EPEL does not exist for AL2023)"
-		}
-		if f.Product == "openssl" {
-			// A compatibility library (compat-openssl10): AL2023 has OpenSSL 3
-			// only; what links the old library must be rebuilt, which a scan
-			// cannot see.
-			e.Severity, e.Inhibitor = SevHigh, false
-			e.Remediation = "rebuild what links this OpenSSL library against OpenSSL 3 before the move (ldd shows which binaries do)"
-		}
-		if f.Product == "python" && f.Cycle == "2.7" {
-			// Every AL2 host has Python 2.7 because yum needs it; only
-			// applications that use it are blocked, which a scan cannot see.
-			e.Severity, e.Inhibitor = SevHigh, false
-			e.Summary = fmt.Sprintf("%s: AL2023 has no Python 2 (AL2's yum needs it, so every AL2 host has it)", what)
-			e.Remediation = "port scripts and applications that run python2 to python3 before the move"
+		// A repository family that does not serve AL2023 (EPEL): the
+		// registry's repositories.yaml absent rows.
+		osProduct, _ := OSCycle(osr)
+		fam, _ := d.reg.OSFamily(osr.ID)
+		if note := d.reg.AbsentNote("amazon-linux", "2023", osProduct, fam.Family, f.Package, f.Source == SourceThirdParty); note != "" {
+			e.Summary += " (" + note + ")"
 		}
 	default:
 		e.Severity = SevMedium
 		e.Summary = fmt.Sprintf("%s: AL2023 availability not known (only older lines in the data)", what)
 		e.Remediation = "check the current AL2023 package list by hand"
 	}
+	if rule, _, ok := d.reg.ReadinessRuleFor(f.Product, string(f.AL2023), f.Cycle); ok {
+		// The product's own readiness rule (registry/products/*.yaml).
+		e.Severity, e.Inhibitor = rule.Severity, rule.Inhibitor
+		words := strings.NewReplacer("{what}", what, "{cycle}", f.Cycle, "{target}", target)
+		if rule.Summary != "" {
+			e.Summary = words.Replace(rule.Summary)
+		}
+		if rule.Remediation != "" {
+			e.Remediation = words.Replace(rule.Remediation)
+		}
+	}
 	if f.AL2023Why != "" && (f.AL2023Package != "" || f.AL2023 == AvailRemoved) {
 		e.Summary += "; " + f.AL2023Why
 	}
-	if repo, src, ok := vendorRepo(f); ok {
+	if repo, src, ok := d.vendorRepo(f); ok {
 		switch f.AL2023 {
 		case AvailRemoved, AvailReplaced, AvailUnknown:
 			// The vendor's own repository serves AL2023: work, not a blocker.
@@ -276,10 +279,10 @@ func entryFor(f Finding) Entry {
 			}
 		}
 	}
-	if clientOnly(f) {
+	if d.clientOnly(f) {
 		e.Severity, e.Inhibitor = SevLow, false
 		e.Summary = fmt.Sprintf("%s %s client only (%s): no server runs here", labelOr(f), f.Cycle, strings.Join(append([]string{f.Package}, f.Packages...), ", "))
-		e.Remediation = "install a supported client on AL2023: " + clientRemedy(f)
+		e.Remediation = "install a supported client on AL2023: " + d.reg.AL2023Client(f.Product)
 	}
 	switch f.Source {
 	case SourceHandBuilt:
@@ -289,14 +292,9 @@ func entryFor(f Finding) Entry {
 	case SourceThirdParty:
 		e.Severity = maxSev(e.Severity, SevLow)
 		e.Summary += "; this copy comes from a third-party repository"
-		if _, _, ok := vendorRepo(f); !ok {
+		if _, _, ok := d.vendorRepo(f); !ok {
 			e.Remediation += "; or check that the vendor repository publishes AL2023 builds"
 		}
-	}
-	if f.Kind == KindKernel || f.Product == "linux" {
-		e.Severity, e.Inhibitor = SevInfo, false
-		e.Summary = fmt.Sprintf("kernel %s: an AL2023 instance boots its own kernel (%s)", f.Cycle, target)
-		e.Remediation = "check out-of-tree kernel modules and agents against the AL2023 kernel"
 	}
 	return e
 }
@@ -311,32 +309,26 @@ func labelOr(f Finding) string {
 // vendorRepo returns the product vendor's own repository that serves
 // Amazon Linux 2023 (registry/repositories.yaml targets): what to add, in
 // words, and the vendor's page that says so.
-func vendorRepo(f Finding) (repo, source string, ok bool) {
-	t, src, ok := registry.Default().RepoTarget(f.Product, "amazon-linux", "2023")
+func (d *Data) vendorRepo(f Finding) (repo, source string, ok bool) {
+	t, src, ok := d.reg.RepoTarget(f.Product, "amazon-linux", "2023")
 	return t.Install, src, ok
 }
 
 // plannedReplacement reports whether the registry has a product AL2023
 // ships in this one's place that the planner moves to (use: plan).
-func plannedReplacement(product string) bool {
-	return len(registry.Default().PlanReplacements(product, "amazon-linux", "2023")) > 0
+func (d *Data) plannedReplacement(product string) bool {
+	return len(d.reg.PlanReplacements(product, "amazon-linux", "2023")) > 0
 }
 
 // clientOnly reports whether a finding is only a product's client tools or
 // libraries: the product has a client remedy in the registry (databases),
 // none of its packages on the host is a server or runtime (the registry's
 // package roles), and nothing of it runs.
-func clientOnly(f Finding) bool {
-	if registry.Default().AL2023Client(f.Product) == "" {
+func (d *Data) clientOnly(f Finding) bool {
+	if d.reg.AL2023Client(f.Product) == "" {
 		return false
 	}
 	return !f.Running && f.Kind == KindPackage && !registry.Serving(f.Role)
-}
-
-// clientRemedy is what a client-only host installs on AL2023 (the
-// registry's al2023.client).
-func clientRemedy(f Finding) string {
-	return registry.Default().AL2023Client(f.Product)
 }
 
 func maxSev(a, b string) string {
@@ -347,8 +339,10 @@ func maxSev(a, b string) string {
 }
 
 // moveEntry words an AL2 package the AL2 → AL2023 table knows: what takes
-// its place, from the table's sources (advisories/data/README.md).
-func moveEntry(m Move) Entry {
+// its place, from the table's sources (advisories/data/README.md). A
+// package the registry's os.yaml move_packages names for the host's OS
+// release is part of the OS move itself (yum, amazon-linux-extras).
+func (d *Data) moveEntry(m Move, osProduct, osCycle string) Entry {
 	e := Entry{Package: m.Package, Version: m.Version, Availability: m.Status, AL2023Package: m.AL2023}
 	note := ""
 	if m.Note != "" {
@@ -373,11 +367,9 @@ func moveEntry(m Move) Entry {
 		e.Summary = fmt.Sprintf("%s: AL2023 ships %s%s", m.Package, m.AL2023, note)
 		e.Remediation = "test the workload on " + m.AL2023
 	}
-	switch m.Package {
-	case "yum", "amazon-linux-extras":
-		// On every AL2 host: part of the OS move itself, named for the record.
+	if mp, ok := d.reg.MovePackage(osProduct, osCycle, m.Package); ok {
 		e.Severity = SevInfo
-		e.Remediation = "none beyond the move: change scripts and user data that call " + m.Package
+		e.Remediation = strings.ReplaceAll(mp.Remediation, "{package}", m.Package)
 	}
 	return e
 }

@@ -21,7 +21,7 @@ import (
 // package rules, the OS families and the probes. These are the products
 // `upkeep data update` fetches.
 func MappedProducts() []string {
-	set := map[string]bool{"linux": true, "centos-stream": true}
+	set := map[string]bool{"centos-stream": true}
 	reg := registry.Default()
 	for _, p := range reg.Products {
 		set[p.Slug] = true
@@ -29,8 +29,12 @@ func MappedProducts() []string {
 	for _, f := range reg.OSFamilies {
 		set[f.Product] = true
 	}
-	set["amazon-corretto"] = true
-	set["mariadb"] = true
+	for _, r := range reg.Replacements() {
+		set[r.With] = true
+	}
+	for _, p := range reg.InsteadProducts() {
+		set[p] = true
+	}
 	out := make([]string, 0, len(set))
 	for p := range set {
 		out = append(out, p)

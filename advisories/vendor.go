@@ -122,7 +122,7 @@ func (d *Data) vendorLifeBase(env hostEnv, product, cycle string, p *inventory.P
 			}
 		}
 		q.Modular, q.Stream = moduleStream(*p)
-		q.Collection = collectionOf(p.Name)
+		q.Collection = d.reg.CollectionOf(p.Name) // repositories.yaml collections
 		component = p.Component
 	}
 	rule, src, ok := d.reg.VendorRule(q)
@@ -210,21 +210,4 @@ func moduleStream(p inventory.Package) (modular bool, stream string) {
 		return true, ""
 	}
 	return strings.Contains(p.Release, ".module+el") || strings.Contains(p.Release, ".module_el"), ""
-}
-
-// collectionOf names the Software Collection of a package (rh-php73,
-// httpd24), "" when it is not in one.
-func collectionOf(name string) string {
-	if strings.HasPrefix(name, "httpd24-") {
-		return "httpd24"
-	}
-	if !strings.HasPrefix(name, "rh-") {
-		return ""
-	}
-	rest := name[3:]
-	i := strings.IndexByte(rest, '-')
-	if i <= 0 {
-		return ""
-	}
-	return name[:3+i]
 }

@@ -80,6 +80,7 @@ type ProbeRule struct {
 	// they are, when the vendor decides the support (Java): the finding keeps
 	// the product (for readiness) but gets no verdict.
 	VendorUnknown bool `yaml:"vendor_unknown"`
+	Java          bool `yaml:"java"` // the binary prints a Java version (1.8.0_432, 17.0.13+11)
 }
 
 // VendorRule is how long an OS vendor patches its own build of the product
@@ -187,6 +188,7 @@ type Product struct {
 	Ships         []Ship        `yaml:"ships"`
 	Replacements  []Replacement `yaml:"replacements"`
 	Breaking      []Breaking    `yaml:"breaking"`
+	Readiness     Readiness     `yaml:"readiness"` // registry/readiness.go
 	Notes         string        `yaml:"notes"`
 	Links         []Link        `yaml:"links"`        // plan.go
 	Runtime       string        `yaml:"runtime"`      // plan.go: the runtime group (java for every JDK build)
@@ -231,6 +233,8 @@ type osFile struct {
 	Families    []OSFamily     `yaml:"families"`
 	Rules       []OSRule       `yaml:"vendor_support"`
 	Transitions []OSTransition `yaml:"transitions"`
+
+	osReadiness `yaml:",inline"` // registry/readiness.go
 }
 
 // Repository is a family of package repositories.
@@ -247,6 +251,8 @@ type repoFile struct {
 	Sources      []Source     `yaml:"sources"`
 	Repositories []Repository `yaml:"repositories"`
 	Targets      []RepoTarget `yaml:"targets"`
+
+	repoReadiness `yaml:",inline"` // registry/readiness.go
 }
 
 // Registry is the whole registry, read-only once loaded.
@@ -263,6 +269,7 @@ type Registry struct {
 	bySlug map[string]*Product
 	byOS   map[string]OSFamily
 	mapper *mapper
+	ready  readinessData
 }
 
 // Load reads the embedded registry. It is checked by the package's tests,
@@ -376,6 +383,9 @@ func Parse(fsys fs.FS) (*Registry, error) {
 	if err := r.validatePlanRefs(); err != nil {
 		return nil, err
 	}
+	if err := r.validateReadiness(of.osReadiness, rf.repoReadiness, of.Sources, rf.Sources); err != nil {
+		return nil, err
+	}
 	if r.mapper, err = newMapper(r.Products); err != nil {
 		return nil, err
 	}
@@ -478,23 +488,8 @@ func (r *Registry) ProbeProduct(name, output string) string {
 // ProbeLookup is ProbeProduct, and whether the rule that matched says the
 // binary's vendor is unknown (see ProbeRule.VendorUnknown).
 func (r *Registry) ProbeLookup(name, output string) (slug string, vendorUnknown bool) {
-	for _, p := range r.Products {
-		for _, pr := range p.Probes {
-			if pr.Name != name {
-				continue
-			}
-			if pr.Output == "" {
-				if slug == "" {
-					slug, vendorUnknown = p.Slug, pr.VendorUnknown
-				}
-				continue
-			}
-			if ok, _ := regexp.MatchString(pr.Output, output); ok {
-				return p.Slug, false
-			}
-		}
-	}
-	return slug, vendorUnknown
+	m := r.Probe(name, output)
+	return m.Product, m.VendorUnknown
 }
 
 // ProbeNames returns every probe name the registry maps.
