@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"upkeep/advisories"
+	"upkeep/registry"
 )
 
 // memCatalog is a small in-memory catalog: a few real cycles (dates as
@@ -117,6 +118,18 @@ func (b *fleetBuilder) host(name, role, env, os, osCycle string, prods ...prodSp
 			f.VendorUntil = osEOL
 			if st == advisories.VerdictDistroSupported {
 				f.DistroUntil = osEOL
+			}
+		}
+		// As the judge does: the finding plays the best registry role
+		// among its packages (a server beats its client).
+		manager := map[string]string{"ubuntu": "dpkg", "debian": "dpkg"}[os]
+		if manager == "" {
+			manager = "rpm"
+		}
+		for _, name := range p.pkgs {
+			if m, ok := registry.Default().Map(manager, name, p.version); ok && m.Product == p.product &&
+				(f.Role == "" || registry.RoleRank(m.Role) < registry.RoleRank(f.Role)) {
+				f.Role = m.Role
 			}
 		}
 		if p.kind == advisories.KindProbe {

@@ -98,6 +98,7 @@ func TestRulesReadTheRegistry(t *testing.T) {
 	java := mk(c, KindPackage, ActionUpgrade, "amazon-corretto", "8", "17")
 	php := mk(c, KindPackage, ActionUpgrade, "php", "7.4", "8.2", "php-cli", "php-acmedb")
 	server := mk(c, KindPackage, ActionUpgrade, "acme", "1.0", "3.0", "acme-server")
+	server.facts.server = true
 	nginx := mk(c, KindPackage, ActionUpgrade, "nginx", "1.10", "1.24")
 
 	withAcme := testRegistry(t, map[string]string{"products/acme.yaml": acme})

@@ -84,7 +84,8 @@ func RulesFrom(reg *registry.Registry) []Rule {
 
 // isDBServerMajor reports whether a step moves a database server across a
 // major version. A host runs the server when the product is running there or
-// a server package is installed.
+// its server package is installed (the registry's role of the package, as
+// the judge found it).
 func isDBServerMajor(reg *registry.Registry, s *Step) bool {
 	if _, ok := reg.Database(s.Product); !ok || major(s.FromCycle) == major(s.To) {
 		return false
@@ -93,15 +94,7 @@ func isDBServerMajor(reg *registry.Registry, s *Step) bool {
 }
 
 func isServer(s *Step) bool {
-	if s.facts != nil && s.facts.running {
-		return true
-	}
-	for _, p := range s.Packages {
-		if strings.HasSuffix(p, "-server") || strings.Contains(p, "-server-") {
-			return true
-		}
-	}
-	return false
+	return s.facts != nil && (s.facts.running || s.facts.server)
 }
 
 // isDBClientOf reports whether a is a client-side upgrade for the server in
@@ -146,20 +139,16 @@ func hasDriver(pkgs, marks []string) bool {
 }
 
 // hasClientOf reports whether the cohort has a product of the family
-// installed as a client only: its packages name no server and it does not
-// run.
+// installed as a client only: none of its findings is the product's server
+// (by the registry role of its packages) and it does not run.
 func (c *Cohort) hasClientOf(family []string) bool {
 	for _, fs := range c.findings {
-		f := fs[0]
-		if !slices.Contains(family, f.Product) {
+		if !slices.Contains(family, fs[0].Product) {
 			continue
 		}
 		server := false
 		for _, f := range fs {
-			server = server || f.Running
-			for _, p := range f.Packages {
-				server = server || strings.HasSuffix(p, "-server") || strings.Contains(p, "-server-")
-			}
+			server = server || f.Running || f.Role == registry.RoleServer
 		}
 		if !server {
 			return true

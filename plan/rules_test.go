@@ -42,6 +42,12 @@ func TestRules(t *testing.T) {
 		"redis 6.2": {{Product: "redis", Packages: []string{"redis6"}, Running: true}},
 	}}
 	pyCache := mk(cache, KindPackage, ActionUpgrade, "python", "2.7", "3.9", "python", "python-libs")
+	// A cohort with a MariaDB server installed but stopped: its role (from
+	// the registry) says server, so its Python is not a client.
+	stopped := &Cohort{Name: "stopped/dev", Wave: "dev", findings: map[string][]*advisories.Finding{
+		"mariadb 10.5": {{Product: "mariadb", Packages: []string{"mariadb-server", "mariadb"}, Role: "server"}},
+	}}
+	pyStopped := mk(stopped, KindPackage, ActionUpgrade, "python", "2.7", "3.9", "python", "python-libs")
 	mariadbClient := mk(web, KindPackage, ActionUpgrade, "mariadb", "10.5", "10.11", "mariadb-client")
 	erlang := mk(web, KindPackage, ActionUpgrade, "erlang", "24", "27")
 	rabbit := mk(web, KindPackage, ActionUpgrade, "rabbitmq", "3.9", "4.1")
@@ -57,6 +63,14 @@ func TestRules(t *testing.T) {
 	phpProdOther.prevWave = 1
 	mysqlHop1 := mk(db, KindPackage, ActionUpgrade, "mysql", "5.7", "8.0", "mysql-community-server")
 	mysqlHop2 := mk(db, KindPackage, ActionUpgrade, "mysql", "8.0", "8.4", "mysql-community-server")
+	// The judge gives a finding its packages' best registry role: these
+	// steps' packages hold the server.
+	for _, s := range []*Step{mysqlServer, mysqlMinor, mysqlProd, mysqlHop1, mysqlHop2} {
+		s.facts.server = true
+	}
+	// A server package not running and not marked server (a client-only
+	// finding) is not the server, whatever its name.
+	mysqlNamedOnly := mk(db, KindPackage, ActionUpgrade, "mysql", "5.7", "8.4", "mysql-community-server")
 
 	rules := map[string]*Rule{}
 	for _, r := range DefaultRules() {
@@ -91,10 +105,12 @@ func TestRules(t *testing.T) {
 		{"db-clients-first", mariadbClient, mysqlServer, true, "a MariaDB client talks to a MySQL server"},
 		{"db-clients-first", pyWorker, mysqlServer, true, "a runtime on hosts with the client installed"},
 		{"db-clients-first", pyCache, mysqlServer, false, "a runtime with no driver and no client beside it"},
+		{"db-clients-first", pyStopped, mysqlServer, false, "a stopped server beside it is a server, not a client"},
 		{"db-clients-first", phpDriver, mysqlMinor, false, "a minor server upgrade keeps its protocol"},
 		{"db-clients-first", mysqlServer, mysqlClient, false, "the client is not a server"},
 		{"db-clients-first", phpDriver, mysqlProd, false, "only within the same wave"},
 		{"db-clients-first", phpProd, mysqlProd, true, "prod clients before the prod server"},
+		{"db-clients-first", phpDriver, mysqlNamedOnly, false, "the server is known by the registry role of its packages, not by a name"},
 		{"upgrade-path", mysqlHop1, mysqlHop2, true, "5.7 → 8.0 before 8.0 → 8.4"},
 		{"upgrade-path", mysqlHop2, mysqlHop1, false, "never the other way"},
 		{"upgrade-path", mysqlHop1, mysqlProd, false, "another cohort"},
@@ -143,6 +159,26 @@ func TestRuleCycleIsReported(t *testing.T) {
 	for _, want := range []string{"dependency cycle", "php-before-os", "os-first", "amazon-linux 2→2023"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error %q does not name %q", msg, want)
+		}
+	}
+}
+
+// TestServerByRole: a step runs the database server when a finding's
+// packages hold its server by the registry's role, whatever the package is
+// called (Debian's postgresql-14 has no "-server" in its name), and not
+// when they hold only its client and libraries.
+func TestServerByRole(t *testing.T) {
+	for _, tc := range []struct {
+		f    advisories.Finding
+		want bool
+	}{
+		{advisories.Finding{Product: "postgresql", Packages: []string{"postgresql-14", "postgresql-client-14"}, Role: "server"}, true},
+		{advisories.Finding{Product: "postgresql", Packages: []string{"postgresql-client-14", "libpq5"}, Role: "client"}, false},
+		{advisories.Finding{Product: "mariadb", Packages: []string{"mariadb-libs"}, Role: "library", Running: true}, true},
+	} {
+		s := &Step{facts: mergeFacts([]*advisories.Finding{&tc.f})}
+		if got := isServer(s); got != tc.want {
+			t.Errorf("%v (role %s, running %v): server %v, want %v", tc.f.Packages, tc.f.Role, tc.f.Running, got, tc.want)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"upkeep/advisories"
+	"upkeep/registry"
 )
 
 // facts are a cohort's findings for one product, merged over its hosts.
@@ -16,6 +17,7 @@ type facts struct {
 	days      int                // the most days past end of life
 	eolDate   string
 	running   bool
+	server    bool // a finding's deciding package is the product's server (registry role), not a client or library
 	ports     []int
 	packages  []string
 	handBuilt bool   // a probed binary that no package owns decided the version
@@ -73,6 +75,7 @@ func mergeFacts(fs []*advisories.Finding) *facts {
 			x.eolDate = f.EOLDate
 		}
 		x.running = x.running || f.Running
+		x.server = x.server || f.Role == registry.RoleServer
 		x.ports = append(x.ports, f.Ports...)
 		x.packages = append(x.packages, f.Packages...)
 		if f.Source == "hand-built" || (f.Kind == advisories.KindProbe && len(f.Packages) == 0) {
