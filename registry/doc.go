@@ -51,8 +51,8 @@
 //	  - {from: "7", to: "8", summary: "...", source: php-migration80}  # prefixes, or "<1.25", ">=1.25"
 //	links:                    # libraries it links: their cycle change comes first (plan)
 //	  - {product: openssl, source: php-openssl-requirements}
-//	runtime: php              # its runtime group when it is a language runtime (java: every JDK build)
-//	runs_on:                  # the runtime group or product it runs on (tomcat.yaml)
+//	runtime: php              # runtime group of a language runtime whose applications use database drivers (java: every JDK build)
+//	runs_on:                  # the runtime group, or any product, it runs on (tomcat.yaml; rabbitmq.yaml: erlang)
 //	  - {runtime: java, source: tomcat-whichversion}
 //	database:                 # a database server (mysql.yaml)
 //	  family: mysql           # protocol family: mariadb.yaml says mysql too

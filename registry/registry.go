@@ -191,7 +191,7 @@ type Product struct {
 	Readiness     Readiness     `yaml:"readiness"` // registry/readiness.go
 	Notes         string        `yaml:"notes"`
 	Links         []Link        `yaml:"links"`        // plan.go
-	Runtime       string        `yaml:"runtime"`      // plan.go: the runtime group (java for every JDK build)
+	Runtime       string        `yaml:"runtime"`      // plan.go: the runtime group of a language runtime whose applications reach databases through drivers (java: every JDK build)
 	RunsOn        []RunsOn      `yaml:"runs_on"`      // plan.go
 	Database      *Database     `yaml:"database"`     // plan.go
 	UpgradePath   *UpgradePath  `yaml:"upgrade_path"` // plan.go
