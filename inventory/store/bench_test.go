@@ -106,3 +106,54 @@ func BenchmarkSaveObservations(b *testing.B) {
 		b.Fatal(err)
 	}
 }
+
+// BenchmarkEachObservation streams a stored 10,000-host scan, each host's
+// package set read once per set, as the judging commands read it.
+func BenchmarkEachObservation(b *testing.B) {
+	const n = 10000
+	fleet, err := synth.Fleet(n, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	id, err := db.BeginScan(ctx, inventory.Scan{Source: "import", Started: t0})
+	if err != nil {
+		b.Fatal(err)
+	}
+	obs := make([]inventory.Observation, 0, 128)
+	for i, r := range fleet {
+		obs = append(obs, inventory.Observation{ScanID: id, Host: inventory.Host{ID: synth.InstanceID(1, i), Name: r.Facts.Hostname},
+			Status: inventory.StatusOK, Report: r})
+		if len(obs) == cap(obs) || i == n-1 {
+			if err := db.SaveObservations(ctx, obs); err != nil {
+				b.Fatal(err)
+			}
+			obs = obs[:0]
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		hosts, sets := 0, map[int64]bool{}
+		err := db.EachObservation(ctx, id, func(o *inventory.Observation, packages func(int64) ([]inventory.Package, error)) error {
+			hosts++
+			if !sets[o.PackageSet] {
+				sets[o.PackageSet] = true
+				if _, err := packages(o.PackageSet); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if hosts != n {
+			b.Fatalf("%d hosts, want %d", hosts, n)
+		}
+	}
+}

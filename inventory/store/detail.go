@@ -181,68 +181,47 @@ func (d *detailRow) dest() []any {
 }
 
 // apply decodes the row into o: host tags always, the report's facts and
-// lists when the observation has a report. intern shares repeated strings.
-func (d *detailRow) apply(o *inventory.Observation, intern func(string) string) error {
+// lists when the observation has a report. dec shares repeated strings and
+// lists (see decoder).
+func (d *detailRow) apply(o *inventory.Observation, dec *decoder) error {
 	if !d.valid {
 		return nil
 	}
-	dec := func(col sql.NullString, v any, what string) error {
-		if !col.Valid || col.String == "" {
-			return nil
-		}
-		if err := json.Unmarshal([]byte(col.String), v); err != nil {
-			return fmt.Errorf("read %s of host %s: %w", what, o.Host.ID, err)
-		}
-		return nil
-	}
-	if err := dec(d.hostTags, &o.Host.Tags, "tags"); err != nil {
-		return err
+	var err error
+	if o.Host.Tags, err = dec.tags(d.hostTags, o.Host.Tags); err != nil {
+		return fmt.Errorf("read tags of host %s: %w", o.Host.ID, err)
 	}
 	r := o.Report
 	if r == nil {
 		return nil
 	}
+	intern := dec.intern
 	r.Format = d.format
 	f := &r.Facts
 	fs := d.facts
 	f.Hostname, f.Kernel, f.Arch, f.MachineID = fs[0], intern(fs[1]), intern(fs[2]), fs[3]
 	f.OS = inventory.OSRelease{ID: intern(fs[4]), VersionID: intern(fs[5]), Name: intern(fs[6]), PrettyName: intern(fs[7]), IDLike: intern(fs[8])}
-	var (
-		probes    []probeJSON
-		services  []serviceJSON
-		listeners []listenerJSON
-		support   []supportJSON
-		listings  []listingJSON
-	)
 	for _, c := range []struct {
-		col  sql.NullString
-		v    any
+		err  error
 		what string
 	}{
-		{d.probes, &probes, "probes"}, {d.services, &services, "services"}, {d.listeners, &listeners, "listeners"},
-		{d.reportTags, &r.Tags, "tags"}, {d.support, &support, "support statements"}, {d.warnings, &r.Warnings, "warnings"},
-		{d.listings, &listings, "debian-security-support listings"},
+		{list(dec, &dec.probes, d.probes, &r.Probes, dec.probe), "probes"},
+		{list(dec, &dec.services, d.services, &r.Services, dec.service), "services"},
+		{list(dec, &dec.listeners, d.listeners, &r.Listeners, dec.listener), "listeners"},
+		{tagsInto(dec, d.reportTags, &r.Tags), "tags"},
+		{list(dec, &dec.support, d.support, &r.Support, dec.supportStatement), "support statements"},
+		{list(dec, &dec.warnings, d.warnings, &r.Warnings, intern), "warnings"},
+		{list(dec, &dec.listings, d.listings, &r.Listings, dec.listing), "debian-security-support listings"},
 	} {
-		if err := dec(c.col, c.v, c.what); err != nil {
-			return err
+		if c.err != nil {
+			return fmt.Errorf("read %s of host %s: %w", c.what, o.Host.ID, c.err)
 		}
 	}
-	for _, p := range probes {
-		r.Probes = append(r.Probes, inventory.Probe{Name: intern(p.Name), Path: intern(p.Path), Owner: intern(p.Owner), Output: intern(p.Output), Version: intern(p.Version)})
-	}
-	for _, s := range services {
-		r.Services = append(r.Services, inventory.Service{Unit: intern(s.Unit), State: intern(s.State)})
-	}
-	for _, l := range listeners {
-		r.Listeners = append(r.Listeners, inventory.Listener{Proto: intern(l.Proto), Addr: intern(l.Addr), Port: l.Port,
-			Process: intern(l.Process), Exe: intern(l.Exe), Owner: intern(l.Owner)})
-	}
-	for _, s := range support {
-		r.Support = append(r.Support, inventory.SupportStatement{Package: intern(s.Package), Level: intern(s.Level), Ends: s.Ends, Source: intern(s.Source)})
-	}
-	for _, l := range listings {
-		r.Listings = append(r.Listings, inventory.SecurityListing{Package: intern(l.Package), Source: intern(l.Source), List: intern(l.List),
-			Kind: intern(l.Kind), Version: intern(l.Version), Ends: intern(l.Ends), Note: intern(l.Note)})
-	}
 	return nil
+}
+
+func tagsInto(dec *decoder, col sql.NullString, dst *map[string]string) error {
+	m, err := dec.tags(col, *dst)
+	*dst = m
+	return err
 }

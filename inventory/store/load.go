@@ -136,7 +136,7 @@ func (db *DB) Observations(ctx context.Context, scanID int64) ([]inventory.Obser
 
 func loadObservations(ctx context.Context, tx *sql.Tx, scanID int64) ([]inventory.Observation, error) {
 	var obs []inventory.Observation
-	err := eachObservationRow(ctx, tx, scanID, func(s string) string { return s }, func(o *inventory.Observation) error {
+	err := eachObservationRow(ctx, tx, scanID, newDecoder(func(s string) string { return s }), func(o *inventory.Observation) error {
 		obs = append(obs, *o)
 		return nil
 	})
@@ -158,9 +158,10 @@ func loadObservations(ctx context.Context, tx *sql.Tx, scanID int64) ([]inventor
 
 // eachObservationRow reads the scan's observations with their host and
 // detail, in host_id order (the primary key's: nothing is sorted), and
-// calls fn with each; Report.Packages is left nil. intern shares strings
-// that repeat across hosts.
-func eachObservationRow(ctx context.Context, tx *sql.Tx, scanID int64, intern func(string) string, fn func(*inventory.Observation) error) error {
+// calls fn with each; Report.Packages is left nil. dec shares strings and
+// lists that repeat across hosts.
+func eachObservationRow(ctx context.Context, tx *sql.Tx, scanID int64, dec *decoder, fn func(*inventory.Observation) error) error {
+	intern := dec.intern
 	rows, err := tx.QueryContext(ctx, `SELECT o.status, o.error, o.has_report, o.collected_at, o.uptime, COALESCE(o.package_set_id, 0),
 			h.ident, h.name, h.region, h.account, h.source, h.platform, h.agent_version, h.ping_status, h.ip_address, h.last_ping,
 			`+detailColumns+`
@@ -199,7 +200,7 @@ func eachObservationRow(ctx context.Context, tx *sql.Tx, scanID int64, intern fu
 			}
 			o.Report.Facts.Uptime = time.Duration(uptime) * time.Second
 		}
-		if err := d.apply(&o, intern); err != nil {
+		if err := d.apply(&o, dec); err != nil {
 			return err
 		}
 		if err := fn(&o); err != nil {

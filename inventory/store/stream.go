@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 
 	"upkeep/inventory"
@@ -59,12 +60,15 @@ type stream struct {
 	tx     *sql.Tx
 	scanID int64
 
-	// The package dictionary and each package's place in the total order,
-	// read on the first set asked for: it grows with distinct packages, not
-	// with hosts.
-	dict  map[int64]inventory.Package
-	rank  map[int64]int
-	order []int64 // package ids by rank
+	// The package dictionary in the total order, and each package's place
+	// in it by id, read on the first set asked for: it grows with distinct
+	// packages, not with hosts. Ids are the table's rowids, dense unless
+	// many were deleted, so the places are a slice (-1: no such package)
+	// when that costs at most a few times the dictionary, a map otherwise.
+	sorted   []inventory.Package
+	rankOf   []int32
+	rankMap  map[int64]int
+	setQuery *sql.Stmt // reads one set's members, prepared once
 
 	strs map[string]string // interned low-variety strings (regions, OS names, probe paths)
 }
@@ -83,20 +87,20 @@ func (s *stream) intern(v string) string {
 }
 
 func (s *stream) run(fn func(*inventory.Observation, func(int64) ([]inventory.Package, error)) error) error {
-	return eachObservationRow(s.ctx, s.tx, s.scanID, s.intern, func(o *inventory.Observation) error {
+	return eachObservationRow(s.ctx, s.tx, s.scanID, newDecoder(s.intern), func(o *inventory.Observation) error {
 		return fn(o, s.packages)
 	})
 }
 
 // packages reads one package set, sorted as Observations sorts it.
 func (s *stream) packages(set int64) ([]inventory.Package, error) {
-	if s.dict == nil {
+	if s.sorted == nil {
 		if err := s.loadDict(); err != nil {
 			return nil, err
 		}
 	}
 	var text string
-	if err := s.tx.QueryRowContext(s.ctx, `SELECT members FROM package_sets WHERE id = ?`, set).Scan(&text); err != nil {
+	if err := s.setQuery.QueryRowContext(s.ctx, set).Scan(&text); err != nil {
 		return nil, fmt.Errorf("read package set %d: %w", set, err)
 	}
 	ids, err := decodeMembers(text)
@@ -105,7 +109,7 @@ func (s *stream) packages(set int64) ([]inventory.Package, error) {
 	}
 	ranks := make([]int, 0, len(ids))
 	for _, m := range ids {
-		r, ok := s.rank[m]
+		r, ok := s.rank(m)
 		if !ok {
 			return nil, fmt.Errorf("package set %d names package %d, which does not exist", set, m)
 		}
@@ -114,15 +118,28 @@ func (s *stream) packages(set int64) ([]inventory.Package, error) {
 	slices.Sort(ranks)
 	pkgs := make([]inventory.Package, len(ranks))
 	for i, r := range ranks {
-		pkgs[i] = s.dict[s.order[r]]
+		pkgs[i] = s.sorted[r]
 	}
 	return pkgs, nil
+}
+
+// rank is package id's place in the total order.
+func (s *stream) rank(id int64) (int, bool) {
+	if s.rankMap != nil {
+		r, ok := s.rankMap[id]
+		return r, ok
+	}
+	if id < 0 || id >= int64(len(s.rankOf)) || s.rankOf[id] < 0 {
+		return 0, false
+	}
+	return int(s.rankOf[id]), true
 }
 
 // loadDict reads the whole package dictionary and ranks it once, as
 // loadPackageSets does for a whole scan.
 func (s *stream) loadDict() error {
-	s.dict = map[int64]inventory.Package{}
+	dict := map[int64]inventory.Package{}
+	var minID, maxID int64
 	err := eachRow(s.ctx, s.tx, `SELECT `+packageColumns+` FROM packages`, nil,
 		func(rows *sql.Rows) error {
 			var id int64
@@ -132,21 +149,37 @@ func (s *stream) loadDict() error {
 			}
 			p.Manager, p.Arch, p.Vendor, p.Status = s.intern(p.Manager), s.intern(p.Arch), s.intern(p.Vendor), s.intern(p.Status)
 			p.Module, p.Component = s.intern(p.Module), s.intern(p.Component)
-			s.dict[id] = p
+			dict[id] = p
+			minID, maxID = min(minID, id), max(maxID, id)
 			return nil
 		})
 	if err != nil {
 		return fmt.Errorf("read packages: %w", err)
 	}
-	order := make([]int64, 0, len(s.dict))
-	for id := range s.dict {
+	if s.setQuery, err = s.tx.PrepareContext(s.ctx, `SELECT members FROM package_sets WHERE id = ?`); err != nil {
+		return fmt.Errorf("read package sets: %w", err)
+	}
+	order := make([]int64, 0, len(dict))
+	for id := range dict {
 		order = append(order, id)
 	}
-	slices.SortFunc(order, func(a, b int64) int { return comparePackages(s.dict[a], s.dict[b]) })
-	s.rank = make(map[int64]int, len(order))
-	for i, id := range order {
-		s.rank[id] = i
+	slices.SortFunc(order, func(a, b int64) int { return comparePackages(dict[a], dict[b]) })
+	s.sorted = make([]inventory.Package, len(order))
+	if dense := minID >= 0 && maxID < int64(4*len(order)+1024) && maxID < math.MaxInt32; dense {
+		s.rankOf = make([]int32, maxID+1)
+		for i := range s.rankOf {
+			s.rankOf[i] = -1
+		}
+	} else {
+		s.rankMap = make(map[int64]int, len(order))
 	}
-	s.order = order
+	for i, id := range order {
+		s.sorted[i] = dict[id]
+		if s.rankMap != nil {
+			s.rankMap[id] = i
+		} else {
+			s.rankOf[id] = int32(i)
+		}
+	}
 	return nil
 }

@@ -64,3 +64,37 @@ func TestEachObservationMatchesObservations(t *testing.T) {
 		t.Errorf("streamed %d hosts and %d package lists, want %d and %d", n, loads, len(want), len(fleet))
 	}
 }
+
+// Package ids far apart (rows deleted, or written by hand) are read as
+// dense ones are.
+func TestEachObservationSparsePackageIDs(t *testing.T) {
+	for _, id := range []int64{-5, 1 << 40} {
+		db := openTest(t)
+		ctx := context.Background()
+		scan := saveScan(t, db, inventory.Observation{Host: inventory.Host{ID: "i-a", Name: "a"}, Status: inventory.StatusOK, Report: sampleReport("a", basePkgs...)})
+		// A package at a far id, in the host's set.
+		if _, err := db.db.ExecContext(ctx, `INSERT INTO packages (id, manager, name, version) VALUES (?, 'rpm', 'far', '1')`, id); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.db.ExecContext(ctx, `UPDATE package_sets SET members = rtrim(members, ']') || ',' || ? || ']'`, id); err != nil {
+			t.Fatal(err)
+		}
+		want, err := db.Observations(ctx, scan)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = db.EachObservation(ctx, scan, func(o *inventory.Observation, packages func(int64) ([]inventory.Package, error)) error {
+			pkgs, err := packages(o.PackageSet)
+			if err != nil {
+				return err
+			}
+			if len(pkgs) != len(basePkgs)+1 || !reflect.DeepEqual(pkgs, want[0].Report.Packages) {
+				t.Errorf("package id %d in the table: read\n%+v\nwant\n%+v", id, pkgs, want[0].Report.Packages)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Errorf("package id %d in the table: %v", id, err)
+		}
+	}
+}
