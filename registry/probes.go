@@ -26,10 +26,22 @@ func (r *Registry) Probe(name, output string) ProbeMatch {
 				}
 				continue
 			}
-			if ok, _ := regexp.MatchString(pr.Output, output); ok {
+			if pr.matches(output) {
 				return ProbeMatch{Product: p.Slug, Java: pr.Java}
 			}
 		}
 	}
 	return plain
+}
+
+// matches reports whether the probe's output matches the rule's output
+// pattern, compiled once when the registry was loaded (matching runs per
+// probe of every distinct host profile). A rule made by hand, never
+// loaded, is compiled here; one that does not compile matches nothing.
+func (pr *ProbeRule) matches(output string) bool {
+	if pr.output != nil {
+		return pr.output.MatchString(output)
+	}
+	ok, _ := regexp.MatchString(pr.Output, output)
+	return ok
 }

@@ -81,6 +81,8 @@ type ProbeRule struct {
 	// the product (for readiness) but gets no verdict.
 	VendorUnknown bool `yaml:"vendor_unknown"`
 	Java          bool `yaml:"java"` // the binary prints a Java version (1.8.0_432, 17.0.13+11)
+
+	output *regexp.Regexp // Output, compiled when the registry is loaded
 }
 
 // VendorRule is how long an OS vendor patches its own build of the product
@@ -415,6 +417,17 @@ func (p *Product) validate() error {
 		if r.Manager != "" && r.Manager != "rpm" && r.Manager != "dpkg" {
 			return fmt.Errorf("package %q: manager %q, want rpm, dpkg or empty", r.Pattern, r.Manager)
 		}
+	}
+	for i := range p.Probes {
+		pr := &p.Probes[i]
+		if pr.Output == "" {
+			continue
+		}
+		re, err := regexp.Compile(pr.Output)
+		if err != nil {
+			return fmt.Errorf("probes row %d (%s): output: %w", i+1, pr.Name, err)
+		}
+		pr.output = re
 	}
 	for i := range p.VendorSupport {
 		if err := p.VendorSupport[i].compile(p.Sources); err != nil {

@@ -55,6 +55,8 @@ func TestStrictRows(t *testing.T) {
 			err: `repositories.yaml targets row 1 (nowhere demo on amazon-linux 2023): repository "nowhere" is not in repositories`},
 		{name: "target without source", repos: repoFile + "targets:\n  - {repository: demo-repo, product: demo, os: amazon-linux, os_cycle: \"2023\", install: x, source: gone}\n",
 			err: `repositories.yaml targets row 1 (demo-repo demo on amazon-linux 2023): source "gone" is not in the file's sources`},
+		{name: "probe output not a regexp", product: product(ok + "probes:\n  - {name: demo, output: \"demo/(1\"}\n"),
+			err: "products/demo.yaml: probes row 1 (demo): output: error parsing regexp"},
 		{name: "duplicate source id", product: "product: demo\nlabel: Demo\n" + src + "  - {id: s, url: https://example.org/b, retrieved: 2026-12-01}\n",
 			err: `products/demo.yaml: sources row 2: id "s" is used twice`},
 	} {
