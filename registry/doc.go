@@ -66,11 +66,21 @@
 //	  source: mysql-84-upgrade-paths
 //	  hops:                   # series an in-place upgrade may not skip, oldest first; none: any jump is one step
 //	    - {from: "5.7", to: "8.0", source: mysql-80-upgrade-paths}
+//	readiness:                # AL2023 readiness beyond what AL2023 ships (eclipse-temurin.yaml)
+//	  instead: {product: amazon-corretto, same_cycle: true, like: "", source: ...}  # AL2023's product in this one's place
+//	  rules:                  # first match rewords or reweighs the entry
+//	    - {availability: [removed], cycles: ["2.7"], severity: high, inhibitor: false,
+//	       summary: "{what}: ...", remediation: "...", target: instance, reason: "...", source: ...}
 //
+// A probe rule says java: true when its binary prints a Java version.
 // os.yaml adds transitions (breaking moves between OS releases: {os, from,
-// to, summary, source}); repositories.yaml adds targets (a vendor's
-// repository that serves an OS release: {repository, product, os, os_cycle,
-// install, source}). Every row of every section names a source id of its
+// to, summary, source}) and move_packages (OS packages the move replaces as
+// part of the OS itself: {os, os_cycle, packages, remediation, source});
+// repositories.yaml adds targets (a vendor's repository that serves an OS
+// release: {repository, product, os, os_cycle, install, source}),
+// collections (Software Collection naming: {pattern, repository, source})
+// and absent (a family that does not serve an OS release: {repository, os,
+// os_cycle, from, packages, note, source}). Every row of every section names a source id of its
 // own file; the loader rejects unknown keys, URLs in place of ids and
 // unknown ids, naming the file, the section and the row.
 //
