@@ -1,49 +1,26 @@
 package advisories
 
 import (
+	"slices"
 	"strings"
 
 	"upkeep/inventory"
 	"upkeep/registry"
 )
 
-// OSCycle maps an os-release to its endoflife.date product and cycle:
-// rhel 9.4 and 9 are both cycle 9; Amazon Linux 2023's "2023.6.20241010"
-// is 2023; CentOS Stream (ID centos, NAME "CentOS Stream", or any centos 9
-// and later) is centos-stream.
+// OSCycle maps an os-release to its endoflife.date product and cycle by
+// the registry's os.yaml families: rhel 9.4 and 9 are both cycle 9 (parts:
+// 1); Amazon Linux 2023's "2023.6.20241010" is 2023, Amazon Linux 1's
+// 2018.03 is a cycle as written, and CentOS Stream (NAME "CentOS Stream",
+// or any centos 9 and later, which a pasted list's --os centos:9 does not
+// name) is centos-stream (the family's cycles row).
 // It returns empty strings for an OS it does not know.
 func OSCycle(r inventory.OSRelease) (product, cycle string) {
-	id := strings.ToLower(strings.TrimSpace(r.ID))
-	fam, ok := registry.Default().OSFamily(id)
+	fam, ok := registry.Default().OSFamily(r.ID)
 	if !ok {
 		return "", ""
 	}
-	product = fam.Product
-	if id == "centos" && strings.Contains(strings.ToLower(r.Name+" "+r.PrettyName), "stream") {
-		product = "centos-stream"
-	}
-	v := strings.TrimSpace(r.VersionID)
-	if id == "centos" {
-		// CentOS Linux ended with 8; 9 and later exist only as CentOS Stream,
-		// whose os-release a pasted list (--os centos:9) does not carry.
-		if p := numericParts(v); len(p) > 0 && (len(p[0]) > 1 || p[0] >= "9") {
-			product = "centos-stream"
-		}
-	}
-	if id == "amzn" && strings.HasPrefix(v, "2023") {
-		return product, "2023" // 2023, 2023.6.20241010: one cycle
-	}
-	if id == "amzn" && (v == "2018.03" || strings.HasPrefix(v, "201")) {
-		return product, v // Amazon Linux 1 cycles are named by their release
-	}
-	p := numericParts(v)
-	if len(p) == 0 {
-		return product, ""
-	}
-	if len(p) > fam.Parts {
-		p = p[:fam.Parts]
-	}
-	return product, joinParts(p)
+	return fam.CycleOf(r.Name+" "+r.PrettyName, r.VersionID)
 }
 
 // osManager is the package manager of an os-release ID ("" when unknown).
@@ -73,8 +50,9 @@ func (d *Data) packageSource(osr inventory.OSRelease, p inventory.Package, m mat
 	reg := d.reg
 	if m.Repo != "" {
 		if r, ok := reg.Repository(m.Repo); ok && !r.Vendor {
-			// Corretto is Amazon Linux's own; elsewhere it comes from Amazon's repository.
-			if !(m.Repo == "corretto" && strings.EqualFold(strings.TrimSpace(osr.ID), "amzn")) {
+			// A family the OS's own repositories ship is the OS vendor's
+			// there (vendor_on: Corretto on Amazon Linux).
+			if !slices.Contains(r.VendorOn, strings.ToLower(strings.TrimSpace(osr.ID))) {
 				return SourceThirdParty
 			}
 		}

@@ -142,11 +142,14 @@ packages:
 // options come from the registry's rows: without repositories.yaml's
 // httpd24 collection row an httpd24 build is no longer judged by the
 // collection's life cycle, and without java: true on Corretto's probe rule
-// its Java version string is not read as one.
+// its Java version string is not read as one; without vendor_on on the
+// Corretto repository family, Amazon Linux's own Corretto package is taken
+// for a third-party build.
 func TestJudgeFromRegistryRows(t *testing.T) {
 	centos7 := inventory.OSRelease{ID: "centos", VersionID: "7", Name: "CentOS Linux"}
 	httpd := inventory.Package{Manager: "rpm", Name: "httpd24-httpd", Version: "2.4.34", Release: "7.el7", Arch: "x86_64", Vendor: "CentOS"}
 	java := inventory.Probe{Name: "java", Path: "/opt/java/bin/java", Output: `openjdk version "1.8.0_432" OpenJDK Runtime Environment Corretto-8.432.06.1`, Version: "1.8.0_432"}
+	corretto := al2Pkg("java-17-amazon-corretto-headless", "17.0.13+11", "1.amzn2.1")
 	judge1 := func(d *Data, osr inventory.OSRelease, rep *inventory.Report) []Finding {
 		rep.Facts.OS = osr
 		opt := Options{At: day("2026-12-01"), Within: 180}
@@ -166,17 +169,24 @@ func TestJudgeFromRegistryRows(t *testing.T) {
 		d     *Data
 		coll  bool   // the verdict names the collection
 		cycle string // the Corretto probe's cycle
+		src   string // the Corretto package's source on AL2
 	}{
-		{"embedded", mustLoad(t), true, "8"},
+		{"embedded", mustLoad(t), true, "8", SourceOSVendor},
 		{"changed", withRegistry(t, map[string]func(string) string{
-			"repositories.yaml":             cut("\n  - {pattern: 'httpd24'", "\n"),
+			"repositories.yaml": func(s string) string {
+				return strings.Replace(cut("\n  - {pattern: 'httpd24'", "\n")(s), "vendor_on: [amzn], ", "", 1)
+			},
 			"products/amazon-corretto.yaml": func(s string) string { return strings.Replace(s, "{name: java, java: true,", "{name: java,", 1) },
-		}), false, ""},
+		}), false, "", SourceThirdParty},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := find(judge1(tc.d, centos7, &inventory.Report{Packages: []inventory.Package{httpd}}), "apache-http-server")
 			if got := strings.Contains(f.Reason, "httpd24 Software Collection"); got != tc.coll {
 				t.Errorf("httpd24-httpd on CentOS 7: %s (%s), names the collection %v, want %v", f.Status, f.Reason, got, tc.coll)
+			}
+			c := find(judge1(tc.d, al2, &inventory.Report{Packages: []inventory.Package{corretto}}), "amazon-corretto")
+			if c.Source != tc.src {
+				t.Errorf("AL2's java-17-amazon-corretto: source %s, want %s", c.Source, tc.src)
 			}
 			p := find(judge1(tc.d, al2, &inventory.Report{Probes: []inventory.Probe{java}}), "amazon-corretto")
 			if (p.Cycle == "8") != (tc.cycle == "8") {

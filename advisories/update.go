@@ -21,8 +21,11 @@ import (
 // package rules, the OS families and the probes. These are the products
 // `upkeep data update` fetches.
 func MappedProducts() []string {
-	set := map[string]bool{"centos-stream": true}
+	set := map[string]bool{}
 	reg := registry.Default()
+	for _, p := range reg.StreamProducts() {
+		set[p] = true
+	}
 	for _, p := range reg.Products {
 		set[p.Slug] = true
 	}

@@ -73,6 +73,12 @@
 //	       summary: "{what}: ...", remediation: "...", target: instance, reason: "...", source: ...}
 //
 // A probe rule says java: true when its binary prints a Java version.
+// An os.yaml family's cycles row says how VERSION_ID names a cycle beyond
+// its first parts numbers: {stream_product, stream_from} for a rolling
+// successor (centos-stream), {whole} for versions that are a cycle as
+// written (Amazon Linux 1's 2018.03). A repositories.yaml family's
+// vendor_on lists the os-release IDs whose own repositories ship it
+// (Corretto on amzn): its builds are the OS vendor's there.
 // os.yaml adds transitions (breaking moves between OS releases: {os, from,
 // to, summary, source}) and move_packages (OS packages the move replaces as
 // part of the OS itself: {os, os_cycle, packages, remediation, source});

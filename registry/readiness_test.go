@@ -137,3 +137,42 @@ func TestEmbeddedReadinessData(t *testing.T) {
 		t.Errorf("nginx probe: %+v", m)
 	}
 }
+
+// TestOSCycles: os.yaml's families cycles rows name CentOS Stream and Amazon
+// Linux 1's cycles, and a bad row fails the load naming the family.
+func TestOSCycles(t *testing.T) {
+	r := Default()
+	for _, tc := range []struct{ id, names, version, product, cycle string }{
+		{"centos", "CentOS Linux", "7", "centos", "7"},
+		{"centos", "CentOS Stream CentOS Stream 8", "8", "centos-stream", "8"},
+		{"centos", "", "9", "centos-stream", "9"},
+		{"centos", "", "10", "centos-stream", "10"},
+		{"amzn", "Amazon Linux", "2023.6.20241010", "amazon-linux", "2023"},
+		{"amzn", "Amazon Linux AMI", "2018.03", "amazon-linux", "2018.03"},
+		{"amzn", "Amazon Linux", "2", "amazon-linux", "2"},
+		{"rhel", "Red Hat Enterprise Linux", "9.4", "rhel", "9"},
+		{"ubuntu", "Ubuntu", "22.04", "ubuntu", "22.04"},
+	} {
+		f, ok := r.OSFamily(tc.id)
+		if !ok {
+			t.Fatalf("no family %s", tc.id)
+		}
+		if p, c := f.CycleOf(tc.names, tc.version); p != tc.product || c != tc.cycle {
+			t.Errorf("%s %q %s: %s %s, want %s %s", tc.id, tc.names, tc.version, p, c, tc.product, tc.cycle)
+		}
+	}
+	const src = "sources:\n  - {id: s, url: https://example.org/notes, retrieved: 2026-12-01, about: notes}\n"
+	for cycles, want := range map[string]string{
+		"{stream_product: demo-stream, source: s}": "os.yaml families demo cycles: stream_product and stream_from go together",
+		"{whole: '2[', source: s}":                 "os.yaml families demo cycles: whole: error parsing regexp",
+		"{whole: '201\\d', source: t}":             `os.yaml families demo cycles: source "t" is not in the file's sources`,
+	} {
+		fsys := fstest.MapFS{
+			"os.yaml":           {Data: []byte(src + "families:\n  - {id: demo, product: demo, parts: 1, cycles: " + cycles + "}\n")},
+			"repositories.yaml": {Data: []byte(src)},
+		}
+		if _, err := Parse(fsys); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("cycles %s: error %v, want %q", cycles, err, want)
+		}
+	}
+}

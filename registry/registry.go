@@ -223,6 +223,8 @@ type OSFamily struct {
 	Manager string   `yaml:"manager"` // rpm, dpkg or apk
 	Vendors []string `yaml:"vendors"` // rpm VENDOR substrings of the OS's own packages
 	Release string   `yaml:"release"` // a fragment every vendor rpm release carries (amzn), "" none
+
+	Cycles *OSCycles `yaml:"cycles"` // registry/osfamily.go
 }
 
 // OSRule is a vendor rule that holds for every product of an OS release
@@ -247,6 +249,8 @@ type Repository struct {
 	Markers []string `yaml:"markers"` // fragments of the release (rpm) or revision (dpkg) of its builds
 	Source  string   `yaml:"source"`
 	Note    string   `yaml:"note"`
+
+	VendorOn []string `yaml:"vendor_on"` // os-release IDs whose own repositories ship the family (Corretto on amzn): the OS vendor's build there
 }
 
 type repoFile struct {
@@ -383,6 +387,9 @@ func Parse(fsys fs.FS) (*Registry, error) {
 		return nil, err
 	}
 	if err := r.validatePlanRefs(); err != nil {
+		return nil, err
+	}
+	if err := r.validateOSCycles(of.Sources); err != nil {
 		return nil, err
 	}
 	if err := r.validateReadiness(of.osReadiness, rf.repoReadiness, of.Sources, rf.Sources); err != nil {
