@@ -218,7 +218,7 @@ func (d *Data) entryFor(f Finding, osr inventory.OSRelease) Entry {
 	case AvailAvailable:
 		e.Severity = SevInfo
 		e.Summary = fmt.Sprintf("%s: AL2023 ships %s", what, target)
-		e.Remediation = "dnf install " + f.AL2023Package
+		e.Remediation = d.installOnAL2023(f.AL2023Package)
 	case AvailNamespaced:
 		e.Severity = SevLow
 		e.Summary = fmt.Sprintf("%s: AL2023 ships this line as %s", what, target)
@@ -372,4 +372,14 @@ func (d *Data) moveEntry(m Move, osProduct, osCycle string) Entry {
 		e.Remediation = strings.ReplaceAll(mp.Remediation, "{package}", m.Package)
 	}
 	return e
+}
+
+// installOnAL2023 is the command that installs pkg on Amazon Linux 2023:
+// os.yaml's tools row for it, or a plain statement when the registry has
+// none.
+func (d *Data) installOnAL2023(pkg string) string {
+	if t, _, ok := d.reg.Tools("amazon-linux", "2023"); ok {
+		return t.Installer + " " + pkg
+	}
+	return "install " + pkg + " with Amazon Linux 2023's package manager (upkeep's registry names no installer for it)"
 }

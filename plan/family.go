@@ -5,11 +5,8 @@ import (
 	"time"
 
 	"upkeep/advisories"
+	"upkeep/registry"
 )
-
-// elProduct is the product whose release cycles stand for the RHEL family
-// (RHEL, AlmaLinux, Rocky Linux end their releases on the same days).
-const elProduct = "rhel"
 
 // pickFamilyCycle chooses the RHEL-family release a CentOS cohort moves to.
 // The move is a rebuild (or a conversion) either way, so the release must
@@ -44,14 +41,14 @@ func pickFamilyCycle(cs []advisories.Cycle, from string, at, deadline time.Time,
 
 // familyMove is the OS step of a CentOS cohort moving to a RHEL-family
 // release.
-func familyMove(c *Cohort, osf *facts, fc []advisories.Cycle, to advisories.Cycle, o Options) *Step {
+func familyMove(c *Cohort, osf *facts, fl registry.FamilyLine, fc []advisories.Cycle, to advisories.Cycle, o Options) *Step {
 	osf.fromIdx, osf.toIdx = -1, -1
 	osf.toEnd = endOf(to, o.ExtendedSupport)
 	osf.ports, osf.running = cohortExposure(c)
 	s := newStep(c, KindOS, ActionMove, c.osProduct, osf)
 	s.From, s.FromCycle, s.To = c.osCycle, c.osCycle, to.Name
 	s.ProductLabel = labelOr(osf.label, c.osProduct)
-	s.ToProduct, s.ToLabel = elProduct, "RHEL family"
+	s.ToProduct, s.ToLabel = fl.Product, fl.Label
 	s.OnOS = fmt.Sprintf("RHEL %s family (RHEL, AlmaLinux or Rocky Linux %s)", to.Name, to.Name)
 	s.Hint = fmt.Sprintf("rebuild on RHEL %s, AlmaLinux %s or Rocky Linux %s (%s %s has no supported successor of its own); "+
 		"or convert in place (convert2rhel for RHEL, ELevate for AlmaLinux or Rocky Linux), then leapp one release at a time%s",

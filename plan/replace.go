@@ -28,6 +28,7 @@ func replaceStep(in Input, c *Cohort, x *facts, rep *Replacement, cycle string, 
 	s.From, s.FromCycle, s.To = strings.Join(x.versions, ", "), cycle, rep.Offer.Cycle
 	s.ToProduct, s.ToLabel = rep.With, rep.Label
 	s.OnOS = onOS
-	s.Hint = installer(targetOS, targetCycle) + " " + strings.Join(rep.Offer.Packages, " ")
+	x.onOS, x.onCycle = targetOS, targetCycle
+	s.Hint = installCmd(in.Options.Registry, targetOS, targetCycle, rep.Offer.Packages...)
 	return s
 }

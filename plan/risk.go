@@ -185,7 +185,7 @@ func assessRisk(s *Step, in Input, breaking []Breaking) {
 			add(ptsNotShipped, "%s ships no %s: %s (%s)", s.OnOS, s.ProductLabel, x.shipNote, x.shipSource)
 		case x.moved && x.shipUnknown:
 			add(ptsShipsWhat, "not known whether %s ships %s %s: upkeep's data has no row for it, so the target is the upstream cycle; check before the move (%s)",
-				s.OnOS, s.ProductLabel, s.To, availabilityCheck(s))
+				s.OnOS, s.ProductLabel, s.To, availabilityCheck(in.Options.Registry, s, x))
 		}
 	}
 	if a := x.alternative; a != nil && s.Action != ActionKeep {
@@ -278,14 +278,12 @@ func portList(ports []int) string {
 }
 
 // availabilityCheck is the command that shows what a release's repositories
-// offer of a step's product, run on a host of that release.
-func availabilityCheck(s *Step) string {
+// offer of a step's product, run on a host of that release (os.yaml's
+// tools query for the release the step runs on).
+func availabilityCheck(reg *registry.Registry, s *Step, x *facts) string {
 	pkg := s.Product
 	if len(s.Packages) > 0 {
 		pkg = shortest(s.Packages)
 	}
-	if s.c != nil && installer(s.c.osProduct, "") == "apt-get install" {
-		return "apt-cache policy " + pkg + " on a " + s.OnOS + " host"
-	}
-	return "dnf list --available '" + pkg + "*' on a " + s.OnOS + " host"
+	return queryCmd(reg, x.onOS, x.onCycle, pkg) + " on a " + s.OnOS + " host"
 }

@@ -13,19 +13,20 @@ import (
 
 // facts are a cohort's findings for one product, merged over its hosts.
 type facts struct {
-	status    advisories.Verdict // the worst verdict on any host
-	days      int                // the most days past end of life
-	eolDate   string
-	running   bool
-	server    bool // a finding's deciding package is the product's server (registry role), not a client or library
-	ports     []int
-	packages  []string
-	handBuilt bool   // a probed binary that no package owns decided the version
-	probePath string // its path, for the reason
-	waived    string // waiver reason, when every host's finding is waived
-	versions  []string
-	label     string
-	urgency   string // the parts of the step's urgency, in words
+	onOS, onCycle string             // the OS release (product or family, and cycle) a package step runs on: the target after a move
+	status        advisories.Verdict // the worst verdict on any host
+	days          int                // the most days past end of life
+	eolDate       string
+	running       bool
+	server        bool // a finding's deciding package is the product's server (registry role), not a client or library
+	ports         []int
+	packages      []string
+	handBuilt     bool   // a probed binary that no package owns decided the version
+	probePath     string // its path, for the reason
+	waived        string // waiver reason, when every host's finding is waived
+	versions      []string
+	label         string
+	urgency       string // the parts of the step's urgency, in words
 	// vendorUntil is the day the OS vendor stopped (or stops) patching its
 	// package of a product whose upstream line had ended before: the OS
 	// release's end. "" when the package is not the OS vendor's core one.
@@ -138,15 +139,16 @@ func makeSteps(in Input, cohorts []*Cohort) ([]*Step, []string) {
 		var osStep *Step
 		if needsWork(osf.status) {
 			to, ok := pickCycle(osCycles, c.osCycle, deadline, o)
-			if !ok && osFamily(c.osProduct) == "el" {
+			if fl, fam := o.Registry.FamilyLine(o.Registry.OSFamilyOf(c.osProduct)); !ok && fam {
 				// CentOS 7 has no supported CentOS successor: the cohort
-				// moves to the RHEL family (RHEL, AlmaLinux, Rocky Linux),
-				// whose releases ship the same Application Streams.
-				if fc := sortedCycles(in.Catalog.Cycles(elProduct)); len(fc) > 0 {
+				// moves to its family (os.yaml's family_lines: RHEL,
+				// AlmaLinux, Rocky Linux), whose releases ship the same
+				// Application Streams.
+				if fc := sortedCycles(in.Catalog.Cycles(fl.Product)); len(fc) > 0 {
 					if to, ok = pickFamilyCycle(fc, c.osCycle, in.At, deadline, o); ok {
-						osStep = familyMove(c, osf, fc, to, o)
+						osStep = familyMove(c, osf, fl, fc, to, o)
 						steps = append(steps, osStep)
-						targetOS, targetCycle, osCycles = "el", to.Name, fc
+						targetOS, targetCycle, osCycles = fl.Family, to.Name, fc
 					}
 				}
 			}
@@ -163,7 +165,7 @@ func makeSteps(in Input, cohorts []*Cohort) ([]*Step, []string) {
 				osStep.From, osStep.FromCycle, osStep.To = c.osCycle, c.osCycle, to.Name
 				osStep.ProductLabel = labelOr(osf.label, c.osProduct)
 				osStep.OnOS = osStep.ProductLabel + " " + to.Name
-				osStep.Hint = osHint(c.osProduct, to.Name, osStep.ProductLabel, via(osCycles, c.osCycle, to.Name, c.osProduct == "ubuntu"))
+				osStep.Hint = osHint(o.Registry, c.osProduct, to.Name, osStep.ProductLabel, via(osCycles, c.osCycle, to.Name, c.osProduct == "ubuntu"))
 				steps = append(steps, osStep)
 			}
 		} else if o.All {
@@ -267,7 +269,8 @@ func makeSteps(in Input, cohorts []*Cohort) ([]*Step, []string) {
 			s := newStep(c, KindPackage, ActionUpgrade, product, x)
 			s.From, s.FromCycle, s.To = strings.Join(x.versions, ", "), cycle, to.cycle.Name
 			s.OnOS = onOS
-			s.Hint = packageHint(targetOS, targetCycle, product, to, x)
+			x.onOS, x.onCycle = targetOS, targetCycle
+			s.Hint = packageHint(o.Registry, product, to, x)
 			for i, h := range chainSteps(o.Registry, s, cycles) {
 				dbStepNotes(o.Registry, h, moved && i == 0)
 				steps = append(steps, h)
@@ -396,62 +399,61 @@ func via(cs []advisories.Cycle, from, to string, ltsOnly bool) []string {
 	return out
 }
 
-// osHint says how an OS release is moved: Ubuntu and Debian in place, one
-// release at a time; Amazon Linux has no in-place upgrade.
-func osHint(product, to, label string, through []string) string {
+// osHint says how an OS release is moved to release to: os.yaml's tools
+// row for that release (Ubuntu and Debian in place, one release at a time;
+// Amazon Linux rebuilt), or a rebuild when the registry has none.
+func osHint(reg *registry.Registry, product, to, label string, through []string) string {
 	path := ""
 	if len(through) > 0 {
 		path = " through " + strings.Join(through, ", ") + " (one release at a time)"
 	}
-	switch product {
-	case "amazon-linux":
-		return fmt.Sprintf("launch replacement instances from the latest %s %s AMI and rebuild them (no in-place upgrade); cut traffic over, then retire the old ones", label, to)
-	case "ubuntu":
-		return fmt.Sprintf("sudo do-release-upgrade to %s %s%s, or rebuild from a %s %s image", label, to, path, label, to)
-	case "debian":
-		return fmt.Sprintf("point apt sources at %s %s%s, then apt-get update && apt-get full-upgrade", label, to, path)
+	if t, _, ok := reg.Tools(product, to); ok && t.Upgrade != "" {
+		return registry.Fill(t.Upgrade, "{label}", label, "{to}", to, "{path}", path)
 	}
 	return fmt.Sprintf("rebuild on %s %s", label, to)
 }
 
-// installer is the package command of an OS release.
-func installer(os, cycle string) string {
-	switch os {
-	case "amazon-linux":
-		if cycle == "2" {
-			return "yum install"
-		}
-		return "dnf install"
-	case "ubuntu", "debian":
-		return "apt-get install"
-	case "el", "rhel", "centos", "rocky-linux", "almalinux", "oracle-linux", "fedora", "centos-stream":
-		if cycle == "7" {
-			return "yum install"
-		}
-		return "dnf install"
+// installCmd is the command that installs pkgs on an OS release, from
+// os.yaml's tools; without a row it says the registry names no installer
+// rather than guess one.
+func installCmd(reg *registry.Registry, os, cycle string, pkgs ...string) string {
+	if t, _, ok := reg.Tools(os, cycle); ok {
+		return t.Installer + " " + strings.Join(pkgs, " ")
 	}
-	return "install"
+	return fmt.Sprintf("install %s with the package manager of %s (upkeep's registry names no installer for it)", strings.Join(pkgs, " "), osName(os, cycle))
 }
 
-func packageHint(os, cycle, product string, to target, x *facts) string {
-	inst := installer(os, cycle)
+// queryCmd is the command that shows what an OS release's repositories
+// offer of pkg, from os.yaml's tools; without one it says so.
+func queryCmd(reg *registry.Registry, os, cycle, pkg string) string {
+	if t, _, ok := reg.Tools(os, cycle); ok && t.Query != "" {
+		return registry.Fill(t.Query, "{package}", pkg)
+	}
+	return fmt.Sprintf("upkeep's registry names no command that lists what %s offers: look for %s in its repositories", osName(os, cycle), pkg)
+}
+
+func osName(os, cycle string) string { return strings.TrimSpace(os + " " + cycle) }
+
+func packageHint(reg *registry.Registry, product string, to target, x *facts) string {
+	t, _, known := reg.Tools(x.onOS, x.onCycle)
 	switch {
 	case to.offer != nil:
-		return inst + " " + strings.Join(to.offer.Packages, " ")
+		return installCmd(reg, x.onOS, x.onCycle, to.offer.Packages...)
 	case x.notShipped && x.shipNote != "":
 		return fmt.Sprintf("install %s %s from the vendor's repository (%s)", product, to.cycle.Name, x.shipNote)
-	case x.moved && x.shipUnknown && inst == "apt-get install" && len(x.packages) > 0:
-		return fmt.Sprintf("upgraded with the release: check the version it brings (apt-cache policy %s); below %s, use a repository that carries %s %s",
-			shortest(x.packages), to.cycle.Name, product, to.cycle.Name)
+	case x.moved && x.shipUnknown && known && t.InPlace && len(x.packages) > 0:
+		// The release upgrade brought the package along: ask what it brought.
+		return fmt.Sprintf("upgraded with the release: check the version it brings (%s); below %s, use a repository that carries %s %s",
+			queryCmd(reg, x.onOS, x.onCycle, shortest(x.packages)), to.cycle.Name, product, to.cycle.Name)
 	case x.moved && x.shipUnknown:
 		// The old host's package names (an EL7 Software Collection's
 		// rh-redis5-redis) mean nothing on the new release: ask by product.
-		return fmt.Sprintf("not known whether the new release ships %s %s: check its repositories (dnf list --available '%s*'); if not, use a repository that carries %s %s",
-			product, to.cycle.Name, product, product, to.cycle.Name)
+		return fmt.Sprintf("not known whether the new release ships %s %s: check its repositories (%s); if not, use a repository that carries %s %s",
+			product, to.cycle.Name, queryCmd(reg, x.onOS, x.onCycle, product), product, to.cycle.Name)
 	case x.handBuilt:
 		return fmt.Sprintf("replace the hand-built %s (%s) with %s %s from a package repository, or rebuild it from the %s source", product, x.probePath, product, to.cycle.Name, to.cycle.Name)
 	case len(x.packages) > 0:
-		return fmt.Sprintf("%s %s (from a repository that carries %s %s)", inst, shortest(x.packages), product, to.cycle.Name)
+		return fmt.Sprintf("%s (from a repository that carries %s %s)", installCmd(reg, x.onOS, x.onCycle, shortest(x.packages)), product, to.cycle.Name)
 	}
 	return fmt.Sprintf("upgrade %s to %s", product, to.cycle.Name)
 }

@@ -239,6 +239,7 @@ type osFile struct {
 	Transitions []OSTransition `yaml:"transitions"`
 
 	osReadiness `yaml:",inline"` // registry/readiness.go
+	osTools     `yaml:",inline"` // registry/ostools.go
 }
 
 // Repository is a family of package repositories.
@@ -276,6 +277,9 @@ type Registry struct {
 	byOS   map[string]OSFamily
 	mapper *mapper
 	ready  readinessData
+
+	tools       []Tools      // os.yaml: package tools per OS release (ostools.go)
+	familyLines []FamilyLine // os.yaml: the product whose releases stand for a family's
 }
 
 // Load reads the embedded registry. It is checked by the package's tests,
@@ -347,6 +351,9 @@ func Parse(fsys fs.FS) (*Registry, error) {
 		if err := t.validate(of.Sources); err != nil {
 			return nil, fmt.Errorf("os.yaml transitions row %d (%s %s → %s): %w", i+1, t.OS, t.From, t.To, err)
 		}
+	}
+	if err := r.validateTools(of.osTools, of.Sources); err != nil {
+		return nil, err
 	}
 	for i := range r.OSRules {
 		if err := r.OSRules[i].compile(of.Sources); err != nil {
