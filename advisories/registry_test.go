@@ -195,3 +195,38 @@ func TestJudgeFromRegistryRows(t *testing.T) {
 		})
 	}
 }
+
+// TestReadinessInstallerFromRegistry: the install command of an entry for
+// a product AL2023 ships is os.yaml's tools row for Amazon Linux 2023;
+// without the row the entry names no command of its own.
+func TestReadinessInstallerFromRegistry(t *testing.T) {
+	pkgs := []inventory.Package{al2Pkg("nginx", "1.22.1", "1.amzn2.0.3")}
+	const row = `  - {os: amazon-linux, installer: "dnf install"`
+	for _, tc := range []struct {
+		name string
+		d    *Data
+		want string
+	}{
+		{"embedded", mustLoad(t), "dnf install nginx"},
+		{"changed", withRegistry(t, map[string]func(string) string{
+			"os.yaml": func(s string) string {
+				return strings.Replace(s, row, `  - {os: amazon-linux, installer: "dnf -y install"`, 1)
+			},
+		}), "dnf -y install nginx"},
+		{"no row", withRegistry(t, map[string]func(string) string{
+			"os.yaml": func(s string) string {
+				return strings.Replace(s, row, `  - {os: amazon-linux, os_cycle: "2024", installer: "dnf install"`, 1)
+			},
+		}), "install nginx with Amazon Linux 2023's package manager (upkeep's registry names no installer for it)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, ok := entryFor2(readinessOf(t, tc.d, al2, pkgs, nil), "nginx", "")
+			if !ok || e.Availability != AvailAvailable {
+				t.Fatalf("nginx on AL2: %+v, want available on AL2023", e)
+			}
+			if e.Remediation != tc.want {
+				t.Errorf("remediation %q, want %q", e.Remediation, tc.want)
+			}
+		})
+	}
+}

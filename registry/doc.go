@@ -80,13 +80,22 @@
 // vendor_on lists the os-release IDs whose own repositories ship it
 // (Corretto on amzn): its builds are the OS vendor's there.
 // os.yaml adds transitions (breaking moves between OS releases: {os, from,
-// to, summary, source}) and move_packages (OS packages the move replaces as
-// part of the OS itself: {os, os_cycle, packages, remediation, source});
-// repositories.yaml adds targets (a vendor's repository that serves an OS
-// release: {repository, product, os, os_cycle, install, source}),
-// collections (Software Collection naming: {pattern, repository, source})
-// and absent (a family that does not serve an OS release: {repository, os,
-// os_cycle, from, packages, note, source}). Every row of every section names a source id of its
+// to, summary, source}), move_packages (OS packages the move replaces as
+// part of the OS itself: {os, os_cycle, packages, remediation, source}),
+// tools (how an OS release installs and looks up packages and moves to a
+// later release, first match wins: {os: product or family, os_cycle:
+// prefix or comparison such as "<8", installer: "dnf install", query: "dnf
+// list --available '{package}*'", upgrade: "... {label} {to}{path} ...",
+// in_place: true when the release upgrade carries installed packages
+// along, source}; an OS release with no row gets no command, and the
+// planner and readiness say so) and family_lines (the OS product whose
+// releases stand for a family's: {family: el, product: rhel, label,
+// source}); repositories.yaml adds targets (a vendor's repository that
+// serves an OS release: {repository, product, os, os_cycle, install,
+// source}), collections (Software Collection naming: {pattern, repository,
+// source}) and absent (a family that does not serve an OS release:
+// {repository, os, os_cycle, from, packages, note, source}). Every row of
+// every section names a source id of its
 // own file; the loader rejects unknown keys, URLs in place of ids and
 // unknown ids, naming the file, the section and the row.
 //
