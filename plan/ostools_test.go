@@ -56,7 +56,7 @@ func hintsOn(t *testing.T, in Input, reg *registry.Registry, on string) []string
 func TestToolsFromRegistry(t *testing.T) {
 	ubuntuRow := `  - {os: ubuntu, installer: "apt-get install", query: "apt-cache policy {package}",
      upgrade: "sudo do-release-upgrade to {label} {to}{path}, or rebuild from a {label} {to} image",
-     in_place: true, source: ubuntu-upgrade}
+     in_place: true, source: ubuntu-upgrade, lts_path: true, lts_source: ubuntu-release-upgrades}
 `
 	for _, tc := range []struct {
 		name string
@@ -151,6 +151,34 @@ func TestFamilyLineFromRegistry(t *testing.T) {
 			}
 			if tc.want == "" && !strings.Contains(strings.Join(p.Notes, "\n"), "no supported successor of") {
 				t.Errorf("no note says the move is not planned: %q", p.Notes)
+			}
+		})
+	}
+}
+
+// TestLTSPathFromRegistry: the releases an in-place upgrade passes through
+// are only the LTS ones where os.yaml's tools row says lts_path (Ubuntu),
+// and every release without it.
+func TestLTSPathFromRegistry(t *testing.T) {
+	lts := func(c advisories.Cycle) advisories.Cycle { c.LTS = true; return c }
+	cs := []advisories.Cycle{
+		lts(cy("ubuntu", "20.04", "2020-04-23", "2025-05-31")), cy("ubuntu", "21.04", "2021-04-22", "2022-01-20"),
+		lts(cy("ubuntu", "22.04", "2022-04-21", "2027-04-01")), cy("ubuntu", "23.10", "2023-10-12", "2024-07-11"),
+		lts(cy("ubuntu", "24.04", "2024-04-25", "2029-05-31")),
+	}
+	noLTS := testRegistry(t, map[string]string{"os.yaml": osYAML(t, ", lts_path: true, lts_source: ubuntu-release-upgrades", "")})
+	for _, tc := range []struct {
+		name string
+		reg  *registry.Registry
+		want string
+	}{
+		{"embedded", registry.Default(), "22.04"},
+		{"without lts_path", noLTS, "21.04, 22.04, 23.10"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := strings.Join(via(cs, "20.04", "24.04", ltsPath(tc.reg, "ubuntu", "20.04")), ", ")
+			if got != tc.want {
+				t.Errorf("20.04 → 24.04 through %q, want %q", got, tc.want)
 			}
 		})
 	}

@@ -165,7 +165,7 @@ func makeSteps(in Input, cohorts []*Cohort) ([]*Step, []string) {
 				osStep.From, osStep.FromCycle, osStep.To = c.osCycle, c.osCycle, to.Name
 				osStep.ProductLabel = labelOr(osf.label, c.osProduct)
 				osStep.OnOS = osStep.ProductLabel + " " + to.Name
-				osStep.Hint = osHint(o.Registry, c.osProduct, to.Name, osStep.ProductLabel, via(osCycles, c.osCycle, to.Name, c.osProduct == "ubuntu"))
+				osStep.Hint = osHint(o.Registry, c.osProduct, to.Name, osStep.ProductLabel, via(osCycles, c.osCycle, to.Name, ltsPath(o.Registry, c.osProduct, c.osCycle)))
 				steps = append(steps, osStep)
 			}
 		} else if o.All {
@@ -386,8 +386,15 @@ func newer(cs []advisories.Cycle, a, b string) bool {
 	return cmpCycle(b, a) > 0
 }
 
+// ltsPath reports whether an OS release's in-place upgrade goes from LTS
+// release to LTS release (os.yaml's tools lts_path: Ubuntu's upgrader).
+func ltsPath(reg *registry.Registry, os, cycle string) bool {
+	t, _, ok := reg.Tools(os, cycle)
+	return ok && t.LTSPath
+}
+
 // via lists the releases an in-place upgrade passes through between two
-// cycles (for Ubuntu only the LTS ones: do-release-upgrade goes LTS to LTS).
+// cycles (only the LTS ones when the upgrade goes LTS to LTS).
 func via(cs []advisories.Cycle, from, to string, ltsOnly bool) []string {
 	i, j := indexOf(cs, from), indexOf(cs, to)
 	var out []string

@@ -87,7 +87,8 @@
 // prefix or comparison such as "<8", installer: "dnf install", query: "dnf
 // list --available '{package}*'", upgrade: "... {label} {to}{path} ...",
 // in_place: true when the release upgrade carries installed packages
-// along, source}; an OS release with no row gets no command, and the
+// along, lts_path: true with lts_source when an LTS release's upgrade goes
+// to the next LTS release, source}; an OS release with no row gets no command, and the
 // planner and readiness say so) and family_lines (the OS product whose
 // releases stand for a family's: {family: el, product: rhel, label,
 // source}); repositories.yaml adds targets (a vendor's repository that

@@ -24,8 +24,12 @@ type Tools struct {
 	// InPlace: the release upgrade carries installed packages along (apt's
 	// full-upgrade), so a package is upgraded with the release rather than
 	// installed anew on a rebuilt host.
-	InPlace bool   `yaml:"in_place"`
-	Source  string `yaml:"source"` // a source id of os.yaml
+	InPlace bool `yaml:"in_place"`
+	// LTSPath: the in-place upgrade of an LTS release goes to the next
+	// LTS release, so a path between releases lists only LTS ones.
+	LTSPath   bool   `yaml:"lts_path"`
+	LTSSource string `yaml:"lts_source"` // the source of lts_path, a source id of os.yaml
+	Source    string `yaml:"source"`     // a source id of os.yaml
 }
 
 // FamilyLine names the OS product whose releases stand for a family's
@@ -57,6 +61,14 @@ func (r *Registry) validateTools(t osTools, srcs []Source) error {
 		}
 		if err := validCyclePattern(x.OSCycle); err != nil {
 			return fmt.Errorf("%s: %w", where, err)
+		}
+		if x.LTSPath != (x.LTSSource != "") {
+			return fmt.Errorf("%s: lts_path and lts_source go together", where)
+		}
+		if x.LTSSource != "" {
+			if err := needSource(ids, x.LTSSource); err != nil {
+				return fmt.Errorf("%s: lts_source: %w", where, err)
+			}
 		}
 		if x.Query != "" && !strings.Contains(x.Query, "{package}") {
 			return fmt.Errorf("%s: query %q must name {package}", where, x.Query)
