@@ -17,7 +17,7 @@ func finding(host, product, cycle string, v advisories.Verdict, eol string) advi
 		Cycle: cycle, Status: v, EOLDate: eol, Version: cycle + ".1", Package: product}
 }
 
-func testInput(t *testing.T, at time.Time) Input {
+func testInput(t testing.TB, at time.Time) Input {
 	t.Helper()
 	d, err := advisories.Load()
 	if err != nil {
