@@ -61,6 +61,9 @@ func FuzzDecoderTags(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
+		if text == "" {
+			t.Skip("an empty column means no tags, as NULL does; encoding/json refuses it")
+		}
 		dec := newDecoder(identityIntern)
 		got, gotErr := dec.tags(sql.NullString{String: text, Valid: true}, nil)
 		want, wantErr := decodeTags(text, nil)
