@@ -44,8 +44,8 @@ var knownGaps = map[string]string{
 	"redhat-build-of-openjdk":    "debian 12, debian 13, ubuntu 22.04, ubuntu 24.04, el 8, el 9, el 10",
 	"squid":                      "el 9, el 10",
 	"tomcat":                     "ubuntu 24.04, el 8, el 9",
-	"valkey":                     "debian 12, debian 13, ubuntu 22.04, ubuntu 24.04, el 8",
-	"vinyl-cache":                "debian 12, debian 13, ubuntu 22.04, ubuntu 24.04, el 8, el 9, el 10",
+	"valkey":                     "el 8",
+	"vinyl-cache":                "ubuntu 22.04, ubuntu 24.04, el 8, el 9, el 10",
 }
 
 // TestShipsCoverage: every registry product has a ships row for every
