@@ -101,9 +101,10 @@ func TestPlanDemoGolden(t *testing.T) {
 			t.Errorf("step %d on prod cohort %s of %d hosts has no canary", s.Step, s.Cohort, len(s.Hosts))
 		}
 	}
-	// Caches whose Redis has no supported AL2023 cycle move to Valkey, which
-	// AL2023 ships in its place: after the OS move on AL2, in place on AL2023
-	// (whose redis6 follows upstream). MariaDB 10.5 on AL2023, which follows
+	// Caches whose Redis has no supported cycle on the target release move to
+	// Valkey, which AL2023 and Ubuntu 24.04 ship in its place: after the OS
+	// move on AL2 and Ubuntu 20.04, in place on AL2023 (whose redis6 follows
+	// upstream). MariaDB 10.5 on AL2023, which follows
 	// upstream, moves to mariadb1011 with its data migration; nothing is left
 	// unplanned.
 	valkey := 0
@@ -111,7 +112,12 @@ func TestPlanDemoGolden(t *testing.T) {
 		if s.Product == "redis" && s.ToProduct == "valkey" {
 			valkey++
 			m, moves := osMove[s.Cohort]
-			if (moves && !hasInt(s.DependsOn, m)) || s.Hint != "dnf install valkey" {
+			// AL2023 names the package valkey; Ubuntu 24.04 valkey-server.
+			hint := "dnf install valkey"
+			if strings.HasPrefix(s.OnOS, "Ubuntu") {
+				hint = "apt-get install valkey-server"
+			}
+			if (moves && !hasInt(s.DependsOn, m)) || s.Hint != hint {
 				t.Errorf("step %d redis → valkey on %s: depends on %v, hint %q", s.Step, s.Cohort, s.DependsOn, s.Hint)
 			}
 		}
