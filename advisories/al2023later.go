@@ -1,6 +1,7 @@
 package advisories
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -65,7 +66,8 @@ func (a *al2023Data) addLater(m *registry.Registry) error {
 	if err != nil {
 		return fmt.Errorf("embedded AL2023 later packages: %w", err)
 	}
-	var rels []string
+	var rels []string // AL2023 releases the rows describe
+	guide := ""       // retrieval day of rows from a current user-guide page
 	for _, r := range rows {
 		a.names[r.name] = true
 		// The product comes from the registry's name patterns; a row that
@@ -84,20 +86,42 @@ func (a *al2023Data) addLater(m *registry.Registry) error {
 			o.upstream = mt.Upstream
 		}
 		a.offers[mt.Product] = append(a.offers[mt.Product], o)
-		rel := r.al2023Release
-		if rel == "-" {
-			rel = "the AL2023 user guide (" + r.retrieved + ")"
-		}
-		if !slices.Contains(rels, rel) {
-			rels = append(rels, rel)
+		switch {
+		case r.al2023Release == "-":
+			guide = max(guide, r.retrieved)
+		case !slices.Contains(rels, r.al2023Release):
+			rels = append(rels, r.al2023Release)
 		}
 	}
-	slices.Sort(rels)
-	a.later = strings.Join(rels, ", ")
+	a.later = describeLater(rels, guide)
 	return nil
 }
 
+// describeLater names the releases the later rows come from, oldest to
+// newest by release day ("2023.2.20230920" is older than
+// "2023.12.20260831", which a plain string sort gets wrong): every release
+// when there are at most two, else the first and the newest.
+func describeLater(rels []string, guide string) string {
+	slices.SortFunc(rels, func(x, y string) int {
+		dx, _ := releaseDate(x) // the rows were validated on parsing
+		dy, _ := releaseDate(y)
+		return cmp.Or(strings.Compare(dx, dy), strings.Compare(x, y))
+	})
+	var parts []string
+	switch {
+	case len(rels) > 2:
+		parts = append(parts, fmt.Sprintf("releases %s to %s (%d releases)", rels[0], rels[len(rels)-1], len(rels)))
+	case len(rels) > 0:
+		parts = append(parts, strings.Join(rels, ", "))
+	}
+	if guide != "" {
+		parts = append(parts, "the AL2023 user guide ("+guide+")")
+	}
+	return strings.Join(parts, ", ")
+}
+
 // AL2023Later names what the embedded rows newer than the full package
-// list describe ("2023.2.20230920, the AL2023 user guide (2026-12-01)"),
+// list describe ("releases 2023.2.20230920 to 2023.12.20260831 (4
+// releases), the AL2023 user guide (2026-12-01)"),
 // "" for repository data or when there are none.
 func (d *Data) AL2023Later() string { return d.al2023.later }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"upkeep/inventory"
+	"upkeep/registry"
 )
 
 func TestParseAL2023Later(t *testing.T) {
@@ -38,7 +39,7 @@ func TestEmbeddedAL2023Later(t *testing.T) {
 	if d.AL2023Release() != "2023.1.20230809" || d.AL2023Date.Format("2006-01-02") != "2023-08-09" {
 		t.Errorf("full list: release %s of %s", d.AL2023Release(), d.AL2023Date)
 	}
-	if l := d.AL2023Later(); !strings.Contains(l, "2023.2.20230920") || !strings.Contains(l, "user guide") {
+	if l := d.AL2023Later(); !strings.Contains(l, "releases 2023.2.20230920 to 2023.12.20260831") || !strings.Contains(l, "user guide") {
 		t.Errorf("AL2023Later = %q", l)
 	}
 	if !d.AL2023Ships("ruby3.4") {
@@ -58,6 +59,74 @@ func TestEmbeddedAL2023Later(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("php8.2 8.2.9 from 2023.2 not among the offers: %+v", d.al2023.offers["php"])
+	}
+}
+
+// TestEmbeddedAL2023LaterRowsMap: every row of data/al2023-later.tsv names
+// a package of a registry product (a client row, such as the mariadb105
+// client of 2023.2, is listed but offers no server line), so no row is
+// dropped unread; and the 2023.12 rows give the lines AWS added since 2023.1.
+func TestEmbeddedAL2023LaterRowsMap(t *testing.T) {
+	b, err := dataFS.ReadFile("data/al2023-later.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := parseAL2023Later(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := registry.Default()
+	for _, r := range rows {
+		vr := r.version + "-" + r.release
+		if r.version == "" {
+			vr = r.line + "-0.amzn2023"
+		}
+		if _, ok := reg.Map("rpm", r.name, vr); !ok {
+			t.Errorf("%s (%s): maps to no registry product", r.name, r.al2023Release)
+		}
+	}
+	d := mustLoad(t)
+	want := map[string][]string{ // product -> package@line the 2023.12 rows must offer
+		"tomcat":          {"tomcat9@9.0", "tomcat10@10.1", "tomcat11@11.0"},
+		"openssl":         {"openssl-libs@3.5"},
+		"mariadb":         {"mariadb1011-server@10.11", "mariadb114-server@11.4", "mariadb123-server@12.3"},
+		"nodejs":          {"nodejs22@22", "nodejs24@24"},
+		"php":             {"php8.4@8.4", "php8.5@8.5"},
+		"amazon-corretto": {"java-21-amazon-corretto@21", "java-25-amazon-corretto@25"},
+		"valkey":          {"valkey@9.0"},
+		"postgresql":      {"postgresql18-server@18"},
+	}
+	for product, pkgs := range want {
+		for _, w := range pkgs {
+			name, line, _ := strings.Cut(w, "@")
+			found := false
+			for _, o := range d.al2023.offers[product] {
+				if o.name == name && o.line == line {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("%s: %s %s not among the AL2023 offers %+v", product, name, line, d.al2023.offers[product])
+			}
+		}
+	}
+}
+
+func TestDescribeLater(t *testing.T) {
+	for _, c := range []struct {
+		rels  []string
+		guide string
+		want  string
+	}{
+		{nil, "", ""},
+		{nil, "2026-12-01", "the AL2023 user guide (2026-12-01)"},
+		{[]string{"2023.12.20260817", "2023.2.20230920"}, "", "2023.2.20230920, 2023.12.20260817"},
+		{[]string{"2023.12.20260831", "2023.2.20230920", "2023.12.20260710"}, "2026-12-01",
+			"releases 2023.2.20230920 to 2023.12.20260831 (3 releases), the AL2023 user guide (2026-12-01)"},
+	} {
+		if got := describeLater(c.rels, c.guide); got != c.want {
+			t.Errorf("describeLater(%v, %q) = %q, want %q", c.rels, c.guide, got, c.want)
+		}
 	}
 }
 

@@ -47,8 +47,11 @@ func TestReadinessVendorRepoAndClients(t *testing.T) {
 	if !ok || e.Inhibitor || server.Readiness == Blocked || !strings.Contains(e.Remediation, "Oracle's MySQL Yum repository") {
 		t.Errorf("MySQL server: %s, entry %+v", server.Readiness, e)
 	}
-	if !strings.Contains(e.AL2023Package, "mariadb1011") {
-		t.Errorf("MySQL's AL2023 alternative %q, want the MariaDB line that lasts (10.11), not 10.5 (ended 2025-06-24)", e.AL2023Package)
+	// AL2023 2023.12 ships MariaDB 10.5 (ended 2025-06-24), 10.11, 11.4,
+	// 11.8 and 12.3: the alternative is the line supported longest (12.3,
+	// to 2029-06-12), never the ended one.
+	if !strings.Contains(e.AL2023Package, "mariadb123") {
+		t.Errorf("MySQL's AL2023 alternative %q, want the MariaDB line that lasts longest (12.3), not 10.5 (ended 2025-06-24)", e.AL2023Package)
 	}
 
 	client := readinessOf(t, d, al2, []inventory.Package{al2Pkg("mysql-community-client", "5.7.44", "1.el7"), al2Pkg("mysql-community-libs", "5.7.44", "1.el7")}, nil)

@@ -82,7 +82,7 @@ func TestOSReleasePairs(t *testing.T) {
 		{"AL2 to AL2023", "amazonlinux-2-container", inventory.OSRelease{ID: "amzn", VersionID: "2"}, "2026-11-24",
 			[]inventory.Package{rpm("php-fpm", "7.4.33", "1.amzn2"), rpm("php-cli", "7.4.33", "1.amzn2"), rpm("mariadb-server", "10.5.18", "1.amzn2"),
 				rpm("nginx", "1.22.1", "1.amzn2.0.2"), rpm("mysql-community-server", "5.7.44", "1.el7"), rpm("redis", "6.2.13", "1.amzn2")}, "2023",
-			map[string]string{"php": "8.5", "mariadb": "10.11", "nginx": "1.24", "mysql": "8.4"}},
+			map[string]string{"php": "8.5", "mariadb": "12.3", "nginx": "1.30", "mysql": "8.4"}},
 		{"Ubuntu 22.04 to 24.04", "ubuntu-22.04-container", inventory.OSRelease{ID: "ubuntu", VersionID: "22.04"}, "2027-05-01",
 			[]inventory.Package{deb("nginx", "1.18.0-6ubuntu14.4"), deb("php8.1-fpm", "8.1.2-1ubuntu2.14"), deb("postgresql-14", "14.11-0ubuntu0.22.04.1"),
 				deb("mysql-server-8.0", "8.0.36-0ubuntu0.22.04.1"), deb("openjdk-11-jre-headless", "11.0.22+7-0ubuntu2~22.04.1")}, "24.04",

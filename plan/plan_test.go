@@ -120,10 +120,10 @@ func TestBuildHandFleet(t *testing.T) {
 	}
 	// What the new OS ships decides the targets; the hints name its packages.
 	for _, tc := range []struct{ cohort, product, to, hint string }{
-		{"web/dev", "nginx", "1.24", "dnf install nginx"},
+		{"web/dev", "nginx", "1.30", "dnf install nginx"},
 		// AL2023 ships php 8.1 to 8.4 here: 8.4 is supported longest.
 		{"web/dev", "php", "8.4", "dnf install php8.4 php8.4-fpm"},
-		{"web/dev", "openssl", "3.0", "dnf install openssl openssl-libs"},
+		{"web/dev", "openssl", "3.5", "dnf install openssl openssl-libs"},
 		{"db/dev", "mysql", "8.4", "vendor's repository"},
 		{"api/prod", "php", "8.4", "dnf install php8.4 php8.4-fpm"},
 		{"api/dev", "ubuntu", "22.04", "do-release-upgrade"},
@@ -293,8 +293,8 @@ func TestTwoCyclesOfOneProduct(t *testing.T) {
 			froms = append(froms, s.FromCycle+"→"+s.To)
 		}
 	}
-	if strings.Join(froms, " ") != "1.0.2→3.0 1.1.1→3.0" {
-		t.Errorf("openssl steps %v, want 1.0.2→3.0 and 1.1.1→3.0", froms)
+	if strings.Join(froms, " ") != "1.0.2→3.5 1.1.1→3.5" {
+		t.Errorf("openssl steps %v, want 1.0.2→3.5 and 1.1.1→3.5 (AL2023 rebased to 3.5)", froms)
 	}
 }
 
@@ -312,8 +312,8 @@ func TestReplacement(t *testing.T) {
 	checkInvariants(t, p)
 	s := stepFor(t, p, "cache/dev", "redis")
 	osMove := stepFor(t, p, "cache/dev", "amazon-linux")
-	if s.Action != ActionReplace || s.ToProduct != "valkey" || s.To != "8" || s.Hint != "dnf install valkey" || !dependsOn(s, osMove.Number) {
-		t.Errorf("redis on cache/dev: %s to %s %s, hint %q, depends on %v; want replace with valkey 8 after step %d",
+	if s.Action != ActionReplace || s.ToProduct != "valkey" || s.To != "9.0" || s.Hint != "dnf install valkey" || !dependsOn(s, osMove.Number) {
+		t.Errorf("redis on cache/dev: %s to %s %s, hint %q, depends on %v; want replace with valkey 9.0 (AL2023 2023.12) after step %d",
 			s.Action, s.ToProduct, s.To, s.Hint, s.DependsOn, osMove.Number)
 	}
 	if !strings.HasPrefix(s.Reasons[0], "replacement: ") {

@@ -95,7 +95,7 @@ func newDataStatusCmd(f *factory) *cobra.Command {
 			al := row{Name: "al2023-packages", Origin: "embedded", Source: "Amazon Linux 2023 release notes, release " + d.AL2023Release(),
 				Date: d.AL2023Date.Format(time.DateOnly), AgeDays: age(d.AL2023Date)}
 			if l := d.AL2023Later(); l != "" {
-				al.Source += " (every package); newer lines of some products from " + l
+				al.Source += " (every package); the registry's products from " + l
 			}
 			if o := d.AL2023Origin(); o != "" {
 				al.Origin = "database"
