@@ -104,9 +104,9 @@ func TestPlanDemoGolden(t *testing.T) {
 	// Caches whose Redis has no supported cycle on the target release move to
 	// Valkey, which AL2023 and Ubuntu 24.04 ship in its place: after the OS
 	// move on AL2 and Ubuntu 20.04, in place on AL2023 (whose redis6 follows
-	// upstream). MariaDB 10.5 on AL2023, which follows
-	// upstream, moves to mariadb1011 with its data migration; nothing is left
-	// unplanned.
+	// upstream). MariaDB 10.5 on AL2023, which follows upstream, moves to the
+	// line AL2023 2023.12 supports longest (mariadb123, 12.3 to 2029-06-12)
+	// with its data migration; nothing is left unplanned.
 	valkey := 0
 	for _, s := range p.Steps {
 		if s.Product == "redis" && s.ToProduct == "valkey" {
@@ -129,7 +129,7 @@ func TestPlanDemoGolden(t *testing.T) {
 	for _, s := range p.Steps {
 		if s.Product == "mariadb" && s.OnOS == "Amazon Linux 2023" && s.FromCycle == "10.5" {
 			mariadb++
-			if s.To != "10.11" || !strings.Contains(s.Migration, "mariadb-upgrade") || s.Rollback == "" || s.Restart == "" {
+			if s.To != "12.3" || !strings.Contains(s.Migration, "mariadb-upgrade") || s.Rollback == "" || s.Restart == "" {
 				t.Errorf("step %d MariaDB on AL2023: to %s, migration %q, rollback %q, restart %q", s.Step, s.To, s.Migration, s.Rollback, s.Restart)
 			}
 		}
