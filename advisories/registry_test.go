@@ -88,7 +88,9 @@ packages:
 	jdk := al2Pkg("demo-jdk-17", "17.0.13.0.11", "1.amzn2")
 	py := al2Pkg("python", "2.7.18", "1.amzn2.0.8")
 	yum := al2Pkg("yum", "3.4.3", "158.amzn2.0.6")
-	epel := al2Pkg("openvpn", "2.4.12", "1.el7")
+	// exim: an EPEL package of AL2 that no AL2023 data lists (openvpn, once
+	// such an example, is in AL2023's own repositories since 2023.6).
+	epel := al2Pkg("exim", "4.97.1", "1.el7")
 	pkgs := []inventory.Package{jdk, py, yum, epel}
 
 	embedded := readinessOf(t, mustLoad(t), al2, pkgs, nil)
@@ -99,8 +101,8 @@ packages:
 	if e, _ := entryFor2(embedded, "", "yum"); e.Severity != SevInfo || !strings.Contains(e.Remediation, "call yum") {
 		t.Errorf("embedded registry, yum: %+v, want info (os.yaml move_packages)", e)
 	}
-	if e, _ := entryFor2(embedded, "openvpn", ""); !strings.Contains(e.Summary, "EPEL does not exist for AL2023") {
-		t.Errorf("embedded registry, an .el7 openvpn on AL2: %+v, want the EPEL note", e)
+	if e, _ := entryFor2(embedded, "exim", ""); !strings.Contains(e.Summary, "EPEL does not exist for AL2023") {
+		t.Errorf("embedded registry, an .el7 exim on AL2: %+v, want the EPEL note", e)
 	}
 	if _, ok := entryFor2(embedded, "demo-jdk", ""); ok {
 		t.Error("the embedded registry maps demo-jdk")
@@ -125,7 +127,7 @@ packages:
 	if e, _ := entryFor2(r, "", "yum"); e.Severity == SevInfo {
 		t.Errorf("yum without its move_packages entry: %+v, want the AL2 table's own severity", e)
 	}
-	if e, _ := entryFor2(r, "openvpn", ""); strings.Contains(e.Summary, "EPEL") {
+	if e, _ := entryFor2(r, "exim", ""); strings.Contains(e.Summary, "EPEL") {
 		t.Errorf("without the absent row: %+v still names EPEL", e)
 	}
 	if r.Readiness != Blocked {
