@@ -28,15 +28,12 @@ func runAdv(t *testing.T, dir, stdin string, args ...string) (string, string, in
 	return out.String(), errOut.String(), code
 }
 
-// loadDemo loads the bundled demo fleet (not this machine) into a fresh
-// data folder and returns it.
+// loadDemo returns a fresh data folder holding the bundled demo fleet (not
+// this machine), as `upkeep demo --no-local` leaves it (a copy of one load
+// per test binary: demo_template_test.go).
 func loadDemo(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	if _, stderr, code := runAdv(t, dir, "", "demo", "--no-local"); code != 0 {
-		t.Fatalf("upkeep demo --no-local: exit %d\n%s", code, stderr)
-	}
-	return dir
+	return copyDemo(t, "now", time.Now)
 }
 
 type findingOut struct {

@@ -34,13 +34,11 @@ func runReportCLI(t *testing.T, dir string, now time.Time, args ...string) (stri
 
 var reportNow = time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC)
 
+// demoReportDir returns a fresh data folder holding the demo fleet loaded
+// with the clock at reportNow.
 func demoReportDir(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	if _, stderr, code := runReportCLI(t, dir, reportNow, "demo", "--no-local"); code != 0 {
-		t.Fatalf("upkeep demo --no-local: exit %d\n%s", code, stderr)
-	}
-	return dir
+	return copyDemo(t, "report", func() time.Time { return reportNow })
 }
 
 // TestReportDemoGolden pins the demo fleet's report at a fixed date in

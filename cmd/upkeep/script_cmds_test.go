@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -16,6 +17,24 @@ import (
 // scriptCmds are the custom commands every CLI script may use.
 var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
 	"exit-code": cmdExitCode,
+	"demo-data": cmdDemoData,
+}
+
+// cmdDemoData puts the demo database `upkeep demo --no-local` leaves into
+// the script's data folder, without running a race-built process to load
+// it again (demo_template_test.go). Scripts about other commands start
+// from it; demo.txtar runs the real `upkeep demo`.
+func cmdDemoData(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: demo-data")
+	}
+	src, err := demoTemplate("now", time.Now)
+	if err != nil {
+		ts.Fatalf("demo-data: %v", err)
+	}
+	if err := copyTree(src, ts.Getenv("XDG_DATA_HOME")); err != nil {
+		ts.Fatalf("demo-data: %v", err)
+	}
 }
 
 // cmdExitCode runs a program and asserts its exact exit status:

@@ -10,7 +10,7 @@ import (
 
 // TestMain lets testscript run the real CLI in-process as the "upkeep" command.
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(cleanupM{m}, map[string]func(){
 		"upkeep": func() { os.Exit(run(context.Background(), os.Args[1:], newSystemIO(), os.Getenv)) },
 	})
 }
