@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -292,19 +293,19 @@ func Load() (*Registry, error) {
 	return Parse(sub)
 }
 
-var loaded struct {
-	r   *Registry
-	err error
-}
-
-func init() { loaded.r, loaded.err = Load() }
+// loadDefault parses the embedded registry on first use, not at start-up:
+// a command that maps no package (help, inventory, vercmp, scans) does not
+// pay for parsing every product file, which is most of a process's start
+// under the race detector.
+var loadDefault = sync.OnceValues(Load)
 
 // Default returns the embedded registry, loaded once.
 func Default() *Registry {
-	if loaded.err != nil {
-		panic("embedded product registry: " + loaded.err.Error()) // caught by the package's tests
+	r, err := loadDefault()
+	if err != nil {
+		panic("embedded product registry: " + err.Error()) // caught by the package's tests
 	}
-	return loaded.r
+	return r
 }
 
 // Parse reads a registry laid out as the embedded one: products/*.yaml,
