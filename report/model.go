@@ -154,6 +154,7 @@ type Step struct {
 	ProductLabel string   `json:"product_label"`
 	From         string   `json:"from"`
 	To           string   `json:"to"`
+	ToLabel      string   `json:"to_label,omitempty"` // the product moved to, when it is another one (Valkey for Redis)
 	OnOS         string   `json:"on_os"`
 	Risk         string   `json:"risk"`
 	Reasons      []string `json:"reasons"`
@@ -533,7 +534,7 @@ func steps(p *plan.Plan) []Step {
 		}
 		out = append(out, Step{Number: s.Number, Wave: s.Wave, Cohort: s.Cohort, HostCount: s.HostCount,
 			Hosts: slices.Clone(s.Hosts), Kind: s.Kind, Action: s.Action, Product: s.Product, ProductLabel: s.ProductLabel,
-			From: s.From, To: s.To, OnOS: s.OnOS, Risk: string(s.Risk), Reasons: slices.Clone(s.Reasons), DependsOn: dep})
+			From: s.From, To: s.To, ToLabel: s.ToLabel, OnOS: s.OnOS, Risk: string(s.Risk), Reasons: slices.Clone(s.Reasons), DependsOn: dep})
 	}
 	return out
 }

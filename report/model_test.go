@@ -254,3 +254,18 @@ func TestSpreadSegmentsPerVerdict(t *testing.T) {
 		}
 	}
 }
+
+// TestStepChangeAsPlanSaysIt: the report words every kind of step exactly
+// as the plan does, a move to another product (Redis to Valkey) included.
+func TestStepChangeAsPlanSaysIt(t *testing.T) {
+	for _, s := range []*plan.Step{
+		{Number: 1, ProductLabel: "nginx", From: "1.10.3", To: "1.26", Action: plan.ActionUpgrade},
+		{Number: 2, ProductLabel: "Redis", From: "6.2", To: "9.0", ToLabel: "Valkey", Action: plan.ActionUpgrade},
+		{Number: 3, ProductLabel: "MySQL", From: "8.0", Action: plan.ActionKeep},
+	} {
+		got := steps(&plan.Plan{Steps: []*plan.Step{s}})[0].Change()
+		if want := s.Change(); got != want {
+			t.Errorf("step %d: the report says %q, the plan %q", s.Number, got, want)
+		}
+	}
+}

@@ -149,10 +149,14 @@ func (g Group) VerdictText() string {
 	return s
 }
 
-// Change is "nginx 1.10.3 → 1.26" (or "(keep)").
+// Change is "nginx 1.10.3 → 1.26", "Redis 6.2 → Valkey 9.0" when the step
+// moves to another product (as the plan's own Change words it), or "(keep)".
 func (s Step) Change() string {
 	if s.Action == "keep" {
 		return fmt.Sprintf("%s %s (keep)", s.ProductLabel, s.From)
+	}
+	if s.ToLabel != "" {
+		return fmt.Sprintf("%s %s → %s %s", s.ProductLabel, s.From, s.ToLabel, s.To)
 	}
 	return fmt.Sprintf("%s %s → %s", s.ProductLabel, s.From, s.To)
 }
