@@ -87,9 +87,21 @@ func ParseList(r io.Reader, osr inventory.OSRelease) (pkgs []inventory.Package, 
 			continue
 		}
 		name, ver, ok := strings.Cut(line, "\t")
+		if !ok {
+			// Spaces instead of a TAB, as lists are pasted from a terminal or
+			// a ticket ("nginx 1.20.0-2.amzn2"): neither a package name nor a
+			// version holds a space, so the first run of blanks splits them.
+			// A probe's output keeps its inner spaces.
+			if f := strings.Fields(line); len(f) >= 2 {
+				name, ver, ok = f[0], strings.TrimSpace(strings.TrimSpace(line)[len(f[0]):]), true
+				if !strings.HasPrefix(name, "probe:") && len(f) > 2 {
+					return nil, nil, fmt.Errorf("line %d: more than two fields (an arch column?): want NAME<TAB>VERSION or NAME VERSION, got %q", n, clip(line))
+				}
+			}
+		}
 		name, ver = strings.TrimSpace(name), strings.TrimSpace(ver)
 		if !ok || name == "" || ver == "" {
-			return nil, nil, fmt.Errorf("line %d: want NAME<TAB>VERSION or probe:BINARY<TAB>VERSION, got %q", n, clip(line))
+			return nil, nil, fmt.Errorf("line %d: want NAME<TAB>VERSION, NAME VERSION or probe:BINARY<TAB>VERSION, got %q", n, clip(line))
 		}
 		if bin, ok := strings.CutPrefix(name, "probe:"); ok {
 			if strings.TrimSpace(bin) == "" {

@@ -93,7 +93,8 @@ upstream verdict. For hosts not on Amazon Linux 2023, the AL2023 column says
 whether the product can move as it is (see 'upkeep readiness').
 
 Without a scan: --os ID:VERSION_ID --packages FILE (- for stdin) judges a list
-of "NAME<TAB>VERSION" lines (the version as rpm -q or dpkg-query prints it) or
+of "NAME<TAB>VERSION" lines (blanks instead of the TAB work too; the version as
+rpm -q or dpkg-query prints it) or
 "probe:BINARY<TAB>VERSION" lines (what the binary printed), as one host with
 that os-release. Every line gets a finding (with --all, unmapped packages are
 listed with an empty product and status unknown).
