@@ -138,7 +138,11 @@ func writeDemoFindings(w io.Writer, h demoFindings) error {
 		if s.Kind == plan.KindOS {
 			from = s.FromCycle
 		}
-		fmt.Fprintf(&b, "    %d. [%s] %s %s → %s on %s (%s risk)\n", s.Number, s.Wave, s.ProductLabel, from, s.To, s.Cohort, s.Risk)
+		to := s.To
+		if s.ToLabel != "" { // a move to another product: "Redis 5.0.7 → Valkey 7.2"
+			to = s.ToLabel + " " + s.To
+		}
+		fmt.Fprintf(&b, "    %d. [%s] %s %s → %s on %s (%s risk)\n", s.Number, s.Wave, s.ProductLabel, from, to, s.Cohort, s.Risk)
 	}
 	_, err := io.WriteString(w, output.TerminalLines(b.String())) // product names and cohorts can come from this machine
 	return err

@@ -14,6 +14,7 @@ import (
 	"upkeep/internal/synth"
 	"upkeep/inventory"
 	"upkeep/inventory/store"
+	"upkeep/plan"
 )
 
 // runDemoTest runs a demo command whose local scan is replaced, and the
@@ -200,3 +201,17 @@ func TestSortCounts(t *testing.T) {
 }
 
 func regexpMatch(pattern, s string) bool { return regexp.MustCompile(pattern).MatchString(s) }
+
+// TestDemoFindingsNameTheNewProduct: a first step that moves to another
+// product names it, as the plan does ("Redis 5.0.7 → Valkey 7.2").
+func TestDemoFindingsNameTheNewProduct(t *testing.T) {
+	var b strings.Builder
+	h := demoFindings{Steps: 1, Waves: 1, FirstSteps: []*plan.Step{{Number: 2, Wave: "dev", ProductLabel: "Redis",
+		From: "5.0.7", To: "7.2", ToLabel: "Valkey", Cohort: "cache/dev", Risk: plan.RiskMedium}}}
+	if err := writeDemoFindings(&b, h); err != nil {
+		t.Fatal(err)
+	}
+	if want := "2. [dev] Redis 5.0.7 → Valkey 7.2 on cache/dev (medium risk)"; !strings.Contains(b.String(), want) {
+		t.Errorf("demo findings:\n%s\nwant a line %q", b.String(), want)
+	}
+}
