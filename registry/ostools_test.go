@@ -1,7 +1,6 @@
 package registry
 
 import (
-	"strings"
 	"testing"
 	"testing/fstest"
 )
@@ -10,7 +9,7 @@ import (
 // source, has an unknown key or lacks a required value fails the load, and
 // the error names the file, the section and the row.
 func TestToolsRows(t *testing.T) {
-	const src = "sources:\n  - {id: s, url: https://example.org/notes, retrieved: 2026-12-01, about: notes}\n"
+	const src = testSources
 	const families = "families:\n  - {id: amzn, product: amazon-linux, parts: 1, manager: rpm}\n" +
 		"  - {id: rhel, product: rhel, family: el, parts: 1, manager: rpm}\n"
 	const product = "product: demo\nlabel: Demo\n" + src + "packages:\n  - {pattern: demo, role: server}\n"
@@ -52,14 +51,7 @@ func TestToolsRows(t *testing.T) {
 				"repositories.yaml":  {Data: []byte(repos)},
 			}
 			_, err := Parse(fsys)
-			switch {
-			case tc.err == "" && err != nil:
-				t.Fatalf("load: %v", err)
-			case tc.err != "" && err == nil:
-				t.Fatalf("loaded, want an error with %q", tc.err)
-			case tc.err != "" && !strings.Contains(err.Error(), tc.err):
-				t.Fatalf("error %q, want it to contain %q", err, tc.err)
-			}
+			wantLoadErr(t, err, tc.err)
 		})
 	}
 }

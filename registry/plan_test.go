@@ -2,7 +2,6 @@ package registry
 
 import (
 	"slices"
-	"strings"
 	"testing"
 	"testing/fstest"
 )
@@ -11,7 +10,7 @@ import (
 // names no source of its file, repeats a row, has an unknown key or names
 // nothing the registry knows fails the load, naming file, section and row.
 func TestStrictPlanRows(t *testing.T) {
-	const src = "sources:\n  - {id: s, url: https://example.org/notes, retrieved: 2026-12-01, about: notes}\n"
+	const src = testSources
 	product := func(rows string) string {
 		return "product: demo\nlabel: Demo\n" + src + "packages:\n  - {pattern: demo, role: server}\n" + rows
 	}
@@ -64,14 +63,7 @@ func TestStrictPlanRows(t *testing.T) {
 				"repositories.yaml":  {Data: []byte(src)},
 			}
 			_, err := Parse(fsys)
-			switch {
-			case tc.err == "" && err != nil:
-				t.Fatalf("load: %v", err)
-			case tc.err != "" && err == nil:
-				t.Fatalf("loaded, want an error with %q", tc.err)
-			case tc.err != "" && !strings.Contains(err.Error(), tc.err):
-				t.Fatalf("error %q, want it to contain %q", err, tc.err)
-			}
+			wantLoadErr(t, err, tc.err)
 		})
 	}
 }

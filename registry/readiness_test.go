@@ -11,7 +11,7 @@ import (
 // value or repeats another fails the load, and the error names the file,
 // the section and the row.
 func TestStrictReadinessRows(t *testing.T) {
-	const src = "sources:\n  - {id: s, url: https://example.org/notes, retrieved: 2026-12-01, about: notes}\n"
+	const src = testSources
 	product := func(rows string) string {
 		return "product: demo\nlabel: Demo\n" + src + "packages:\n  - {pattern: demo, role: server}\n" + rows
 	}
@@ -76,14 +76,7 @@ func TestStrictReadinessRows(t *testing.T) {
 				"repositories.yaml":   {Data: []byte(or(tc.repos, repoFile))},
 			}
 			r, err := Parse(fsys)
-			switch {
-			case tc.err == "" && err != nil:
-				t.Fatalf("load: %v", err)
-			case tc.err != "" && err == nil:
-				t.Fatalf("loaded, want an error with %q", tc.err)
-			case tc.err != "" && !strings.Contains(err.Error(), tc.err):
-				t.Fatalf("error %q, want it to contain %q", err, tc.err)
-			}
+			wantLoadErr(t, err, tc.err)
 			if tc.err != "" {
 				return
 			}
@@ -161,7 +154,7 @@ func TestOSCycles(t *testing.T) {
 			t.Errorf("%s %q %s: %s %s, want %s %s", tc.id, tc.names, tc.version, p, c, tc.product, tc.cycle)
 		}
 	}
-	const src = "sources:\n  - {id: s, url: https://example.org/notes, retrieved: 2026-12-01, about: notes}\n"
+	const src = testSources
 	for cycles, want := range map[string]string{
 		"{stream_product: demo-stream, source: s}": "os.yaml families demo cycles: stream_product and stream_from go together",
 		"{whole: '2[', source: s}":                 "os.yaml families demo cycles: whole: error parsing regexp",

@@ -1,7 +1,6 @@
 package registry
 
 import (
-	"strings"
 	"testing"
 	"testing/fstest"
 )
@@ -10,7 +9,7 @@ import (
 // row that names no source of its file, has an unknown key or a bad value
 // fails the load, and the error names the file, the section and the row.
 func TestStrictRows(t *testing.T) {
-	const src = "sources:\n  - {id: s, url: https://example.org/notes, retrieved: 2026-12-01, about: notes}\n"
+	const src = testSources
 	product := func(rows string) string {
 		return "product: demo\nlabel: Demo\n" + src + "packages:\n  - {pattern: demo, role: server}\n" + rows
 	}
@@ -67,14 +66,7 @@ func TestStrictRows(t *testing.T) {
 				"repositories.yaml":  {Data: []byte(or(tc.repos, repoFile))},
 			}
 			_, err := Parse(fsys)
-			switch {
-			case tc.err == "" && err != nil:
-				t.Fatalf("load: %v", err)
-			case tc.err != "" && err == nil:
-				t.Fatalf("loaded, want an error with %q", tc.err)
-			case tc.err != "" && !strings.Contains(err.Error(), tc.err):
-				t.Fatalf("error %q, want it to contain %q", err, tc.err)
-			}
+			wantLoadErr(t, err, tc.err)
 		})
 	}
 }
